@@ -1,0 +1,116 @@
+/**
+ * The one place the CLI prints. Human text goes to stdout (results) and stderr (diagnostics);
+ * with `--json`, stdout carries exactly one JSON document and nothing else.
+ *
+ * @module
+ */
+import { ExitCode, type ExitCodeValue, OpenClawError } from "../lib/errors.ts";
+
+const encoder = new TextEncoder();
+
+function write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
+  const data = encoder.encode(text);
+  let off = 0;
+  while (off < data.length) off += stream.writeSync(data.subarray(off));
+}
+
+let colorDisabled = false;
+
+/** Turns colour off for the rest of the process (`--no-color`). */
+export function disableColor(): void {
+  colorDisabled = true;
+}
+
+/** Returns true when colour may be used on `stream`: a TTY, no `NO_COLOR`, no `--no-color`. */
+export function colorEnabled(
+  stream: typeof Deno.stdout | typeof Deno.stderr = Deno.stdout,
+): boolean {
+  if (colorDisabled || Deno.env.get("NO_COLOR") !== undefined) return false;
+  return stream.isTerminal();
+}
+
+function paint(code: string, text: string, stream = Deno.stdout): string {
+  return colorEnabled(stream) ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+/** Colour helpers; each is a no-op when colour is off. */
+export const style = {
+  bold: (s: string, stream = Deno.stdout) => paint("1", s, stream),
+  dim: (s: string, stream = Deno.stdout) => paint("2", s, stream),
+  red: (s: string, stream = Deno.stdout) => paint("31", s, stream),
+  green: (s: string, stream = Deno.stdout) => paint("32", s, stream),
+  yellow: (s: string, stream = Deno.stdout) => paint("33", s, stream),
+  cyan: (s: string, stream = Deno.stdout) => paint("36", s, stream),
+};
+
+/** Prints a line of human output to stdout. */
+export function printLine(text = ""): void {
+  write(Deno.stdout, text + "\n");
+}
+
+/** Prints a diagnostic line to stderr. */
+export function printErr(text: string): void {
+  write(Deno.stderr, text + "\n");
+}
+
+/** Prints one JSON document to stdout. */
+export function printJson(value: unknown): void {
+  write(Deno.stdout, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Prints one compact JSON line to stdout (JSON Lines streams such as `logs --follow --json`). */
+export function printJsonLine(value: unknown): void {
+  write(Deno.stdout, JSON.stringify(value) + "\n");
+}
+
+/** Prints a warning to stderr. */
+export function printWarn(text: string): void {
+  printErr(`${style.yellow("warning:", Deno.stderr)} ${text}`);
+}
+
+/** Renders rows as aligned columns. */
+export function formatTable(rows: readonly (readonly string[])[], gap = 2): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((c, i) => widths[i] = Math.max(widths[i] ?? 0, c.length));
+  return rows.map((row) =>
+    row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] + gap))).join("").trimEnd()
+  ).join("\n");
+}
+
+/** The JSON failure envelope. */
+export interface ErrorEnvelope {
+  ok: false;
+  error: { type: string; message: string; hint?: string; details?: unknown };
+}
+
+/** Turns any thrown value into the JSON failure envelope. */
+export function errorEnvelope(err: unknown): ErrorEnvelope {
+  if (err instanceof OpenClawError) {
+    return {
+      ok: false,
+      error: { type: err.code, message: err.message, hint: err.hint, details: err.details },
+    };
+  }
+  return {
+    ok: false,
+    error: { type: "INTERNAL", message: err instanceof Error ? err.message : String(err) },
+  };
+}
+
+/**
+ * Prints an error the way the chosen mode wants it and returns the exit code. Unexpected errors
+ * print their stack only when `OPENCLAW_DEBUG` is set, so users never see one by accident.
+ */
+export function reportError(err: unknown, json: boolean): ExitCodeValue {
+  if (json) {
+    printJson(errorEnvelope(err));
+  } else if (err instanceof OpenClawError) {
+    printErr(`${style.red("Error:", Deno.stderr)} ${err.message}`);
+    if (err.hint) printErr(`${style.dim("Hint:", Deno.stderr)} ${err.hint}`);
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    printErr(`${style.red("Error:", Deno.stderr)} ${message}`);
+    if (Deno.env.get("OPENCLAW_DEBUG") && err instanceof Error && err.stack) printErr(err.stack);
+  }
+  return err instanceof OpenClawError ? err.exitCode : ExitCode.failed;
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import JSON5 from "json5";
+import { applyConfigEdits } from "../../../lib/config/edit.ts";
+
+const COMMENTED = `// my config
+{
+  // the gateway
+  gateway: {
+    port: 18789, // keep this
+    mode: 'local',
+  },
+  agents: { list: [{ id: "main" },], },
+}
+`;
+
+Deno.test("applyConfigEdits() keeps comments, unquoted keys and trailing commas", () => {
+  const { text } = applyConfigEdits(COMMENTED, [{
+    op: "set",
+    path: ["gateway", "port"],
+    value: 19999,
+  }]);
+  assert.match(text, /\/\/ my config/);
+  assert.match(text, /\/\/ the gateway/);
+  assert.match(text, /port: 19999, \/\/ keep this/);
+  assert.match(text, /mode: 'local',\n/);
+  assert.match(text, /\n {2}gateway: \{/);
+  assert.equal(JSON5.parse(text).gateway.port, 19999);
+});
+
+Deno.test("applyConfigEdits() creates missing parents", () => {
+  const { text } = applyConfigEdits(COMMENTED, [
+    { op: "set", path: ["gateway", "auth", "token"], value: "t" },
+    { op: "set", path: ["logging", "level"], value: "debug" },
+  ]);
+  const parsed = JSON5.parse(text);
+  assert.deepEqual(parsed.gateway.auth, { token: "t" });
+  assert.equal(parsed.logging.level, "debug");
+  assert.match(text, /\/\/ keep this/);
+});
+
+Deno.test("applyConfigEdits() sets and appends array items", () => {
+  const { text } = applyConfigEdits(COMMENTED, [
+    { op: "set", path: ["agents", "list", 0, "name"], value: "Main" },
+    { op: "set", path: ["agents", "list", 1], value: { id: "ops" } },
+  ]);
+  assert.deepEqual(JSON5.parse(text).agents.list, [{ id: "main", name: "Main" }, { id: "ops" }]);
+  assert.throws(
+    () => applyConfigEdits(COMMENTED, [{ op: "set", path: ["agents", "list", 5], value: 1 }]),
+    /array has 1/,
+  );
+});
+
+Deno.test("applyConfigEdits() unsets and reports what was missing", () => {
+  const { text, missing } = applyConfigEdits(COMMENTED, [
+    { op: "unset", path: ["gateway", "mode"] },
+    { op: "unset", path: ["gateway", "nope"] },
+  ]);
+  assert.equal(JSON5.parse(text).gateway.mode, undefined);
+  assert.deepEqual(missing, ["gateway.nope"]);
+  assert.match(text, /keep this/);
+});
+
+Deno.test("applyConfigEdits() starts an empty file as an object", () => {
+  const { text } = applyConfigEdits("", [{ op: "set", path: ["gateway", "mode"], value: "local" }]);
+  assert.deepEqual(JSON5.parse(text), { gateway: { mode: "local" } });
+});
+
+Deno.test("applyConfigEdits() refuses a file whose top level is not an object", () => {
+  assert.throws(
+    () => applyConfigEdits("[1]", [{ op: "set", path: ["a"], value: 1 }]),
+    /Cannot edit config/,
+  );
+});
