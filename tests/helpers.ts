@@ -29,8 +29,6 @@ export async function makeSandbox(extraEnv: Record<string, string> = {}): Promis
     DENO_DIR,
     NO_COLOR: "1",
     TZ: "UTC",
-    // Keep test logs out of the real /tmp/openclaw.
-    OPENCLAW_TEST_LOG_DIR: `${home}/logs`,
     ...extraEnv,
   };
   return {

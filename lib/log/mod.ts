@@ -1,0 +1,53 @@
+/**
+ * openclaw's logging, on LogTape: a daily JSON-lines file log that stock OpenClaw's readers
+ * understand, a console sink on stderr, and redaction of secrets in both.
+ *
+ * ```ts
+ * import { configureLogging, getLogger } from "./lib/log/mod.ts";
+ * await using logging = await configureLogging({ level: "info", secrets: [token] });
+ * getLogger("gateway").info("listening on {url} (PID {pid})", { url, pid: Deno.pid });
+ * ```
+ *
+ * Importing this module loads LogTape (for `getLogger`/`configureLogging`); code that only reads
+ * log files (`openclaw logs`) should import `line.ts` and `file_path.ts` directly, which load no
+ * third-party code at run time.
+ *
+ * @module
+ */
+export {
+  configureLogging,
+  getLogger,
+  type LoggingHandle,
+  type LoggingOptions,
+  type LogLevelInputs,
+  resolveLogLevels,
+} from "./configure.ts";
+export { isLogLevel, LOG_LEVELS, type LogLevel } from "./levels.ts";
+export {
+  DEFAULT_LOG_DIR,
+  formatLocalDate,
+  resolveLogDir,
+  resolveLogFile,
+  type ResolveLogFileOptions,
+} from "./file_path.ts";
+export { formatLogLine, type LogEntry, type ParsedLogLine, parseLogLine } from "./line.ts";
+export {
+  createRedactor,
+  maskToken,
+  type RedactMode,
+  type Redactor,
+  type RedactorOptions,
+} from "./redact.ts";
+export {
+  CONSOLE_STYLES,
+  type ConsoleStyle,
+  createConsoleSink,
+  isConsoleStyle,
+  shouldUseColor,
+} from "./console_sink.ts";
+export {
+  createFileSink,
+  DEFAULT_MAX_FILE_BYTES,
+  type FileSink,
+  pruneOldLogs,
+} from "./file_sink.ts";
