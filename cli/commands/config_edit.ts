@@ -11,7 +11,10 @@ import {
   type ConfigIssue,
   formatIssueLines,
 } from "../../lib/config/load.ts";
+import { formatConfigPath } from "../../lib/config/path.ts";
+import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { updateConfigText } from "../../lib/config/store.ts";
+import { loggingOptionsFromConfig } from "../../lib/log/from_config.ts";
 import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { resolveConfigPath, shortenHome } from "../../lib/paths.ts";
 import { printErr, printJson, printLine } from "../output.ts";
@@ -51,6 +54,7 @@ export async function editConfig(
     missing: [],
     remainingIssues: [],
   };
+  let validated: OpenClawConfig | undefined;
   const update = await updateConfigText(configPath, (current) => {
     const { text, missing } = applyConfigEdits(current.text, edits, configPath);
     outcome.missing = missing;
@@ -73,6 +77,7 @@ export async function editConfig(
       );
     }
     outcome.remainingIssues = after.issues;
+    validated = after.config;
     if (outcome.dryRun) {
       outcome.text = text;
       return undefined;
@@ -80,7 +85,18 @@ export async function editConfig(
     return text;
   });
   outcome.changed = update.changed;
+  if (update.changed) await logEdits(edits, validated);
   return outcome;
+}
+
+/** Records the edit in the file log: which paths changed, never their values. */
+async function logEdits(edits: ConfigEdit[], config: OpenClawConfig | undefined): Promise<void> {
+  const { configureLogging, getLogger } = await import("../../lib/log/mod.ts");
+  await using _logging = await configureLogging(
+    loggingOptionsFromConfig(config, { console: false }),
+  );
+  const changes = edits.map((e) => `${e.op} ${formatConfigPath(e.path)}`).join(", ");
+  getLogger("config").info(`config updated via CLI: ${changes}`);
 }
 
 /** `config validate`: prints the verdict and returns the exit code (78 when invalid). */

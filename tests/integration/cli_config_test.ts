@@ -198,3 +198,25 @@ Deno.test("config schema prints a JSON Schema", async () => {
   const schema = JSON.parse(r.stdout);
   assert.ok(schema.properties.gateway);
 });
+
+Deno.test("config edits are logged as JSON lines that never contain a configured secret", async () => {
+  await using sb = await makeSandbox();
+  const logFile = `${sb.home}/logs/openclaw.log`;
+  await writeFile(
+    sb.configPath,
+    `{ gateway: { mode: "local", auth: { mode: "token", token: "old-secret-token-123" } }, logging: { file: ${
+      JSON.stringify(logFile)
+    } } }`,
+  );
+  const r = await runCli(sb, ["config", "set", "gateway.auth.token", "sk-brand-new-secret-456789"]);
+  assert.equal(r.code, 0, r.stderr);
+  const text = await Deno.readTextFile(logFile);
+  const lines = text.trim().split("\n");
+  assert.ok(lines.length >= 1);
+  const parsed = lines.map((l) => JSON.parse(l));
+  assert.ok(parsed.some((p) => /config updated via CLI: set gateway\.auth\.token/.test(p.message)));
+  assert.equal(parsed[0].subsystem, "config");
+  assert.equal(parsed[0]._meta.logLevelName, "INFO");
+  assert.ok(!text.includes("old-secret-token-123"));
+  assert.ok(!text.includes("sk-brand-new-secret-456789"));
+});
