@@ -38,6 +38,26 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Read and edit openclaw.json",
     load: () => import("./commands/config.ts"),
   },
+  {
+    name: "gateway",
+    summary: "Run the Gateway; status, probe and call it",
+    load: () => import("./commands/gateway.ts"),
+  },
+  {
+    name: "status",
+    summary: "Overall status: gateway, service, agents, sessions",
+    load: () => import("./commands/status.ts"),
+  },
+  {
+    name: "health",
+    summary: "The running gateway's health snapshot",
+    load: () => import("./commands/health.ts"),
+  },
+  {
+    name: "logs",
+    summary: "Show or follow the gateway log",
+    load: () => import("./commands/logs.ts"),
+  },
 ];
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];

@@ -127,13 +127,7 @@ export const SecretInputSchema = z
   .describe('Plaintext string, "${ENV_VAR}", or a SecretRef { source, provider, id }')
   .meta({ id: "SecretInput" });
 
-/** Returns true when `v` has the shape of a SecretRef (valid source, string provider and id). */
-export function isSecretRef(v: unknown): v is SecretRef {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const r = v as Record<string, unknown>;
-  return (r.source === "env" || r.source === "file" || r.source === "exec") &&
-    typeof r.provider === "string" && typeof r.id === "string";
-}
+export { isSecretRef } from "../secret_ref.ts";
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d)?)+$/;
 

@@ -1,0 +1,97 @@
+/**
+ * `openclaw gateway [run]` and the gateway query commands (`status`, `probe`, `call`).
+ *
+ * @module
+ */
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { printLine } from "../output.ts";
+import { act } from "../program.ts";
+import { addRpcOptions, type RpcFlags } from "./rpc_options.ts";
+
+interface RunFlags {
+  port?: string;
+  bind?: string;
+  auth?: string;
+  token?: string;
+  password?: string;
+  force?: boolean;
+  allowUnconfigured?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** Registers `gateway` and its sub-commands. */
+export function register(program: CommandUnknownOpts): void {
+  const gateway = program.command("gateway").description("Run and inspect the Gateway");
+
+  gateway.command("run", { isDefault: true })
+    .description("Run the gateway in the foreground")
+    .option(
+      "--port <port>",
+      "Port (default: OPENCLAW_GATEWAY_PORT, gateway.port, 18789; 19001 for --dev)",
+    )
+    .option("--bind <mode>", "loopback | lan | tailnet | auto | custom")
+    .option("--auth <mode>", "token | password")
+    .option("--token <token>", "Shared token clients must send")
+    .option("--password <password>", "Shared password clients must send")
+    .option("--force", "Stop whatever listens on the port first")
+    .option(
+      "--allow-unconfigured",
+      "Start even when gateway.mode is not local (never writes config)",
+    )
+    .option("--verbose", "Verbose console logging (the file level is logging.level)")
+    .option("--json", "Accepted for symmetry; the gateway logs to the console and file")
+    .action(act(async (opts: RunFlags) => {
+      if (opts.auth !== undefined && !["token", "password"].includes(opts.auth)) {
+        const { OpenClawError, ExitCode } = await import("../../lib/errors.ts");
+        throw new OpenClawError("USAGE", 'Invalid --auth (use "token" or "password")', {
+          exitCode: ExitCode.usage,
+        });
+      }
+      if (opts.token) Deno.env.set("OPENCLAW_GATEWAY_TOKEN", opts.token);
+      const { runGateway } = await import("../../gateway/run.ts");
+      return await runGateway({
+        port: opts.port,
+        bind: opts.bind,
+        auth: opts.auth,
+        token: opts.token,
+        password: opts.password,
+        force: opts.force,
+        allowUnconfigured: opts.allowUnconfigured,
+        verbose: opts.verbose,
+        announce: (line) => printLine(line),
+      });
+    }));
+
+  addRpcOptions(
+    gateway.command("status")
+      .description("Show whether the gateway runs (service or runtime file) and probe it over RPC")
+      .option("--no-probe", "Skip the RPC probe")
+      .option("--require-rpc", "Exit 1 when the RPC probe fails"),
+  ).action(act(async (opts: RpcFlags & { probe?: boolean; requireRpc?: boolean }) => {
+    const { gatewayStatusCommand } = await import("./gateway_status.ts");
+    return await gatewayStatusCommand(opts);
+  }));
+
+  addRpcOptions(
+    gateway.command("probe").description(
+      "Probe the configured gateway targets (URL, remote, local loopback)",
+    ),
+  ).action(act(async (opts: RpcFlags) => {
+    const { gatewayProbeCommand } = await import("./gateway_status.ts");
+    return await gatewayProbeCommand(opts);
+  }));
+
+  addRpcOptions(
+    gateway.command("call")
+      .description("Call a gateway RPC method and print its result")
+      .argument("<method>", "Method name, e.g. health")
+      .option("--params <json>", "Parameters as JSON5", "{}")
+      .option("--expect-final", "Wait for the final response of a two-phase method"),
+  ).action(
+    act(async (method: string, opts: RpcFlags & { params: string; expectFinal?: boolean }) => {
+      const { gatewayCallCommand } = await import("./gateway_status.ts");
+      return await gatewayCallCommand(method, opts);
+    }),
+  );
+}

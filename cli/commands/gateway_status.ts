@@ -1,0 +1,239 @@
+/**
+ * `gateway status`, `gateway probe`, `gateway call`: what runs, and whether it answers.
+ *
+ * @module
+ */
+import JSON5 from "json5";
+import { ExitCode, OpenClawError } from "../../lib/errors.ts";
+import { isPidAlive, readGatewayRuntime } from "../../lib/gateway_runtime.ts";
+import { resolveLogFile } from "../../lib/log/file_path.ts";
+import {
+  resolveGatewayPort,
+  resolveProfile,
+  resolveStateDir,
+  shortenHome,
+} from "../../lib/paths.ts";
+import { CLI_CLIENT, connectTarget, STATUS_PROBE, withGateway } from "../../lib/rpc/session.ts";
+import { resolveGatewayTarget } from "../../lib/rpc/target.ts";
+import { printJson, printLine, style } from "../output.ts";
+import { type RpcFlags, timeoutMs } from "./rpc_options.ts";
+
+interface RuntimeView {
+  status: "running" | "stopped" | "stale";
+  pid?: number;
+  port?: number;
+  host?: string;
+  version?: string;
+  startedAt?: string;
+  logFile?: string;
+}
+
+function runtimeView(): RuntimeView {
+  const info = readGatewayRuntime(resolveStateDir());
+  if (!info) return { status: "stopped" };
+  const { pid, port, host, version, startedAt, logFile } = info;
+  return {
+    status: isPidAlive(pid) ? "running" : "stale",
+    pid,
+    port,
+    host,
+    version,
+    startedAt,
+    logFile,
+  };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `openclaw gateway status`. */
+export async function gatewayStatusCommand(
+  flags: RpcFlags & { probe?: boolean; requireRpc?: boolean },
+): Promise<number> {
+  if (flags.requireRpc && flags.probe === false) {
+    throw new OpenClawError("USAGE", "--require-rpc cannot be combined with --no-probe", {
+      exitCode: ExitCode.usage,
+    });
+  }
+  const target = await resolveGatewayTarget(flags);
+  const gw = (target.config.gateway ?? {}) as Record<string, unknown>;
+  const runtime = runtimeView();
+  const port = resolveGatewayPort({
+    configPort: typeof gw.port === "number" ? gw.port : undefined,
+  });
+  const logging = (target.config.logging ?? {}) as { file?: string };
+  const logFile = runtime.logFile ??
+    resolveLogFile({ configFile: logging.file, profile: resolveProfile() });
+  const rpc: { ok: boolean; url: string; error?: string; version?: string; scopes?: unknown } = {
+    ok: false,
+    url: target.url,
+  };
+  if (flags.probe !== false) {
+    try {
+      const identity = flags.requireRpc ? CLI_CLIENT : STATUS_PROBE;
+      await using client = await connectTarget(target, identity, timeoutMs(flags));
+      const server = client.hello.server as { version?: string } | undefined;
+      rpc.version = server?.version;
+      rpc.scopes = (client.hello.auth as { scopes?: unknown } | undefined)?.scopes;
+      if (flags.requireRpc) await client.call("status", {});
+      rpc.ok = true;
+    } catch (err) {
+      rpc.error = errorText(err);
+    }
+  }
+  const report = {
+    service: {
+      label: "none",
+      loaded: false,
+      note: "no service installed; the gateway runs in the foreground",
+    },
+    config: { cli: { path: target.configPath, exists: target.configExists } },
+    gateway: {
+      bindMode: (gw.bind as string | undefined) ?? "loopback",
+      port: runtime.port ?? port.port,
+      portSource: runtime.port ? "runtime" : port.source,
+      probeUrl: target.url,
+    },
+    runtime,
+    rpc: flags.probe === false ? undefined : rpc,
+    logFile,
+  };
+  const failed = flags.requireRpc && !rpc.ok;
+  if (flags.json) {
+    printJson(report);
+    return failed ? ExitCode.failed : ExitCode.ok;
+  }
+  printLine(`Service: none (not installed; run \`openclaw gateway install\` to add one)`);
+  printLine(`File logs: ${shortenHome(logFile)}`);
+  printLine(
+    `Config (cli): ${shortenHome(target.configPath)}${target.configExists ? "" : " (missing)"}`,
+  );
+  printLine(
+    `Gateway: bind=${report.gateway.bindMode}, port=${report.gateway.port} (${report.gateway.portSource})`,
+  );
+  printLine(`Probe target: ${target.url}`);
+  printLine(`Dashboard: ${target.url.replace(/^ws/, "http")}/`);
+  if (runtime.status === "running") {
+    printLine(
+      `Runtime: ${
+        style.green("running")
+      } (pid ${runtime.pid}, port ${runtime.port}, version ${runtime.version}, started ${runtime.startedAt})`,
+    );
+  } else if (runtime.status === "stale") {
+    printLine(
+      `Runtime: ${style.yellow("stopped")} (stale runtime file: pid ${runtime.pid} is gone)`,
+    );
+  } else {
+    printLine(`Runtime: ${style.yellow("stopped")}`);
+  }
+  if (flags.probe !== false) {
+    if (rpc.ok) {
+      printLine(`RPC probe: ${style.green("ok")}${rpc.version ? ` (gateway ${rpc.version})` : ""}`);
+    } else {
+      printLine(`RPC probe: ${style.red("failed")}`);
+      printLine(`RPC target: ${target.url}`);
+      printLine(`  ${rpc.error}`);
+      printLine("Troubles: run openclaw status, or openclaw doctor");
+    }
+  }
+  return failed ? ExitCode.failed : ExitCode.ok;
+}
+
+/** `openclaw gateway probe`. */
+export async function gatewayProbeCommand(flags: RpcFlags): Promise<number> {
+  const base = await resolveGatewayTarget({ token: flags.token, password: flags.password });
+  const targets: { id: string; label: string; url: string }[] = [];
+  if (flags.url) targets.push({ id: "explicit", label: "URL (explicit)", url: flags.url });
+  const gw = (base.config.gateway ?? {}) as { mode?: string; remote?: { url?: string } };
+  if (gw.remote?.url) {
+    targets.push({
+      id: "remote",
+      label: gw.mode === "remote" ? "Remote (configured)" : "Remote (configured, inactive)",
+      url: gw.remote.url,
+    });
+  }
+  const local = base.source === "remote-config" || base.source === "cli" || base.source === "env"
+    ? (await resolveGatewayTarget({})).url
+    : base.url;
+  if (!targets.some((t) => t.url === local)) {
+    targets.push({ id: "local", label: "Local loopback", url: local });
+  }
+  const results = await Promise.all(targets.map(async (t) => {
+    const out: Record<string, unknown> = { id: t.id, label: t.label, url: t.url };
+    const t0 = performance.now();
+    try {
+      await using client = await connectTarget(
+        { ...base, url: t.url },
+        CLI_CLIENT,
+        timeoutMs(flags, 3000),
+      );
+      out.connect = { ok: true, latencyMs: Math.round(performance.now() - t0) };
+      const calls = await Promise.allSettled(
+        ["health", "status", "system-presence", "config.get"].map((m) => client.call(m, {})),
+      );
+      const rpcOk = calls.every((c) => c.status === "fulfilled");
+      const scopeLimited = calls.some((c) =>
+        c.status === "rejected" && /missing scope/.test(errorText(c.reason))
+      );
+      (out.connect as Record<string, unknown>).rpcOk = rpcOk;
+      (out.connect as Record<string, unknown>).scopeLimited = scopeLimited;
+      out.server = client.hello.server;
+    } catch (err) {
+      out.connect = { ok: false, rpcOk: false, error: errorText(err) };
+    }
+    return out;
+  }));
+  const reachable = results.filter((r) => (r.connect as { ok: boolean }).ok);
+  if (flags.json) {
+    printJson({
+      ok: reachable.length > 0,
+      degraded: reachable.length > 0 && reachable.length < results.length,
+      targets: results,
+    });
+  } else {
+    for (const r of results) {
+      const c = r.connect as {
+        ok: boolean;
+        rpcOk?: boolean;
+        scopeLimited?: boolean;
+        error?: string;
+        latencyMs?: number;
+      };
+      printLine(`${r.label}: ${r.url}`);
+      printLine(`  Reachable: ${c.ok ? `yes (${c.latencyMs} ms)` : "no"}`);
+      if (c.ok) {
+        printLine(
+          `  RPC: ${
+            c.rpcOk ? "ok" : c.scopeLimited ? "limited - missing scope: operator.read" : "failed"
+          }`,
+        );
+      } else printLine(`  Error: ${c.error}`);
+    }
+  }
+  return reachable.length > 0 ? ExitCode.ok : ExitCode.failed;
+}
+
+/** `openclaw gateway call <method>`. */
+export async function gatewayCallCommand(
+  method: string,
+  flags: RpcFlags & { params: string; expectFinal?: boolean },
+): Promise<number> {
+  let params: unknown;
+  try {
+    params = JSON5.parse(flags.params);
+  } catch (err) {
+    throw new OpenClawError("USAGE", `Cannot parse --params as JSON5: ${errorText(err)}`, {
+      exitCode: ExitCode.usage,
+      hint: `e.g. --params '{"probe": true}'`,
+    });
+  }
+  const result = await withGateway(
+    flags,
+    CLI_CLIENT,
+    timeoutMs(flags),
+    (client) => client.call(method, params, { expectFinal: flags.expectFinal }),
+  );
+  printJson(result);
+  return ExitCode.ok;
+}

@@ -1,0 +1,70 @@
+/**
+ * `openclaw health`: the gateway's HealthSummary.
+ *
+ * @module
+ */
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { printJson, printLine } from "../output.ts";
+import { act } from "../program.ts";
+import { addRpcOptions, type RpcFlags, timeoutMs } from "./rpc_options.ts";
+
+interface HealthSummary {
+  ok?: boolean;
+  durationMs?: number;
+  defaultAgentId?: string;
+  agents?: {
+    agentId: string;
+    isDefault?: boolean;
+    heartbeat?: { enabled?: boolean; every?: string };
+    sessions?: { count?: number };
+  }[];
+  channelOrder?: string[];
+  channels?: Record<string, { running?: boolean; enabled?: boolean }>;
+  sessions?: { count?: number };
+}
+
+/** Registers `health`. */
+export function register(program: CommandUnknownOpts): void {
+  addRpcOptions(
+    program.command("health")
+      .description("Ask the running gateway for its health snapshot (exit 1 when unreachable)")
+      .option("--verbose", "Force a live probe instead of a cached snapshot"),
+  ).action(act(async (flags: RpcFlags & { verbose?: boolean }) => {
+    const { BACKEND_READER, withGateway } = await import("../../lib/rpc/session.ts");
+    const t0 = performance.now();
+    const { summary, url } = await withGateway(
+      flags,
+      BACKEND_READER,
+      timeoutMs(flags),
+      async (client, target) => ({
+        summary: await client.call<HealthSummary>("health", flags.verbose ? { probe: true } : {}),
+        url: target.url,
+      }),
+    );
+    if (flags.json) {
+      printJson(summary);
+      return;
+    }
+    printLine(
+      `Gateway: ${summary.ok ? "ok" : "not ok"} (${url}, ${Math.round(performance.now() - t0)} ms)`,
+    );
+    for (const a of summary.agents ?? []) {
+      const hb = a.heartbeat?.enabled ? `heartbeat every ${a.heartbeat.every}` : "heartbeat off";
+      printLine(
+        `Agent ${a.agentId}${a.isDefault ? " (default)" : ""}: ${hb}, ${
+          a.sessions?.count ?? 0
+        } session(s)`,
+      );
+    }
+    const channels = summary.channelOrder ?? [];
+    if (channels.length === 0) printLine("Channels: none configured");
+    for (const id of channels) {
+      const c = summary.channels?.[id] ?? {};
+      printLine(
+        `Channel ${id}: ${
+          c.enabled === false ? "disabled" : c.running ? "running" : "not running"
+        }`,
+      );
+    }
+  }));
+}

@@ -1,0 +1,326 @@
+/**
+ * Server-side authentication: constant-time secret checks, client IP attribution behind trusted
+ * proxies, the failed-auth rate limiter, the shared-secret and trusted-proxy checks of
+ * protocol.md §4.4, HTTP bearer auth (§10.1) and the non-loopback bind refusal.
+ *
+ * Everything here is pure over its inputs (clock injected), so the WS handshake, the HTTP
+ * routes and tests all call the same functions.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { OpenClawError } from "../lib/errors.ts";
+import type { ResolvedGatewayAuth } from "../lib/gateway_auth.ts";
+import {
+  getHeader,
+  type HeaderSource,
+  isLoopbackAddress,
+  isTrustedProxy,
+  resolveClientIp,
+} from "./_ip.ts";
+import {
+  type AuthRateLimiter,
+  type RateLimitSubject,
+  sharedSecretRateLimitKey,
+} from "./_auth_limiter.ts";
+
+export {
+  type AuthRateLimiter,
+  type AuthRateLimiterOptions,
+  createAuthRateLimiter,
+  type RateLimitDecision,
+  type RateLimitSubject,
+  SHARED_SECRET_SCOPE,
+  sharedSecretRateLimitKey,
+} from "./_auth_limiter.ts";
+export {
+  type ClientIpInputs,
+  getHeader,
+  type HeaderSource,
+  ipMatches,
+  isLoopbackAddress,
+  isTrustedProxy,
+  normalizeIp,
+  resolveClientIp,
+} from "./_ip.ts";
+
+/** Compares two secrets in time independent of where they differ and of their lengths. */
+export function timingSafeEqualString(a: string, b: string): boolean {
+  // Hashing first makes both operands 32 bytes, so neither the loop nor an early length check
+  // can leak how long the expected secret is.
+  const ha = createHash("sha256").update(a, "utf8").digest();
+  const hb = createHash("sha256").update(b, "utf8").digest();
+  let diff = 0;
+  for (let i = 0; i < ha.length; i++) diff |= ha[i] ^ hb[i];
+  return diff === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared secret and trusted proxy
+
+/** Why a shared-secret check failed (protocol.md §4.6 `authReason`). */
+export type SharedAuthReason =
+  | "token_missing"
+  | "token_mismatch"
+  | "token_missing_config"
+  | "password_missing"
+  | "password_mismatch"
+  | "password_missing_config"
+  | "unauthorized";
+
+/** The result of {@linkcode authorizeShared}. */
+export type SharedAuthResult =
+  | { ok: true; method: "token" | "password" | "none" }
+  | { ok: false; authReason: SharedAuthReason };
+
+/** Credentials a client sent (`connect` `auth.token` / `auth.password`, or a bearer). */
+export interface ProvidedSecrets {
+  token?: string;
+  password?: string;
+}
+
+/**
+ * Checks a client's shared secret (§4.4): the mode picks the secret, not the field, so in token
+ * mode the token may arrive in `auth.token` or `auth.password` (and vice versa).
+ */
+export function authorizeShared(
+  params: { auth: ResolvedGatewayAuth; provided: ProvidedSecrets },
+): SharedAuthResult {
+  const { auth, provided } = params;
+  if (auth.mode === "none") return { ok: true, method: "none" };
+  if (auth.mode !== "token" && auth.mode !== "password") {
+    return { ok: false, authReason: "unauthorized" };
+  }
+  const kind = auth.mode;
+  const expected = kind === "token" ? auth.token : auth.password;
+  if (!expected) return { ok: false, authReason: `${kind}_missing_config` };
+  const candidates = [provided.token, provided.password].filter((c): c is string => !!c);
+  if (candidates.length === 0) return { ok: false, authReason: `${kind}_missing` };
+  // Compare every candidate (no short-circuit) so timing does not reveal which field matched.
+  let match = false;
+  for (const c of candidates) match = timingSafeEqualString(c, expected) || match;
+  return match ? { ok: true, method: kind } : { ok: false, authReason: `${kind}_mismatch` };
+}
+
+/** The result of {@linkcode authorizeTrustedProxy}. */
+export type TrustedProxyResult =
+  | { ok: true; method: "trusted-proxy"; user: string }
+  | { ok: false; reason: string; code: string };
+
+/** Inputs to {@linkcode authorizeTrustedProxy}. */
+export interface TrustedProxyInputs {
+  auth: ResolvedGatewayAuth;
+  remoteAddr: string | undefined;
+  headers: HeaderSource;
+  trustedProxies?: readonly string[];
+}
+
+/**
+ * Accepts an identity asserted by a trusted reverse proxy: the peer must be in `trustedProxies`
+ * (a loopback peer only with `trustedProxy.allowLoopback`), carry every `requiredHeaders` and a
+ * user header naming someone in `allowUsers` (when set).
+ */
+export function authorizeTrustedProxy(inputs: TrustedProxyInputs): TrustedProxyResult {
+  const cfg = inputs.auth.trustedProxy;
+  const fail = (reason: string, code = "AUTH_UNAUTHORIZED") => ({
+    ok: false as const,
+    reason,
+    code,
+  });
+  if (!cfg?.userHeader?.trim()) return fail("trusted_proxy_config_missing");
+  if (!inputs.trustedProxies?.length) return fail("trusted_proxy_no_proxies_configured");
+  if (!isTrustedProxy(inputs.remoteAddr, inputs.trustedProxies)) {
+    return fail("trusted_proxy_untrusted_source");
+  }
+  // Any local process can reach a loopback listener, so a loopback "proxy" proves nothing
+  // unless the operator says the local proxy is the only way in.
+  if (isLoopbackAddress(inputs.remoteAddr) && cfg.allowLoopback !== true) {
+    return fail("trusted_proxy_loopback_source");
+  }
+  for (const name of cfg.requiredHeaders ?? []) {
+    if (!getHeader(inputs.headers, name)?.trim()) {
+      return fail(`trusted_proxy_missing_header_${name}`, "AUTH_IDENTITY_HEADER_REQUIRED");
+    }
+  }
+  const user = getHeader(inputs.headers, cfg.userHeader)?.trim();
+  if (!user) return fail("trusted_proxy_user_missing", "AUTH_IDENTITY_HEADER_REQUIRED");
+  const allow = cfg.allowUsers ?? [];
+  if (allow.length > 0 && !allow.includes(user)) {
+    return fail("trusted_proxy_user_not_allowed", "AUTH_VERIFIED_USER_REQUIRED");
+  }
+  return { ok: true, method: "trusted-proxy", user };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP bearer auth (§10.1)
+
+/** The request facts {@linkcode authorizeHttpRequest} needs. */
+export interface HttpAuthRequest {
+  headers: HeaderSource;
+  /** The direct TCP peer's address. */
+  remoteAddr: string | undefined;
+}
+
+/** Server state {@linkcode authorizeHttpRequest} uses. */
+export interface HttpAuthState {
+  auth: ResolvedGatewayAuth;
+  /** Shared with the WS handshake so failures on either surface count together. */
+  limiter?: AuthRateLimiter;
+  trustedProxies?: readonly string[];
+  allowRealIpFallback?: boolean;
+}
+
+/** A JSON error body of §10.1. */
+export interface HttpErrorBody {
+  error: { message: string; type: string };
+}
+
+/** The result of {@linkcode authorizeHttpRequest}. */
+export type HttpAuthResult =
+  | { ok: true; method: "token" | "password" | "none" | "trusted-proxy"; user?: string }
+  | { ok: false; status: 400 | 401 | 429; body: HttpErrorBody; headers: Record<string, string> };
+
+const UNAUTHORIZED: HttpErrorBody = { error: { message: "Unauthorized", type: "unauthorized" } };
+
+function unauthorized(): HttpAuthResult {
+  return {
+    ok: false,
+    status: 401,
+    body: structuredClone(UNAUTHORIZED),
+    headers: { "WWW-Authenticate": 'Bearer realm="openclaw"' },
+  };
+}
+
+/** Parses `Authorization`; `null` = absent, `undefined` = present but not `Bearer <secret>`. */
+function bearerToken(headers: HeaderSource): string | null | undefined {
+  const raw = getHeader(headers, "authorization");
+  if (raw === undefined || raw.trim() === "") return null;
+  const m = /^\s*(\S+)\s+(.*\S)\s*$/.exec(raw);
+  if (!m || m[1].toLowerCase() !== "bearer") return undefined;
+  return m[2];
+}
+
+/**
+ * Authorizes an HTTP API request (`/v1/*`, `/tools/invoke`): `Authorization: Bearer <secret>`
+ * in token/password mode, proxy identity in trusted-proxy mode, nothing in mode none. Missing
+ * header → 401, malformed → 400, wrong secret → 401 (counted by the limiter), locked out → 429
+ * with `Retry-After` in seconds.
+ */
+export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState): HttpAuthResult {
+  const { auth, limiter } = state;
+  if (auth.mode === "none") return { ok: true, method: "none" };
+  if (auth.mode === "trusted-proxy") {
+    const r = authorizeTrustedProxy({ auth, ...req, trustedProxies: state.trustedProxies });
+    return r.ok ? { ok: true, method: r.method, user: r.user } : unauthorized();
+  }
+
+  const clientIp = resolveClientIp({
+    remoteAddr: req.remoteAddr,
+    headers: req.headers,
+    trustedProxies: state.trustedProxies,
+    allowRealIpFallback: state.allowRealIpFallback,
+  });
+  const key = sharedSecretRateLimitKey(clientIp);
+  const subject: RateLimitSubject = {
+    loopback: isLoopbackAddress(clientIp),
+    browserOrigin: getHeader(req.headers, "origin"),
+  };
+  const decision = limiter?.check(key, subject);
+  if (decision && !decision.allowed) {
+    return {
+      ok: false,
+      status: 429,
+      body: {
+        error: {
+          message: "Too many failed authentication attempts. Please try again later.",
+          type: "rate_limited",
+        },
+      },
+      headers: { "Retry-After": String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
+    };
+  }
+
+  const bearer = bearerToken(req.headers);
+  if (bearer === null) return unauthorized(); // a bare request is not an attack: not counted
+  if (bearer === undefined) {
+    return {
+      ok: false,
+      status: 400,
+      body: {
+        error: {
+          message: 'Invalid Authorization header: expected "Bearer <token>"',
+          type: "invalid_request_error",
+        },
+      },
+      headers: {},
+    };
+  }
+  const result = authorizeShared({ auth, provided: { token: bearer } });
+  if (result.ok) {
+    limiter?.recordSuccess(key, subject);
+    return { ok: true, method: result.method };
+  }
+  if (result.authReason.endsWith("_mismatch")) limiter?.recordFailure(key, subject);
+  return unauthorized();
+}
+
+/** Renders a failed {@linkcode HttpAuthResult} as a JSON `Response`. */
+export function httpAuthFailureResponse(
+  failure: Extract<HttpAuthResult, { ok: false }>,
+): Response {
+  return new Response(JSON.stringify(failure.body), {
+    status: failure.status,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...failure.headers },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bind refusal
+
+/** Inputs to {@linkcode checkBindAllowed}. */
+export interface BindCheck {
+  /** `gateway.bind` (or `--bind`), for the message. */
+  bindMode: string;
+  /** The address about to be bound. */
+  host: string;
+  port: number;
+  auth: ResolvedGatewayAuth;
+}
+
+function hasAuthFor(auth: ResolvedGatewayAuth): string | undefined {
+  switch (auth.mode) {
+    case "token":
+      return auth.token ? undefined : "gateway.auth.mode=token but no token is configured";
+    case "password":
+      return auth.password ? undefined : "gateway.auth.mode=password but no password is configured";
+    case "trusted-proxy":
+      return auth.trustedProxy?.userHeader?.trim()
+        ? undefined
+        : "gateway.auth.mode=trusted-proxy but gateway.auth.trustedProxy.userHeader is not set";
+    case "none":
+      return "gateway.auth.mode=none";
+  }
+}
+
+/**
+ * Refuses to listen beyond loopback without auth (seed §3): any non-loopback address needs a
+ * token, a password or a configured trusted proxy; loopback may run with mode `none`.
+ *
+ * @throws {OpenClawError} `AUTH_REQUIRED_FOR_BIND`, message starting
+ *   `refusing to bind gateway to <host>:<port> without auth`.
+ */
+export function checkBindAllowed(check: BindCheck): void {
+  if (isLoopbackAddress(check.host) || check.host.trim().toLowerCase() === "localhost") return;
+  const missing = hasAuthFor(check.auth);
+  if (missing === undefined) return;
+  const host = check.host.includes(":") ? `[${check.host}]` : check.host;
+  throw new OpenClawError(
+    "AUTH_REQUIRED_FOR_BIND",
+    `refusing to bind gateway to ${host}:${check.port} without auth ` +
+      `(gateway.bind=${check.bindMode}; ${missing})`,
+    {
+      hint:
+        "Set gateway.auth.token (openclaw config set gateway.auth.token <secret>) or bind to loopback",
+    },
+  );
+}

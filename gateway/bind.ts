@@ -1,0 +1,68 @@
+/**
+ * Turning a bind mode into the address to listen on.
+ *
+ * @module
+ */
+import { OpenClawError } from "../lib/errors.ts";
+import type { BindMode } from "../lib/paths.ts";
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/** Asks Tailscale for this machine's tailnet IPv4 (`tailscale ip -4`). */
+async function tailscaleIPv4(): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("tailscale", {
+      args: ["ip", "-4"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (!out.success) return undefined;
+    const ip = new TextDecoder().decode(out.stdout).split("\n").map((l) => l.trim()).find((l) =>
+      IPV4.test(l)
+    );
+    return ip;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Returns the address for a bind mode: loopback → 127.0.0.1, lan → 0.0.0.0, tailnet → the
+ * Tailscale IPv4, custom → `gateway.customBindHost`, auto → loopback.
+ *
+ * @throws {OpenClawError} `BIND_TAILNET_UNAVAILABLE` when Tailscale gives no address,
+ *   `BIND_CUSTOM_HOST_MISSING` when custom has no valid host.
+ */
+export async function resolveBindHost(mode: BindMode, customBindHost?: string): Promise<string> {
+  switch (mode) {
+    case "loopback":
+    case "auto":
+      return "127.0.0.1";
+    case "lan":
+      return "0.0.0.0";
+    case "tailnet": {
+      const ip = await tailscaleIPv4();
+      if (!ip) {
+        throw new OpenClawError(
+          "BIND_TAILNET_UNAVAILABLE",
+          "Cannot bind to tailnet: `tailscale ip -4` gave no address (is Tailscale installed and up?)",
+          { hint: "Start Tailscale (tailscale up), or use --bind loopback / lan" },
+        );
+      }
+      return ip;
+    }
+    case "custom": {
+      const host = customBindHost?.trim();
+      if (!host || !IPV4.test(host)) {
+        throw new OpenClawError(
+          "BIND_CUSTOM_HOST_MISSING",
+          `Cannot bind to custom: gateway.customBindHost is ${
+            host ? `"${host}", not an IPv4 address` : "not set"
+          }`,
+          { hint: "openclaw config set gateway.customBindHost 192.168.1.10" },
+        );
+      }
+      return host;
+    }
+  }
+}

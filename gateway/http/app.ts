@@ -1,0 +1,96 @@
+/**
+ * The gateway's HTTP surface (Hono): probes, security headers, the placeholder root page and the
+ * error bodies of protocol.md §10.1. WebSocket upgrades never reach this app; the server routes
+ * them to the hub first.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+
+/** Lifecycle phase the probes report. */
+export type GatewayPhase = "starting" | "started" | "draining";
+
+/** What the HTTP app needs to know about the running gateway. */
+export interface HttpAppState {
+  phase(): GatewayPhase;
+  /** Names of readiness checks that currently fail (empty = ready). */
+  failingChecks(): string[];
+  /** The WebSocket URL shown on the root page. */
+  wsUrl(): string;
+}
+
+/** Per-request bindings the server passes to `app.fetch`. */
+export interface HttpBindings {
+  remoteAddr?: Deno.NetAddr;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+function jsonError(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 408 | 413 | 500 | 503,
+  message: string,
+  type: string,
+) {
+  return c.body(JSON.stringify({ error: { message, type } }), status, {
+    "Content-Type": JSON_TYPE,
+  });
+}
+
+const ROOT_PAGE = (wsUrl: string) =>
+  `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>OpenClaw Gateway</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<h1>OpenClaw Gateway</h1>
+<p>The gateway is running and accepts WebSocket clients at <code>${wsUrl}</code>.</p>
+<p>The web dashboard is not built into this gateway yet. Use the CLI:</p>
+<pre>openclaw status          # overall status
+openclaw gateway status  # this gateway
+openclaw logs --follow   # live logs
+openclaw config set &lt;path&gt; &lt;value&gt;</pre>
+</body></html>
+`;
+
+/** Builds the Hono app for the gateway's HTTP routes. */
+export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
+
+  app.use("*", async function securityHeaders(c, next) {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    c.header("Referrer-Policy", "no-referrer");
+    c.header("X-Frame-Options", "DENY");
+  });
+
+  const live = (c: Context) => c.json({ ok: true, status: "live" });
+  app.on(["GET", "HEAD"], ["/health", "/healthz"], live);
+
+  const startup = (c: Context) => {
+    const phase = state.phase();
+    if (phase === "started") return c.json({ ok: true, status: "started" });
+    return c.json({ ok: false, status: phase }, 503);
+  };
+  app.on(["GET", "HEAD"], ["/startup", "/startupz"], startup);
+
+  const ready = (c: Context) => {
+    const phase = state.phase();
+    const failing = phase === "started" ? state.failingChecks() : [phase];
+    if (failing.length === 0) return c.json({ ok: true, status: "ready" });
+    return c.json({ ok: false, status: "not-ready", failing }, 503);
+  };
+  app.on(["GET", "HEAD"], ["/ready", "/readyz"], ready);
+
+  app.get("/", (c) => {
+    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    return c.html(ROOT_PAGE(state.wsUrl()));
+  });
+
+  app.notFound((c) => jsonError(c, 404, "Not Found", "not_found"));
+  app.onError(function renderError(_err, c) {
+    // Handlers throw; only here do errors become responses, and never with a stack.
+    return jsonError(c, 500, "internal error", "api_error");
+  });
+  return app;
+}

@@ -1,0 +1,271 @@
+/**
+ * `config.get`, `config.set`, `config.apply`, `config.patch`, `config.schema`: the config over
+ * RPC, redacted on the way out, guarded by `baseHash` on the way in (protocol.md §8.3), and
+ * written through the same locked, comment-keeping path as `openclaw config set`.
+ *
+ * @module
+ */
+import { applyConfigEdits, type ConfigEdit } from "../../lib/config/edit.ts";
+import { checkConfigText, formatIssueLines } from "../../lib/config/load.ts";
+import { getAtPath, type PathSegment } from "../../lib/config/path.ts";
+import { parseConfigText, readConfigFile } from "../../lib/config/read.ts";
+import {
+  redactConfigObject,
+  redactConfigText,
+  REDACTED_SENTINEL,
+  sentinelRestorations,
+} from "../../lib/config/redact.ts";
+import { diffConfigPaths } from "../../lib/config/reload_rules.ts";
+import { configJsonSchema } from "../../lib/config/schema.ts";
+import { updateConfigText } from "../../lib/config/store.ts";
+import { OpenClawError } from "../../lib/errors.ts";
+import { VERSION } from "../../lib/version.ts";
+import { invalidRequest, RpcError } from "../rpc_error.ts";
+import type { GatewayState } from "../state.ts";
+import type { MethodCall, MethodTable } from "./types.ts";
+
+function rawParam(method: string, params: Record<string, unknown>): string {
+  if (typeof params.raw !== "string") {
+    throw invalidRequest(`invalid ${method} params: raw (string) required`);
+  }
+  return params.raw;
+}
+
+function parseRaw(method: string, raw: string, path: string): unknown {
+  try {
+    return parseConfigText(raw, path);
+  } catch (err) {
+    throw invalidRequest(
+      `invalid ${method} params: raw is not valid JSON5: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** Enforces the seed's 3-per-60-s limit per deviceId+clientIp on control-plane writes. */
+function takeWriteSlot(method: string, { caller, state }: MethodCall): void {
+  const key = `${caller.deviceId ?? "-"}|${caller.clientIp}`;
+  const verdict = state.controlPlaneLimiter.take(key);
+  if (verdict.ok) return;
+  const secs = Math.ceil(verdict.retryAfterMs / 1000);
+  throw new RpcError({
+    code: "UNAVAILABLE",
+    message: `rate limit exceeded for ${method}; retry after ${secs}s`,
+    retryable: true,
+    retryAfterMs: verdict.retryAfterMs,
+    details: {
+      method,
+      limit: `${state.controlPlaneLimiter.limit} per ${state.controlPlaneLimiter.windowMs / 1000}s`,
+    },
+  });
+}
+
+interface WriteResult {
+  path: string;
+  hash: string | null;
+  config: unknown;
+  changedPaths: string[];
+  noop: boolean;
+  /** What the reload after the write decided (restart means one is scheduled). */
+  reload: string;
+}
+
+/**
+ * Writes new config text under the file lock: checks `baseHash` against the file as it is now,
+ * validates the result, and keeps the file untouched on any failure.
+ */
+async function writeConfig(
+  method: string,
+  state: GatewayState,
+  baseHash: unknown,
+  compute: (currentText: string, currentParsed: unknown) => string,
+): Promise<WriteResult> {
+  let changedPaths: string[] = [];
+  let validated: unknown;
+  const update = await updateConfigText(state.configPath, (current) => {
+    if (current.exists) {
+      if (typeof baseHash !== "string" || baseHash === "") {
+        throw invalidRequest("config base hash required; re-run config.get and retry");
+      }
+      if (baseHash !== current.hash) {
+        throw invalidRequest("config changed since last load; re-run config.get and retry");
+      }
+    }
+    const currentParsed = current.exists ? parseConfigText(current.text, state.configPath) : {};
+    const next = compute(current.text, currentParsed);
+    const check = checkConfigText(next, state.configPath, { applyEnv: false });
+    if (!check.valid) {
+      throw invalidRequest(
+        `invalid config: ${formatIssueLines(check.issues).replaceAll("\n", "; ")}`,
+        {
+          issues: check.issues,
+        },
+      );
+    }
+    validated = check.config;
+    changedPaths = diffConfigPaths(currentParsed, parseConfigText(next, state.configPath));
+    return changedPaths.length === 0 && current.exists ? undefined : next;
+  }).catch((err) => {
+    if (err instanceof OpenClawError) throw invalidRequest(`${method} failed: ${err.message}`);
+    throw err;
+  });
+  let reload = "noop";
+  if (update.changed) {
+    state.log("config").info(
+      `config written via ${method}: ${changedPaths.join(", ") || "(new file)"}`,
+    );
+    reload = await state.reloadConfig(method);
+  }
+  return {
+    path: state.configPath,
+    hash: update.hash,
+    config: redactConfigObject(validated),
+    changedPaths,
+    noop: !update.changed,
+    reload,
+  };
+}
+
+/** Replaces the sentinel in client-sent text with the current values, keeping its formatting. */
+function restoreSentinels(
+  method: string,
+  raw: string,
+  currentParsed: unknown,
+  path: string,
+): string {
+  if (!raw.includes(REDACTED_SENTINEL)) return raw;
+  let restorations;
+  try {
+    restorations = sentinelRestorations(parseRaw(method, raw, path), currentParsed);
+  } catch (err) {
+    throw invalidRequest(`invalid ${method} params: ${(err as Error).message}`);
+  }
+  return applyConfigEdits(raw, restorations.map((r) => ({ op: "set" as const, ...r })), path).text;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Turns a JSON merge patch (RFC 7386) into edits: objects merge, null deletes, arrays replace. */
+export function mergePatchEdits(
+  patch: Record<string, unknown>,
+  current: unknown,
+  at: PathSegment[] = [],
+): ConfigEdit[] {
+  const edits: ConfigEdit[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    const path = [...at, key];
+    if (value === REDACTED_SENTINEL) continue; // "keep what is there"
+    if (value === null) {
+      edits.push({ op: "unset", path });
+      continue;
+    }
+    const hit = getAtPath(current, path);
+    if (isRecord(value) && hit.found && isRecord(hit.value)) {
+      edits.push(...mergePatchEdits(value, current, path));
+    } else edits.push({ op: "set", path, value: stripNulls(value) });
+  }
+  return edits;
+}
+
+function stripNulls(value: unknown): unknown {
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = stripNulls(v);
+  return out;
+}
+
+/** The config methods. */
+export const configMethods: MethodTable = {
+  "config.get": async ({ state }) => {
+    const file = await readConfigFile(state.configPath);
+    let parsed: unknown = null;
+    let readError: string | undefined;
+    try {
+      parsed = file.exists ? parseConfigText(file.text, state.configPath) : {};
+    } catch (err) {
+      readError = (err as Error).message;
+    }
+    const check = readError
+      ? undefined
+      : checkConfigText(file.text, state.configPath, { applyEnv: false });
+    const secretsSource = check?.resolved ?? parsed;
+    return {
+      path: state.configPath,
+      exists: file.exists,
+      raw: file.exists ? redactConfigText(file.text, secretsSource) : null,
+      parsed: redactConfigObject(parsed),
+      valid: check?.valid ?? false,
+      config: check?.config ? redactConfigObject(check.config) : null,
+      issues: check?.issues ?? (readError ? [{ path: "<root>", message: readError }] : []),
+      warnings: [],
+      legacyIssues: check?.legacy ?? [],
+      ...(readError ? { readError } : {}),
+      hash: file.hash,
+      appliedConfigHash: state.configHash,
+    };
+  },
+
+  "config.set": async ({ params, state }) => {
+    const raw = rawParam("config.set", params);
+    parseRaw("config.set", raw, state.configPath);
+    const r = await writeConfig(
+      "config.set",
+      state,
+      params.baseHash,
+      (_text, current) => restoreSentinels("config.set", raw, current, state.configPath),
+    );
+    return { ok: true, path: r.path, hash: r.hash, config: r.config };
+  },
+
+  "config.apply": async (call) => {
+    const { params, state } = call;
+    const raw = rawParam("config.apply", params);
+    parseRaw("config.apply", raw, state.configPath);
+    takeWriteSlot("config.apply", call);
+    const r = await writeConfig(
+      "config.apply",
+      state,
+      params.baseHash,
+      (_text, current) => restoreSentinels("config.apply", raw, current, state.configPath),
+    );
+    const delayMs = typeof params.restartDelayMs === "number"
+      ? Math.max(0, params.restartDelayMs)
+      : 2000;
+    state.requestRestart("config.apply", delayMs);
+    return {
+      ok: true,
+      path: r.path,
+      hash: r.hash,
+      config: r.config,
+      restart: { scheduled: true, delayMs, reason: "config.apply" },
+      sentinel: { persisted: false, payload: null },
+    };
+  },
+
+  "config.patch": async (call) => {
+    const { params, state } = call;
+    const raw = rawParam("config.patch", params);
+    const patch = parseRaw("config.patch", raw, state.configPath);
+    if (!isRecord(patch)) {
+      throw invalidRequest("invalid config.patch params: raw must be a JSON5 object");
+    }
+    takeWriteSlot("config.patch", call);
+    const r = await writeConfig("config.patch", state, params.baseHash, (text, current) => {
+      const edits = mergePatchEdits(patch, current);
+      return edits.length ? applyConfigEdits(text, edits, state.configPath).text : text;
+    });
+    if (r.noop) return { ok: true, noop: true, changedPaths: [], path: r.path, config: r.config };
+    return {
+      ok: true,
+      path: r.path,
+      hash: r.hash,
+      config: r.config,
+      changedPaths: r.changedPaths,
+      // Only a restart-class change restarts; hot changes are already live (gateway.reload.mode).
+      restart: { scheduled: r.reload === "restart", reason: "config.patch" },
+    };
+  },
+
+  "config.schema": () => ({ schema: configJsonSchema(), version: VERSION }),
+};

@@ -1,0 +1,33 @@
+/**
+ * The contract between the connection layer and method handlers.
+ *
+ * @module
+ */
+import type { GatewayState } from "../state.ts";
+
+/** Who is calling: fixed at handshake time. */
+export interface CallerInfo {
+  connId: string;
+  clientIp: string;
+  isLoopback: boolean;
+  role: string;
+  scopes: readonly string[];
+  deviceId?: string;
+  clientId?: string;
+  clientMode?: string;
+}
+
+/** One method call. */
+export interface MethodCall {
+  params: Record<string, unknown>;
+  caller: CallerInfo;
+  state: GatewayState;
+  /** Aborted when the caller disconnects or the gateway stops. */
+  signal: AbortSignal;
+}
+
+/** A handler: returns the `payload` of an `ok:true` response, or throws an `RpcError`. */
+export type MethodHandler = (call: MethodCall) => unknown | Promise<unknown>;
+
+/** Method name → handler. */
+export type MethodTable = Readonly<Record<string, MethodHandler>>;

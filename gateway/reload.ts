@@ -1,0 +1,134 @@
+/**
+ * Hot reload: watch the config file, debounce, validate, diff against the running config and
+ * apply per `gateway.reload.mode`. One reload at a time; changes during a reload cause exactly
+ * one more. An invalid file is logged with its field paths and the running config stays.
+ *
+ * @module
+ */
+import { checkConfigText, formatIssueLines } from "../lib/config/load.ts";
+import { readConfigFile } from "../lib/config/read.ts";
+import {
+  diffConfigPaths,
+  planReload,
+  type ReloadMode,
+  type ReloadPlan,
+} from "../lib/config/reload_rules.ts";
+import type { OpenClawConfig } from "../lib/config/schema.ts";
+import { dirname } from "../lib/paths.ts";
+import type { Logger } from "@logtape/logtape";
+
+/** What the reloader changes in the running gateway. */
+export interface ReloadTarget {
+  readonly configPath: string;
+  current(): { config: OpenClawConfig; hash: string | null };
+  /** Swap in a config whose changes can be applied live. */
+  applyHot(config: OpenClawConfig, hash: string | null, plan: ReloadPlan): Promise<void>;
+  /** Restart the server in-process with the new config. */
+  restart(reason: string, hash: string | null): void;
+  log: Logger;
+}
+
+/** The reloader of one server start. */
+export interface ConfigReloader {
+  /** Re-reads the file now (also used after RPC writes). */
+  reload(reason: string): Promise<ReloadPlan["decision"]>;
+  stop(): void;
+}
+
+/** Starts watching `target.configPath` (its directory, since writes replace the file). */
+export function startConfigReloader(target: ReloadTarget): ConfigReloader {
+  let running: Promise<ReloadPlan["decision"]> | undefined;
+  let again = false;
+  let stopped = false;
+
+  async function reloadOnce(reason: string): Promise<ReloadPlan["decision"]> {
+    const file = await readConfigFile(target.configPath);
+    const { config: runningConfig, hash: runningHash } = target.current();
+    if (file.hash === runningHash) return "noop";
+    const check = checkConfigText(file.text, target.configPath, { applyEnv: false });
+    if (!check.valid || !check.config) {
+      target.log.warn(
+        `config reload skipped (invalid config): ${target.configPath}: ${
+          formatIssueLines(check.issues).replaceAll("\n", "; ")
+        }`,
+      );
+      return "ignored";
+    }
+    const changed = diffConfigPaths(runningConfig, check.config);
+    const mode = (check.config.gateway?.reload?.mode ?? "hybrid") as ReloadMode;
+    const plan = planReload(changed, mode);
+    if (changed.length) {
+      target.log.info(
+        `config change detected; evaluating reload (${changed.join(", ")}) [${reason}]`,
+      );
+    }
+    if (plan.note) target.log.info(plan.note);
+    if (plan.decision === "restart") {
+      target.restart(`config change (${plan.restart.join(", ") || "all"})`, file.hash);
+    } else if (plan.decision === "hot" || plan.decision === "noop") {
+      await target.applyHot(check.config, file.hash, plan);
+    } else if (plan.decision === "ignored" && mode === "hot") {
+      await target.applyHot(check.config, file.hash, plan);
+    }
+    return plan.decision;
+  }
+
+  function reload(reason: string): Promise<ReloadPlan["decision"]> {
+    if (stopped) return Promise.resolve("noop");
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let decision: ReloadPlan["decision"] = "noop";
+      try {
+        do {
+          again = false;
+          decision = await reloadOnce(reason);
+        } while (again && !stopped);
+      } catch (err) {
+        target.log.error(`config reload failed: ${err instanceof Error ? err.message : err}`);
+      } finally {
+        running = undefined;
+      }
+      return decision;
+    })();
+    return running;
+  }
+
+  const base = target.configPath.slice(target.configPath.lastIndexOf("/") + 1);
+  let watcher: Deno.FsWatcher | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const debounceMs = () => target.current().config.gateway?.reload?.debounceMs ?? 300;
+  try {
+    watcher = Deno.watchFs(dirname(target.configPath), { recursive: false });
+  } catch (err) {
+    target.log.warn(
+      `config watcher unavailable (${err instanceof Error ? err.message : err}); hot reload is off`,
+    );
+  }
+  if (watcher) {
+    (async () => {
+      try {
+        for await (const event of watcher) {
+          if (!event.paths.some((p) => p.endsWith("/" + base))) continue;
+          clearTimeout(timer);
+          timer = setTimeout(() => void reload("file watcher"), debounceMs());
+        }
+      } catch {
+        // The watcher was closed.
+      }
+    })();
+  }
+
+  return {
+    reload,
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      try {
+        watcher?.close();
+      } catch { /* already closed */ }
+    },
+  };
+}

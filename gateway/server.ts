@@ -1,0 +1,374 @@
+/**
+ * One start of the gateway: config → logging → port, bind and auth → listen (the port is the
+ * lock) → hub, reloader, runtime file → ready. `stop()` drains in the reverse order. A restart is
+ * a stop followed by a new start in the same process (see run.ts).
+ *
+ * @module
+ */
+import type { Logger } from "@logtape/logtape";
+import { checkConfig, invalidConfigError } from "../lib/config/load.ts";
+import type { OpenClawConfig } from "../lib/config/schema.ts";
+import { ExitCode, OpenClawError } from "../lib/errors.ts";
+import {
+  generateGatewayToken,
+  type ResolvedGatewayAuth,
+  resolveGatewayAuth,
+  shouldGenerateGatewayToken,
+} from "../lib/gateway_auth.ts";
+import { persistGeneratedToken } from "../lib/gateway_token.ts";
+import { removeGatewayRuntime, writeGatewayRuntime } from "../lib/gateway_runtime.ts";
+import { configureLogging, getLogger, type LoggingHandle } from "../lib/log/mod.ts";
+import { loggingOptionsFromConfig } from "../lib/log/from_config.ts";
+import {
+  resolveConfigPath,
+  resolveGatewayBind,
+  resolveGatewayPort,
+  resolveStateDir,
+} from "../lib/paths.ts";
+import { VERSION } from "../lib/version.ts";
+import {
+  checkBindAllowed,
+  createAuthRateLimiter,
+  isLoopbackAddress,
+  resolveClientIp,
+} from "./auth.ts";
+import { resolveBindHost } from "./bind.ts";
+import { createHttpApp, type GatewayPhase } from "./http/app.ts";
+import { freePort, gatewayLockError } from "./lock.ts";
+import { buildHealthSummary } from "./methods/health.ts";
+import { GATEWAY_METHODS } from "./methods/mod.ts";
+import type { WindowLimiter } from "./rate_limit.ts";
+import { startConfigReloader } from "./reload.ts";
+import type { GatewayState, PresenceEntry } from "./state.ts";
+import { ConnectionHub } from "./ws/hub.ts";
+import { originAllowed } from "./ws/origin.ts";
+
+/** Flags of `openclaw gateway run`. */
+export interface GatewayStartOptions {
+  port?: string;
+  bind?: string;
+  auth?: string;
+  token?: string;
+  password?: string;
+  force?: boolean;
+  allowUnconfigured?: boolean;
+  verbose?: boolean;
+  /** Lives across restarts so a restart does not reset the config-write rate limit. */
+  controlPlaneLimiter: WindowLimiter;
+  /** Print a line for people (stdout), e.g. where the gateway listens. */
+  announce?: (line: string) => void;
+}
+
+/** Why a server start ended. */
+export interface ServerExit {
+  restart: boolean;
+  reason: string;
+}
+
+/** A running server start. */
+export interface RunningGateway {
+  readonly state: GatewayState;
+  readonly url: string;
+  /** Resolves when the server has fully stopped. */
+  readonly finished: Promise<ServerExit>;
+  stop(reason: string, restart?: boolean, restartExpectedMs?: number): Promise<void>;
+}
+
+async function loadStartConfig(options: GatewayStartOptions, configPath: string) {
+  const check = await checkConfig({ path: configPath });
+  if (!check.file.exists && !options.allowUnconfigured) {
+    throw new OpenClawError(
+      "GATEWAY_UNCONFIGURED",
+      "Missing config. Run `openclaw setup` or set gateway.mode=local (or pass --allow-unconfigured).",
+      { hint: "openclaw setup" },
+    );
+  }
+  if (!check.valid || !check.config) throw invalidConfigError(check);
+  const config = check.config;
+  const mode = config.gateway?.mode;
+  if (mode !== "local" && !options.allowUnconfigured) {
+    throw new OpenClawError(
+      "GATEWAY_START_BLOCKED",
+      `Gateway start blocked: set gateway.mode=local (current: ${
+        mode ?? "unset"
+      }) or pass --allow-unconfigured.`,
+      { hint: "openclaw config set gateway.mode local" },
+    );
+  }
+  return { config, hash: check.file.hash };
+}
+
+async function resolveAuth(
+  options: GatewayStartOptions,
+  config: OpenClawConfig,
+  configPath: string,
+  loopback: boolean,
+  log: Logger,
+): Promise<ResolvedGatewayAuth> {
+  const cliAuth = { mode: options.auth, token: options.token, password: options.password };
+  const auth = resolveGatewayAuth({ config, cliAuth });
+  if (loopback && shouldGenerateGatewayToken(auth)) {
+    // Nothing configured on loopback: make a token and keep it in the config (0600) so local
+    // clients and the service find the same one after a restart.
+    const persisted = await persistGeneratedToken(configPath, generateGatewayToken());
+    if (persisted.generated) {
+      log.info(`generated a gateway token and saved it to gateway.auth.token in ${configPath}`);
+    }
+    return {
+      ...auth,
+      mode: "token",
+      token: persisted.token,
+      source: { ...auth.source, token: "generated" },
+    };
+  }
+  return auth;
+}
+
+/** Starts one server. Throws an OpenClawError (with its exit code) when it cannot start. */
+export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
+  const startedAt = Date.now();
+  const configPath = resolveConfigPath();
+  const stateDir = resolveStateDir();
+  let { config, hash } = await loadStartConfig(options, configPath);
+
+  let logging: LoggingHandle = await configureLogging(
+    loggingOptionsFromConfig(config, { verbose: options.verbose }),
+  );
+  const log = (subsystem: string) => getLogger(subsystem);
+  const gwLog = log("gateway");
+  try {
+    const { port } = resolveGatewayPort({
+      cliPort: options.port,
+      configPort: config.gateway?.port,
+    });
+    const bindMode = resolveGatewayBind(options.bind, config.gateway?.bind);
+    const host = await resolveBindHost(bindMode, config.gateway?.customBindHost);
+    const loopback = isLoopbackAddress(host);
+    const auth = await resolveAuth(options, config, configPath, loopback, gwLog);
+    checkBindAllowed({ bindMode, host, port, auth });
+    if (auth.source.token === "generated") {
+      // The token was just written into the config: start from that text so the watcher does
+      // not treat our own write as an edit.
+      const again = await checkConfig({ path: configPath });
+      if (again.valid && again.config) {
+        config = again.config;
+        hash = again.file.hash;
+      }
+    }
+    if (options.force) {
+      const freed = await freePort(port, { log: (line) => gwLog.info(line) });
+      for (const k of freed.killed) {
+        options.announce?.(`force: stopped pid ${k.pid} (${k.command || "?"}) on port ${port}`);
+      }
+    }
+
+    let phase: GatewayPhase = "starting";
+    const urlHost = host.includes(":") ? `[${host}]` : host;
+    const wsUrl = `ws://${urlHost}:${port}`;
+    const authLimiter = createAuthRateLimiter(config.gateway?.auth?.rateLimit ?? {});
+    let restartPending = false;
+    let stopping: Promise<void> | undefined;
+    let resolveFinished!: (exit: ServerExit) => void;
+    const finished = new Promise<ServerExit>((r) => resolveFinished = r);
+
+    // deno-lint-ignore prefer-const -- assigned after the hub, which needs `state` first
+    let hub: ConnectionHub;
+    const state: GatewayState = {
+      startedAt,
+      stateDir,
+      configPath,
+      config,
+      configHash: hash,
+      auth,
+      host,
+      port,
+      bindMode,
+      logFile: logging.file,
+      log,
+      stateVersion: { presence: 1, health: 1 },
+      lastHeartbeat: null,
+      systemEvents: [],
+      controlPlaneLimiter: options.controlPlaneLimiter,
+      requestRestart(reason, delayMs = 0) {
+        if (restartPending) return;
+        restartPending = true;
+        gwLog.info(`restart requested (${reason}); restarting in ${delayMs} ms`);
+        setTimeout(() => void running.stop(reason, true, delayMs + 500), delayMs);
+      },
+      broadcast(event, payload, opts = {}) {
+        if (opts.stateVersion) {
+          if (event === "presence") state.stateVersion.presence++;
+          if (event === "health") state.stateVersion.health++;
+        }
+        hub.broadcast(event, payload, {
+          dropIfSlow: opts.dropIfSlow,
+          stateVersion: opts.stateVersion ? { ...state.stateVersion } : undefined,
+        });
+      },
+      presence: () => hub.presence(),
+      notePresence: (key: string, entry: PresenceEntry) => hub.notePresence(key, entry),
+      connectionCount: () => hub.openCount(),
+      reloadConfig: (reason) => reloader.reload(reason),
+    };
+
+    hub = new ConnectionHub({
+      state,
+      methods: GATEWAY_METHODS,
+      authLimiter,
+      healthPayload: () => buildHealthSummary(state),
+      helloSnapshot: () => ({
+        presence: hub.presence(),
+        health: buildHealthSummary(state),
+        stateVersion: { ...state.stateVersion },
+        uptimeMs: Date.now() - startedAt,
+        appliedConfigHash: state.configHash,
+        configPath,
+        stateDir,
+        sessionDefaults: {
+          defaultAgentId: "main",
+          mainKey: "main",
+          mainSessionKey: "agent:main:main",
+        },
+        authMode: auth.mode,
+      }),
+    });
+
+    const app = createHttpApp({
+      phase: () => phase,
+      failingChecks: () => [],
+      wsUrl: () => wsUrl,
+    });
+
+    const abort = new AbortController();
+    let server: Deno.HttpServer<Deno.NetAddr>;
+    try {
+      server = Deno.serve({
+        hostname: host,
+        port,
+        signal: abort.signal,
+        onListen: () => {},
+        onError: () =>
+          new Response(
+            JSON.stringify({ error: { message: "internal error", type: "api_error" } }),
+            {
+              status: 500,
+              headers: { "Content-Type": "application/json; charset=utf-8" },
+            },
+          ),
+      }, (req, info) => {
+        const remote = info.remoteAddr.hostname;
+        const clientIp = resolveClientIp({
+          remoteAddr: remote,
+          headers: req.headers,
+          trustedProxies: state.config.gateway?.trustedProxies ?? [],
+          allowRealIpFallback: state.config.gateway?.allowRealIpFallback ?? false,
+        }) ?? remote;
+        if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+          if (phase !== "started") {
+            return new Response("gateway not ready", {
+              status: 503,
+              headers: { Connection: "close" },
+            });
+          }
+          if (!originAllowed(req.headers, state.config)) {
+            return new Response("origin not allowed", {
+              status: 403,
+              headers: { Connection: "close" },
+            });
+          }
+          return hub.upgrade(req, {
+            clientIp,
+            remoteAddr: remote,
+            isLoopback: isLoopbackAddress(clientIp),
+          });
+        }
+        return app.fetch(req, { remoteAddr: info.remoteAddr });
+      });
+    } catch (err) {
+      if (err instanceof Deno.errors.AddrInUse) throw gatewayLockError(host, port, err);
+      if (err instanceof Deno.errors.PermissionDenied) {
+        throw new OpenClawError(
+          "BIND_DENIED",
+          `Cannot listen on ${host}:${port}: permission denied`,
+          {
+            hint: "Use a port above 1024 (--port)",
+            cause: err,
+          },
+        );
+      }
+      throw err;
+    }
+
+    const reloader = startConfigReloader({
+      configPath,
+      log: log("gateway/reload"),
+      current: () => ({ config: state.config, hash: state.configHash }),
+      applyHot: async (next, nextHash, plan) => {
+        state.config = next;
+        state.configHash = nextHash;
+        if (plan.hot.some((h) => h.path.startsWith("logging"))) {
+          logging = await configureLogging(
+            loggingOptionsFromConfig(next, { verbose: options.verbose }),
+          );
+          state.logFile = logging.file;
+        }
+        state.broadcast("config.changed", {
+          path: configPath,
+          hash: nextHash,
+          ts: Date.now(),
+          changedPaths: plan.changed,
+        });
+      },
+      restart: (reason, nextHash) => {
+        state.configHash = nextHash;
+        state.requestRestart(reason, 0);
+      },
+    });
+
+    writeGatewayRuntime(stateDir, {
+      pid: Deno.pid,
+      port,
+      host,
+      bind: bindMode,
+      version: VERSION,
+      startedAt: new Date(startedAt).toISOString(),
+      configPath,
+      logFile: logging.file,
+      url: wsUrl,
+    });
+    phase = "started";
+    gwLog.info(`listening on ${wsUrl} (PID ${Deno.pid})`);
+
+    const running: RunningGateway = {
+      state,
+      url: wsUrl,
+      finished,
+      stop(reason, restart = false, restartExpectedMs) {
+        stopping ??= (async () => {
+          phase = "draining";
+          gwLog.info(restart ? `restarting: ${reason}` : `stopping: ${reason}`);
+          reloader.stop();
+          await hub.shutdown(
+            restart ? "gateway restarting" : "gateway stopping",
+            restart ? restartExpectedMs ?? 1000 : undefined,
+          );
+          abort.abort();
+          await server.finished.catch(() => {});
+          if (!restart) removeGatewayRuntime(stateDir);
+          await logging.dispose();
+          resolveFinished({ restart, reason });
+        })();
+        return stopping;
+      },
+    };
+    return running;
+  } catch (err) {
+    await logging.dispose();
+    throw err;
+  }
+}
+
+/** Exit code for a failed start: the error's own, or 1. */
+export function startFailureExitCode(err: unknown): number {
+  return err instanceof OpenClawError ? err.exitCode : ExitCode.failed;
+}

@@ -1,0 +1,82 @@
+/**
+ * What the running gateway knows, shared by the connection layer and the method handlers. One
+ * object per server start; a restart builds a new one from the new config.
+ *
+ * @module
+ */
+import type { Logger } from "@logtape/logtape";
+import type { ReloadPlan } from "../lib/config/reload_rules.ts";
+import type { OpenClawConfig } from "../lib/config/schema.ts";
+import type { ResolvedGatewayAuth } from "../lib/gateway_auth.ts";
+import type { WindowLimiter } from "./rate_limit.ts";
+
+/** A client as the presence list shows it (protocol.md §4.8 PresenceEntry). */
+export interface PresenceEntry {
+  ts: number;
+  host?: string;
+  clientId?: string;
+  ip?: string;
+  version?: string;
+  platform?: string;
+  deviceFamily?: string;
+  modelIdentifier?: string;
+  timeZone?: string;
+  mode?: string;
+  lastInputSeconds?: number;
+  reason?: string;
+  tags?: string[];
+  text?: string;
+  deviceId?: string;
+  roles?: string[];
+  scopes?: string[];
+  instanceId?: string;
+  onlineSince?: number;
+  lastActivityAt?: number;
+}
+
+/** A queued `System:` line for a session (from `system-event`). */
+export interface SystemEvent {
+  ts: number;
+  text: string;
+  sessionKey: string;
+  wake: boolean;
+}
+
+/** The live state of one server start. */
+export interface GatewayState {
+  readonly startedAt: number;
+  readonly stateDir: string;
+  readonly configPath: string;
+  /** The running config (validated, with defaults). Swapped by hot reloads. */
+  config: OpenClawConfig;
+  /** SHA-256 of the config text the running config came from (null: no file). */
+  configHash: string | null;
+  readonly auth: ResolvedGatewayAuth;
+  readonly host: string;
+  readonly port: number;
+  readonly bindMode: string;
+  logFile: string | undefined;
+  readonly log: (subsystem: string) => Logger;
+  /** Monotonic counters for `stateVersion` on presence/health events. */
+  stateVersion: { presence: number; health: number };
+  lastHeartbeat: unknown | null;
+  systemEvents: SystemEvent[];
+  /** Ask for an in-process restart (config.apply, restart-class reloads, SIGUSR1). */
+  requestRestart(reason: string, delayMs?: number): void;
+  /** Send an event to every connection allowed to see it. */
+  broadcast(
+    event: string,
+    payload: unknown,
+    options?: { dropIfSlow?: boolean; stateVersion?: boolean },
+  ): void;
+  /** Presence entries of connected clients plus system-event presence lines. */
+  presence(): PresenceEntry[];
+  /** Record or refresh a presence entry that is not tied to a socket (system-event). */
+  notePresence(key: string, entry: PresenceEntry): void;
+  /** Number of open, authenticated connections. */
+  connectionCount(): number;
+  /** Re-read the config file and apply it (hot) or restart, per `gateway.reload.mode`. */
+  reloadConfig(reason: string): Promise<ReloadPlan["decision"]>;
+  /** The process-wide limiter for control-plane writes (config.apply/patch). */
+  readonly controlPlaneLimiter: WindowLimiter;
+}

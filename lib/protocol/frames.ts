@@ -1,0 +1,221 @@
+/**
+ * Frame envelopes of the Gateway WebSocket protocol (reference/protocol.md §3) and a parser that
+ * never throws on hostile text. The `connect` params and `hello-ok` schemas live in
+ * `connect.ts` and `hello.ts` and are re-exported here.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { MAX_FRAME_DEPTH } from "./constants.ts";
+import { type ConnectParams, ConnectParamsSchema, NonEmptyString } from "./connect.ts";
+import { invalidParamsError } from "./errors.ts";
+import { StateVersionSchema } from "./hello.ts";
+import { formatZodIssues } from "./zod_issues.ts";
+
+export * from "./connect.ts";
+export * from "./hello.ts";
+export {
+  formatIssueMessage,
+  formatIssuePath,
+  formatZodIssues,
+  type ZodIssue,
+} from "./zod_issues.ts";
+
+/** The error object of a failed response (closed). */
+export const ErrorShapeSchema = z.strictObject({
+  code: NonEmptyString,
+  message: NonEmptyString,
+  details: z.unknown().optional(),
+  retryable: z.boolean().optional(),
+  retryAfterMs: z.number().int().min(0).optional(),
+});
+/** What `res.error` carries. */
+export type ErrorShape = z.infer<typeof ErrorShapeSchema>;
+
+/** A client request (closed). */
+export const RequestFrameSchema = z.strictObject({
+  type: z.literal("req"),
+  id: NonEmptyString,
+  method: NonEmptyString,
+  params: z.unknown().optional(),
+  traceparent: z.string().max(128).optional(),
+  expectedProfileId: z.string().min(1).max(128).optional(),
+});
+/** `{type:"req", id, method, params?}`. */
+export type RequestFrame = z.infer<typeof RequestFrameSchema>;
+
+/** A server response (closed). */
+export const ResponseFrameSchema = z.strictObject({
+  type: z.literal("res"),
+  id: NonEmptyString,
+  ok: z.boolean(),
+  payload: z.unknown().optional(),
+  error: ErrorShapeSchema.optional(),
+});
+/** `{type:"res", id, ok, payload?|error?}`. */
+export type ResponseFrame = z.infer<typeof ResponseFrameSchema>;
+
+/** A server event (closed). */
+export const EventFrameSchema = z.strictObject({
+  type: z.literal("event"),
+  event: NonEmptyString,
+  payload: z.unknown().optional(),
+  seq: z.number().int().min(0).optional(),
+  stateVersion: StateVersionSchema.optional(),
+  recipientProfileId: z.string().min(1).max(128).optional(),
+});
+/** `{type:"event", event, payload?, seq?, stateVersion?}`. */
+export type EventFrame = z.infer<typeof EventFrameSchema>;
+
+/** Any frame of the protocol. */
+export type Frame = RequestFrame | ResponseFrame | EventFrame;
+
+const FRAME_SCHEMAS = {
+  req: { schema: RequestFrameSchema, label: "request frame" },
+  res: { schema: ResponseFrameSchema, label: "response frame" },
+  event: { schema: EventFrameSchema, label: "event frame" },
+} as const;
+
+/** Result of {@linkcode parseFrame}: a frame, or a readable reason (and the id, if one was readable). */
+export type ParseFrameResult =
+  | { ok: true; frame: Frame }
+  | { ok: false; error: string; id?: string };
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPENERS = new Set([0x5b, 0x7b]);
+
+/**
+ * Scans JSON text for nesting deeper than `max` without parsing it. Jumps between structural
+ * characters with a regex so long string values (attachments) cost little.
+ */
+function nestsDeeperThan(text: string, max: number): boolean {
+  const structural = /["[\]{}]/g;
+  let depth = 0;
+  for (let m = structural.exec(text); m; m = structural.exec(text)) {
+    const c = text.charCodeAt(m.index);
+    if (c === QUOTE) {
+      // Skip to the closing quote: one preceded by an even number of backslashes.
+      let from = m.index + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) return false; // unterminated string: JSON.parse rejects it
+        let slashes = 0;
+        for (let i = q - 1; i > m.index && text.charCodeAt(i) === BACKSLASH; i--) slashes++;
+        from = q + 1;
+        if (slashes % 2 === 0) break;
+      }
+      structural.lastIndex = from;
+    } else if (OPENERS.has(c)) {
+      if (++depth > max) return true;
+    } else depth--;
+  }
+  return false;
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  return Array.isArray(value) ? "array" : typeof value;
+}
+
+function cut(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * Parses JSON the way frames need it: `__proto__` keys anywhere are refused (a merge or
+ * `Object.assign` downstream could otherwise change prototypes), and only text that might hold
+ * one pays for the slower reviver pass.
+ */
+function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let forbidden = false;
+  try {
+    // A key can spell __proto__ with \u escapes, so any escape takes the careful path too.
+    const careful = text.includes("__proto__") || text.includes("\\u");
+    const value = careful
+      ? JSON.parse(text, (key, v) => {
+        if (key === "__proto__") forbidden = true;
+        return v;
+      })
+      : JSON.parse(text);
+    if (forbidden) return { ok: false, error: 'forbidden key "__proto__"' };
+    return { ok: true, value };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { ok: false, error: `not valid JSON (${cut(reason)})` };
+  }
+}
+
+function readableId(value: Record<string, unknown>): string | undefined {
+  return typeof value.id === "string" && value.id !== "" ? value.id : undefined;
+}
+
+/**
+ * Parses one text frame into a request, response or event. Never throws: bad JSON, non-objects,
+ * unknown types, unknown or wrongly typed keys, `__proto__` keys and nesting deeper than
+ * {@link MAX_FRAME_DEPTH} all come back as `{ok:false, error}` with a readable reason.
+ *
+ * @example
+ * ```ts
+ * const r = parseFrame('{"type":"req","id":"1","method":"health"}');
+ * if (r.ok && r.frame.type === "req") dispatch(r.frame);
+ * ```
+ */
+export function parseFrame(text: string): ParseFrameResult {
+  if (typeof text !== "string") return { ok: false, error: "invalid frame: expected text" };
+  if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
+    return { ok: false, error: `invalid frame: nested deeper than ${MAX_FRAME_DEPTH} levels` };
+  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return { ok: false, error: `invalid frame: ${parsed.error}` };
+  const value = parsed.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      ok: false,
+      error: `invalid frame: expected a JSON object, got ${describeJson(value)}`,
+    };
+  }
+  const record = value as Record<string, unknown>;
+  const id = readableId(record);
+  const type = record.type;
+  const withId = (error: string) =>
+    id === undefined ? { ok: false as const, error } : {
+      ok: false as const,
+      error,
+      id,
+    };
+  if (typeof type !== "string") {
+    return withId(
+      `invalid frame: type: ${type === undefined ? "required" : "expected string"}`,
+    );
+  }
+  if (!Object.hasOwn(FRAME_SCHEMAS, type)) {
+    return withId(`invalid frame: unknown type ${cut(JSON.stringify(type), 40)}`);
+  }
+  const { schema, label } = FRAME_SCHEMAS[type as keyof typeof FRAME_SCHEMAS];
+  const result = schema.safeParse(record, { reportInput: true });
+  if (!result.success) return withId(`invalid ${label}: ${formatZodIssues(result.error.issues)}`);
+  return { ok: true, frame: result.data };
+}
+
+/** Result of validating RPC params. */
+export type ParamsResult<T> = { ok: true; value: T } | { ok: false; error: ErrorShape };
+
+/**
+ * Validates a method's params against its schema (missing params count as `{}`), returning the
+ * `INVALID_REQUEST` "invalid <method> params: <errors>" error shape on failure.
+ */
+export function validateParams<T>(
+  method: string,
+  schema: z.ZodType<T>,
+  params: unknown,
+): ParamsResult<T> {
+  const result = schema.safeParse(params ?? {}, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, error: invalidParamsError(method, formatZodIssues(result.error.issues)) };
+}
+
+/** Validates `connect` params: "invalid connect params: <errors>" on failure. */
+export function parseConnectParams(params: unknown): ParamsResult<ConnectParams> {
+  return validateParams("connect", ConnectParamsSchema, params);
+}

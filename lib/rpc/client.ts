@@ -1,0 +1,306 @@
+/**
+ * A gateway RPC client over the WebSocket protocol v4: wait for `connect.challenge`, send
+ * `connect`, then requests with per-call timeouts. Used by every CLI command that talks to a
+ * running gateway. Failures are OpenClawErrors that say what went wrong and what to run next.
+ *
+ * @module
+ */
+import { OpenClawError } from "../errors.ts";
+import { VERSION } from "../version.ts";
+
+/** Options for {@linkcode connectGateway}. */
+export interface ConnectOptions {
+  url: string;
+  token?: string;
+  password?: string;
+  /** Handshake and default per-call timeout. @default 10000 */
+  timeoutMs?: number;
+  /** `client.id` / `client.mode` to present. @default cli / cli */
+  clientId?: string;
+  clientMode?: string;
+  scopes?: string[];
+  /** Lowest protocol version to offer (the status probe offers 3). @default 4 */
+  minProtocol?: number;
+  /** Signs the connect with a device identity (needed off loopback). */
+  device?: (challenge: { nonce: string; ts: number }, fields: DeviceSignFields) => Promise<unknown>;
+}
+
+/** What a device signature covers (protocol.md §4.5). */
+export interface DeviceSignFields {
+  clientId: string;
+  clientMode: string;
+  role: string;
+  scopes: string[];
+  token: string;
+  platform: string;
+}
+
+/** An error answer from the gateway (the ErrorShape). */
+export interface RpcErrorShape {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+/** A connected client. */
+export interface GatewayClient extends AsyncDisposable {
+  /** The hello-ok payload. */
+  readonly hello: Record<string, unknown>;
+  /** Calls a method; throws `GATEWAY_RPC_ERROR` with the gateway's ErrorShape on `ok:false`. */
+  call<T = unknown>(
+    method: string,
+    params?: unknown,
+    options?: { timeoutMs?: number; expectFinal?: boolean },
+  ): Promise<T>;
+  /** Receives events (`tick`, `presence`, …). */
+  onEvent(fn: (event: string, payload: unknown) => void): void;
+  close(): Promise<void>;
+}
+
+const DOCTOR_HINT =
+  "Is the gateway running? Start it with `openclaw gateway`, check `openclaw gateway status`, or run `openclaw doctor`";
+
+function unreachable(url: string, why: string, cause?: unknown): OpenClawError {
+  return new OpenClawError("GATEWAY_UNREACHABLE", `Cannot reach the gateway at ${url}: ${why}`, {
+    hint: DOCTOR_HINT,
+    cause,
+  });
+}
+
+/** Builds the error for an `ok:false` response. */
+export function rpcError(method: string, shape: RpcErrorShape): OpenClawError {
+  const isAuth = method === "connect" && /^unauthorized/.test(shape.message);
+  return new OpenClawError(
+    isAuth ? "GATEWAY_AUTH_FAILED" : "GATEWAY_RPC_ERROR",
+    `${method} failed: ${shape.message}`,
+    {
+      hint: isAuth
+        ? "Check the token: openclaw config get gateway.auth.token, or pass --token / set OPENCLAW_GATEWAY_TOKEN"
+        : shape.retryAfterMs
+        ? `Retry in ${Math.ceil(shape.retryAfterMs / 1000)} s`
+        : undefined,
+      details: shape,
+    },
+  );
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  timer?: ReturnType<typeof setTimeout>;
+  expectFinal: boolean;
+  method: string;
+}
+
+/**
+ * Opens a connection and completes the handshake.
+ *
+ * @throws {OpenClawError} `GATEWAY_UNREACHABLE` (nothing listens / timeout),
+ *   `GATEWAY_AUTH_FAILED` (credentials refused), `GATEWAY_RPC_ERROR` (other refusals).
+ */
+export async function connectGateway(options: ConnectOptions): Promise<GatewayClient> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const url = options.url;
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(url);
+  } catch (err) {
+    throw unreachable(url, `invalid URL (${err instanceof Error ? err.message : err})`, err);
+  }
+  const pending = new Map<string, Pending>();
+  const listeners: ((event: string, payload: unknown) => void)[] = [];
+  let nextId = 1;
+  let closedInfo: { code: number; reason: string } | undefined;
+  let challenge: ((c: { nonce: string; ts: number }) => void) | undefined;
+  const challengeP = new Promise<{ nonce: string; ts: number }>((r) => challenge = r);
+
+  const failAll = (err: unknown) => {
+    for (const p of pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    pending.clear();
+  };
+
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = (e) => {
+      const msg = (e as ErrorEvent).message ?? "connection failed";
+      reject(
+        unreachable(
+          url,
+          /refused|ECONNREFUSED|os error 111/i.test(msg) ? "connection refused" : msg,
+        ),
+      );
+    };
+  });
+  const closed = new Promise<void>((resolve) => {
+    ws.onclose = (e) => {
+      closedInfo = { code: e.code, reason: e.reason };
+      failAll(
+        new OpenClawError(
+          "GATEWAY_CLOSED",
+          `gateway closed (${e.code}): ${e.reason || "no reason"}`,
+          {
+            hint: e.code === 1012 ? "The gateway is restarting; retry in a moment" : DOCTOR_HINT,
+          },
+        ),
+      );
+      resolve();
+    };
+  });
+  ws.onmessage = (e) => {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(String(e.data));
+    } catch {
+      return;
+    }
+    if (frame.type === "event") {
+      if (frame.event === "connect.challenge") {
+        const p = frame.payload as { nonce?: string; ts?: number };
+        if (typeof p?.nonce === "string") {
+          challenge?.({ nonce: p.nonce, ts: Number(p.ts ?? Date.now()) });
+        }
+        return;
+      }
+      for (const l of listeners) l(String(frame.event), frame.payload);
+      return;
+    }
+    if (frame.type !== "res") return;
+    const p = pending.get(String(frame.id));
+    if (!p) return;
+    if (
+      frame.ok === true && p.expectFinal &&
+      (frame.payload as { status?: string })?.status === "accepted"
+    ) return;
+    pending.delete(String(frame.id));
+    clearTimeout(p.timer);
+    if (frame.ok === true) p.resolve(frame.payload);
+    else p.reject(rpcError(p.method, frame.error as RpcErrorShape));
+  };
+
+  const deadline = <T>(promise: Promise<T>, what: string): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout>;
+    return Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(unreachable(url, `${what} timed out after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
+
+  const send = (
+    method: string,
+    params: unknown,
+    callTimeout: number | undefined,
+    expectFinal: boolean,
+  ) => {
+    const id = `${nextId++}:${crypto.randomUUID()}`;
+    return new Promise<unknown>((resolve, reject) => {
+      if (ws.readyState !== WebSocket.OPEN) {
+        reject(
+          closedInfo
+            ? new OpenClawError(
+              "GATEWAY_CLOSED",
+              `gateway closed (${closedInfo.code}): ${closedInfo.reason}`,
+            )
+            : unreachable(url, "not connected"),
+        );
+        return;
+      }
+      const entry: Pending = { resolve, reject, expectFinal, method };
+      if (callTimeout !== undefined && callTimeout > 0) {
+        entry.timer = setTimeout(() => {
+          pending.delete(id);
+          reject(
+            new OpenClawError("GATEWAY_TIMEOUT", `${method} timed out after ${callTimeout} ms`, {
+              hint: DOCTOR_HINT,
+            }),
+          );
+        }, callTimeout);
+      }
+      pending.set(id, entry);
+      ws.send(JSON.stringify({ type: "req", id, method, params }));
+    });
+  };
+
+  const shutdown = async () => {
+    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+      try {
+        ws.close(1000);
+      } catch { /* already closing */ }
+    }
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
+  };
+
+  try {
+    await deadline(
+      Promise.race([
+        opened,
+        closed.then(() => Promise.reject(unreachable(url, "closed before opening"))),
+      ]),
+      "connecting",
+    );
+    const ch = await deadline(
+      Promise.race([
+        challengeP,
+        closed.then(() => Promise.reject(unreachable(url, "closed before the challenge"))),
+      ]),
+      "waiting for connect.challenge",
+    );
+    const clientId = options.clientId ?? "cli";
+    const clientMode = options.clientMode ?? "cli";
+    const scopes = options.scopes ??
+      [
+        "operator.admin",
+        "operator.read",
+        "operator.write",
+        "operator.approvals",
+        "operator.pairing",
+      ];
+    const auth: Record<string, string> = {};
+    if (options.token) auth.token = options.token;
+    if (options.password) auth.password = options.password;
+    const params: Record<string, unknown> = {
+      minProtocol: options.minProtocol ?? 4,
+      maxProtocol: 4,
+      client: { id: clientId, version: VERSION, platform: Deno.build.os, mode: clientMode },
+      role: "operator",
+      scopes,
+      ...(Object.keys(auth).length ? { auth } : {}),
+    };
+    if (options.device) {
+      params.device = await options.device(ch, {
+        clientId,
+        clientMode,
+        role: "operator",
+        scopes,
+        token: options.token ?? "",
+        platform: Deno.build.os,
+      });
+    }
+    const hello = await send("connect", params, timeoutMs, false) as Record<string, unknown>;
+    return {
+      hello,
+      call: (method, p, o = {}) =>
+        send(
+          method,
+          p ?? {},
+          o.expectFinal ? undefined : o.timeoutMs ?? timeoutMs,
+          o.expectFinal ?? false,
+        ) as never,
+      onEvent: (fn) => void listeners.push(fn),
+      close: shutdown,
+      [Symbol.asyncDispose]: shutdown,
+    };
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Which gateway a CLI command talks to, and with which credentials: `--url` (explicit
+ * credentials only) > `OPENCLAW_GATEWAY_URL` > `gateway.mode: "remote"` + `gateway.remote.url` >
+ * the local gateway (its runtime file, else port/bind from the config). Reads the config without
+ * the schema, so query commands stay fast and work when the config does not validate.
+ *
+ * @module
+ */
+import { getAtPath } from "../config/path.ts";
+import {
+  parseConfigText,
+  readConfigFile,
+  resolveIncludes,
+  substituteEnvVars,
+} from "../config/read.ts";
+import { configEnvVars } from "../env.ts";
+import { OpenClawError } from "../errors.ts";
+import { clientCredentials, type GatewayAuthConfigView } from "../gateway_auth.ts";
+import { isPidAlive, readGatewayRuntime } from "../gateway_runtime.ts";
+import { resolveConfigPath, resolveGatewayPort, resolveStateDir } from "../paths.ts";
+
+/** Flags shared by query commands. */
+export interface TargetFlags {
+  url?: string;
+  token?: string;
+  password?: string;
+}
+
+/** A resolved target. */
+export interface GatewayTarget {
+  url: string;
+  token?: string;
+  password?: string;
+  /** Where the URL came from. */
+  source: "cli" | "env" | "remote-config" | "runtime" | "config";
+  isLocal: boolean;
+  /** The config as read (raw, `${VAR}` substituted where possible), or `{}`. */
+  config: Record<string, unknown>;
+  configPath: string;
+  configExists: boolean;
+}
+
+/** Reads the config best-effort: includes and `${VAR}` resolved, errors swallowed. */
+export async function readConfigLoosely(
+  path = resolveConfigPath(),
+): Promise<{ config: Record<string, unknown>; exists: boolean }> {
+  try {
+    const file = await readConfigFile(path);
+    const raw = resolveIncludes(parseConfigText(file.text, path), path) as Record<string, unknown>;
+    const env = { ...configEnvVars(raw.env), ...Deno.env.toObject() };
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      try {
+        out[k] = substituteEnvVars(v, env, [k]);
+      } catch {
+        out[k] = v;
+      }
+    }
+    return { config: out, exists: file.exists };
+  } catch {
+    return { config: {}, exists: false };
+  }
+}
+
+function loopbackUrlFor(host: string, port: number): string {
+  const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `ws://${h.includes(":") ? `[${h}]` : h}:${port}`;
+}
+
+/**
+ * Resolves the target of a query command.
+ *
+ * @throws {OpenClawError} `USAGE` for `--url` without `--token`/`--password`.
+ */
+export async function resolveGatewayTarget(flags: TargetFlags = {}): Promise<GatewayTarget> {
+  const configPath = resolveConfigPath();
+  const { config, exists } = await readConfigLoosely(configPath);
+  const view = config as GatewayAuthConfigView;
+  const base = { config, configPath, configExists: exists };
+  const creds = clientCredentials({
+    config: view,
+    cliAuth: { token: flags.token, password: flags.password },
+    url: flags.url,
+  });
+  if (flags.url) {
+    if (!flags.token && !flags.password) {
+      throw new OpenClawError("USAGE", "gateway url override requires explicit credentials", {
+        exitCode: 2,
+        hint: "Pass --token <token> or --password <password> with --url",
+      });
+    }
+    return { ...base, url: flags.url, ...creds, source: "cli", isLocal: false };
+  }
+  const envUrl = Deno.env.get("OPENCLAW_GATEWAY_URL")?.trim();
+  if (envUrl) return { ...base, url: envUrl, ...creds, source: "env", isLocal: false };
+  const gw = (config.gateway ?? {}) as Record<string, unknown>;
+  const remoteUrl = getAtPath(gw, ["remote", "url"]);
+  if (gw.mode === "remote" && remoteUrl.found && typeof remoteUrl.value === "string") {
+    return { ...base, url: remoteUrl.value, ...creds, source: "remote-config", isLocal: false };
+  }
+  const runtime = readGatewayRuntime(resolveStateDir());
+  if (runtime && isPidAlive(runtime.pid)) {
+    return {
+      ...base,
+      url: loopbackUrlFor(runtime.host, runtime.port),
+      ...creds,
+      source: "runtime",
+      isLocal: true,
+    };
+  }
+  const configPort = typeof gw.port === "number" ? gw.port : undefined;
+  const { port } = resolveGatewayPort({ configPort });
+  const host = gw.bind === "custom" && typeof gw.customBindHost === "string"
+    ? gw.customBindHost
+    : "127.0.0.1";
+  return { ...base, url: loopbackUrlFor(host, port), ...creds, source: "config", isLocal: true };
+}

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import {
+  authorizeMethod,
+  canReceiveEvent,
+  CONTROL_PLANE_WRITE_LIMIT,
+  eventRequiredScope,
+  firstMissingScope,
+  isControlPlaneWrite,
+  METHOD_SCOPES,
+  OPERATOR_SCOPES,
+  requiredScopeFor,
+  scopesSatisfy,
+} from "../../../lib/protocol/scopes.ts";
+
+Deno.test("scopesSatisfy() applies the operator scope implications", () => {
+  for (const scope of OPERATOR_SCOPES) assert.equal(scopesSatisfy(["operator.admin"], scope), true);
+  const write = ["operator.write"];
+  for (
+    const s of [
+      "operator.read",
+      "operator.talk",
+      "operator.sessions.read",
+      "operator.sessions.write",
+    ]
+  ) {
+    assert.equal(scopesSatisfy(write, s), true, s);
+  }
+  assert.equal(scopesSatisfy(write, "operator.admin"), false);
+  assert.equal(scopesSatisfy(write, "operator.approvals"), false);
+  assert.equal(scopesSatisfy(write, "operator.talk.secrets"), false);
+  assert.equal(scopesSatisfy(["operator.read"], "operator.sessions.read"), true);
+  assert.equal(scopesSatisfy(["operator.read"], "operator.write"), false);
+  assert.equal(scopesSatisfy(["operator.read"], "operator.sessions.write"), false);
+  assert.equal(scopesSatisfy(["operator.sessions.read"], "operator.read"), false);
+  assert.equal(scopesSatisfy([], []), true);
+  assert.equal(scopesSatisfy(["operator.read"], ["operator.read", "operator.pairing"]), false);
+  assert.equal(scopesSatisfy(["node.x"], "node.x"), false, "only operator scopes are granted");
+  assert.equal(
+    firstMissingScope(["operator.read"], ["operator.read", "operator.pairing"]),
+    "operator.pairing",
+  );
+});
+
+Deno.test("requiredScopeFor() follows the method table, admin prefixes and fails closed", () => {
+  assert.equal(requiredScopeFor("health"), null);
+  assert.equal(requiredScopeFor("status"), "operator.read");
+  assert.equal(requiredScopeFor("config.get"), "operator.read");
+  assert.equal(requiredScopeFor("config.schema"), "operator.read");
+  assert.equal(requiredScopeFor("config.set"), "operator.admin");
+  assert.equal(requiredScopeFor("config.openFile"), "operator.admin");
+  assert.equal(requiredScopeFor("exec.approvals.get"), "operator.admin");
+  assert.equal(requiredScopeFor("wizard.start"), "operator.admin");
+  assert.equal(requiredScopeFor("update.run"), "operator.admin");
+  assert.equal(requiredScopeFor("chat.send"), "operator.write");
+  assert.equal(requiredScopeFor("sessions.delete"), "operator.admin");
+  assert.equal(requiredScopeFor("sessions.delete", { archivedOnly: true }), "operator.write");
+  assert.equal(requiredScopeFor("no.such.method"), "operator.admin");
+  assert.equal(requiredScopeFor("__proto__"), "operator.admin");
+  assert.equal(requiredScopeFor("toString"), "operator.admin");
+  for (const [method, scope] of Object.entries(METHOD_SCOPES)) {
+    if (method.startsWith("config.") && scope !== "operator.admin") {
+      assert.ok(["config.get", "config.schema", "config.schema.lookup"].includes(method), method);
+    }
+  }
+});
+
+Deno.test("authorizeMethod() returns the missing-scope error shape", () => {
+  assert.equal(authorizeMethod("health", []), null);
+  assert.equal(authorizeMethod("status", ["operator.write"]), null);
+  assert.deepEqual(authorizeMethod("config.apply", ["operator.read", "operator.write"]), {
+    code: "FORBIDDEN",
+    message: "missing scope: operator.admin",
+    details: {
+      code: "MISSING_SCOPE",
+      missingScope: "operator.admin",
+      requiredScopes: ["operator.admin"],
+    },
+  });
+  assert.equal(
+    authorizeMethod("chat.history", ["operator.sessions.read"])?.message,
+    "missing scope: operator.read",
+  );
+});
+
+Deno.test("eventRequiredScope() gates per §7.2 and fails closed", () => {
+  for (
+    const e of ["tick", "health", "heartbeat", "shutdown", "gateway.suspension", "update.available"]
+  ) {
+    assert.equal(eventRequiredScope(e), null, e);
+  }
+  assert.equal(eventRequiredScope("chat"), "operator.read");
+  assert.equal(eventRequiredScope("presence"), "operator.read");
+  assert.equal(eventRequiredScope("config.changed"), "operator.read");
+  assert.equal(eventRequiredScope("exec.approval.requested"), "operator.approvals");
+  assert.equal(eventRequiredScope("session.approval"), "operator.approvals");
+  assert.equal(eventRequiredScope("device.pair.requested"), "operator.pairing");
+  assert.equal(eventRequiredScope("terminal.data"), "operator.admin");
+  assert.equal(eventRequiredScope("talk.mode"), "operator.talk");
+  assert.equal(eventRequiredScope("plugin.foo.bar"), "operator.write");
+  assert.equal(eventRequiredScope("brand.new.event"), "operator.admin");
+  assert.equal(eventRequiredScope("constructor"), "operator.admin");
+});
+
+Deno.test("canReceiveEvent() keeps operator events from nodes and under-scoped operators", () => {
+  const node = { role: "node", scopes: ["operator.admin"] };
+  assert.equal(canReceiveEvent(node, "tick"), true);
+  assert.equal(canReceiveEvent(node, "chat"), false);
+  const reader = { role: "operator", scopes: ["operator.read"] };
+  assert.equal(canReceiveEvent(reader, "chat"), true);
+  assert.equal(canReceiveEvent(reader, "talk.mode"), false);
+  assert.equal(canReceiveEvent({ scopes: ["operator.write"] }, "talk.mode"), true);
+  assert.equal(canReceiveEvent({ scopes: ["operator.pairing"] }, "chat"), false);
+});
+
+Deno.test("control-plane writes are config.apply, config.patch and update.run at 3 per 60 s", () => {
+  assert.equal(isControlPlaneWrite("config.apply"), true);
+  assert.equal(isControlPlaneWrite("config.patch"), true);
+  assert.equal(isControlPlaneWrite("update.run"), true);
+  assert.equal(isControlPlaneWrite("config.set"), false);
+  assert.deepEqual(CONTROL_PLANE_WRITE_LIMIT, {
+    maxRequests: 3,
+    windowMs: 60_000,
+    label: "3 per 60s",
+  });
+});
