@@ -29,6 +29,8 @@ export async function makeSandbox(extraEnv: Record<string, string> = {}): Promis
     DENO_DIR,
     NO_COLOR: "1",
     TZ: "UTC",
+    // Daily log files go inside the sandbox, never into the real /tmp/openclaw.
+    OPENCLAW_LOG_DIR: `${home}/logs`,
     ...extraEnv,
   };
   return {
@@ -79,4 +81,99 @@ export async function runCli(
 export async function writeFile(path: string, text: string): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
   await Deno.writeTextFile(path, text);
+}
+
+/** Returns a TCP port that was free a moment ago. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A gateway running as a child process. */
+export interface GatewayProcess extends AsyncDisposable {
+  child: Deno.ChildProcess;
+  port: number;
+  url: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Waits until the output matches, or fails after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** SIGTERM and wait; returns the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/** Spawns `openclaw [globalArgs] gateway <args>` and collects its output. */
+export function spawnGateway(
+  sandbox: Pick<Sandbox, "env" | "home">,
+  args: string[],
+  options: { env?: Record<string, string>; globalArgs?: string[]; port?: number } = {},
+): GatewayProcess {
+  const port = options.port ?? 0;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", CLI_ENTRY, ...(options.globalArgs ?? []), "gateway", ...args],
+    env: { ...sandbox.env, ...options.env },
+    clearEnv: true,
+    cwd: sandbox.home,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const dec = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) text += dec.decode(chunk, { stream: true });
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  let exit: number | undefined;
+  const status = child.status.then(async (s) => {
+    await pumps;
+    exit = s.code;
+    return s.code;
+  });
+  const proc: GatewayProcess = {
+    child,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    output: () => text,
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const start = Date.now();
+      while (!pattern.test(text)) {
+        if (exit !== undefined) throw new Error(`gateway exited (${exit}) before ${pattern}:\n${text}`);
+        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}:\n${text}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      if (exit === undefined) {
+        try {
+          child.kill(signal);
+        } catch { /* already gone */ }
+      }
+      return await status;
+    },
+    async [Symbol.asyncDispose]() {
+      if (exit === undefined) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }
+      await status;
+    },
+  };
+  return proc;
+}
+
+/** Writes a config and starts a gateway on a free port; resolves once it listens. */
+export async function startGateway(
+  sandbox: Sandbox,
+  config: string | null,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<GatewayProcess> {
+  if (config !== null) await writeFile(sandbox.configPath, config);
+  const port = freePort();
+  const gw = spawnGateway(sandbox, ["--port", String(port), ...(options.args ?? [])], { env: options.env, port });
+  await gw.waitFor(/Gateway listening on/);
+  return gw;
 }

@@ -67,8 +67,12 @@ export function isRollingLogName(name: string): boolean {
 /**
  * Returns the rolling log directory: `/tmp/openclaw` when it is missing or safe, else
  * `<tmpdir>/openclaw-<uid>`. Windows always uses the fallback (there is no shared `/tmp`).
+ * `OPENCLAW_LOG_DIR` overrides both.
  */
 export function resolveLogDir(): string {
+  // Our own override (stock has none): containers and tests point the daily files elsewhere.
+  const override = Deno.env.get("OPENCLAW_LOG_DIR")?.trim();
+  if (override) return expandHome(override);
   const uid = Deno.uid();
   if (Deno.build.os !== "windows" && isSafeSharedDir(DEFAULT_LOG_DIR, uid)) return DEFAULT_LOG_DIR;
   return joinPath(tempDir(), `openclaw-${uid ?? "user"}`);
