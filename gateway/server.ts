@@ -27,6 +27,7 @@ import {
 } from "../lib/paths.ts";
 import { VERSION } from "../lib/version.ts";
 import {
+  authorizeHttpRequest,
   checkBindAllowed,
   createAuthRateLimiter,
   isLoopbackAddress,
@@ -35,7 +36,7 @@ import {
 import { resolveBindHost } from "./bind.ts";
 import { createHttpApp, type GatewayPhase } from "./http/app.ts";
 import { freePort, gatewayLockError } from "./lock.ts";
-import { buildHealthSummary } from "./methods/health.ts";
+import { buildHealthSummary, listAgents } from "./methods/health.ts";
 import { GATEWAY_METHODS } from "./methods/mod.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { startConfigReloader } from "./reload.ts";
@@ -237,6 +238,14 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       phase: () => phase,
       failingChecks: () => [],
       wsUrl: () => wsUrl,
+      authorize: (req, remoteAddr) =>
+        authorizeHttpRequest({ headers: req.headers, remoteAddr }, {
+          auth,
+          limiter: authLimiter,
+          trustedProxies: state.config.gateway?.trustedProxies ?? [],
+          allowRealIpFallback: state.config.gateway?.allowRealIpFallback ?? false,
+        }),
+      agentIds: () => listAgents(state.config).map((a) => a.id),
     });
 
     const abort = new AbortController();

@@ -140,8 +140,12 @@ export function spawnGateway(
     async waitFor(pattern, timeoutMs = 15_000) {
       const start = Date.now();
       while (!pattern.test(text)) {
-        if (exit !== undefined) throw new Error(`gateway exited (${exit}) before ${pattern}:\n${text}`);
-        if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}:\n${text}`);
+        if (exit !== undefined) {
+          throw new Error(`gateway exited (${exit}) before ${pattern}:\n${text}`);
+        }
+        if (Date.now() - start > timeoutMs) {
+          throw new Error(`timed out waiting for ${pattern}:\n${text}`);
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
     },
@@ -173,7 +177,10 @@ export async function startGateway(
 ): Promise<GatewayProcess> {
   if (config !== null) await writeFile(sandbox.configPath, config);
   const port = freePort();
-  const gw = spawnGateway(sandbox, ["--port", String(port), ...(options.args ?? [])], { env: options.env, port });
+  const gw = spawnGateway(sandbox, ["--port", String(port), ...(options.args ?? [])], {
+    env: options.env,
+    port,
+  });
   await gw.waitFor(/Gateway listening on/);
   return gw;
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { httpAuthFailureResponse, type HttpAuthResult } from "../auth.ts";
 
 /** Lifecycle phase the probes report. */
 export type GatewayPhase = "starting" | "started" | "draining";
@@ -18,6 +19,10 @@ export interface HttpAppState {
   failingChecks(): string[];
   /** The WebSocket URL shown on the root page. */
   wsUrl(): string;
+  /** Checks the bearer (or trusted-proxy) credentials of an API request. */
+  authorize(req: Request, remoteAddr: string | undefined): HttpAuthResult;
+  /** Configured agent ids (for `/v1/models`). */
+  agentIds(): string[];
 }
 
 /** Per-request bindings the server passes to `app.fetch`. */
@@ -81,6 +86,38 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
     return c.json({ ok: false, status: "not-ready", failing }, 503);
   };
   app.on(["GET", "HEAD"], ["/ready", "/readyz"], ready);
+
+  const requireAuth: MiddlewareHandler<{ Bindings: HttpBindings }> = async function requireAuth(
+    c,
+    next,
+  ) {
+    const verdict = state.authorize(c.req.raw, c.env?.remoteAddr?.hostname);
+    // The handler must not run for an unauthenticated caller, so return before next().
+    if (!verdict.ok) return httpAuthFailureResponse(verdict);
+    await next();
+  };
+
+  const modelEntry = (id: string) => ({
+    id,
+    object: "model",
+    created: 0,
+    owned_by: "openclaw",
+    permission: [],
+  });
+  const modelIds =
+    () => ["openclaw", "openclaw/default", ...state.agentIds().map((a) => `openclaw/${a}`)];
+  app.get(
+    "/v1/models",
+    requireAuth,
+    (c) => c.json({ object: "list", data: modelIds().map(modelEntry) }),
+  );
+  app.get("/v1/models/:id{.+}", requireAuth, (c) => {
+    const id = decodeURIComponent(c.req.param("id"));
+    if (!modelIds().includes(id)) {
+      return jsonError(c, 404, `The model '${id}' does not exist`, "invalid_request_error");
+    }
+    return c.json(modelEntry(id));
+  });
 
   app.get("/", (c) => {
     c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");

@@ -48,7 +48,13 @@ Deno.test("a ws client completes the handshake with a device identity made from 
       role: "operator",
       scopes,
       auth: { token: TOKEN },
-      device: { id: dev.id, publicKey: dev.publicKey, signature: dev.sign(payload), signedAt, nonce: ch.payload.nonce },
+      device: {
+        id: dev.id,
+        publicKey: dev.publicKey,
+        signature: dev.sign(payload),
+        signedAt,
+        nonce: ch.payload.nonce,
+      },
     });
     assert.equal(res.ok, true, JSON.stringify(res));
     const hello = res.payload;
@@ -59,7 +65,11 @@ Deno.test("a ws client completes the handshake with a device identity made from 
     assert.ok(hello.features.events.includes("tick"));
     assert.deepEqual(hello.auth.scopes, scopes);
     assert.equal(hello.auth.role, "operator");
-    assert.equal(typeof hello.auth.deviceToken, "string", "loopback device silently approved with a device token");
+    assert.equal(
+      typeof hello.auth.deviceToken,
+      "string",
+      "loopback device silently approved with a device token",
+    );
     assert.equal(hello.policy.maxPayload, 26214400);
     assert.equal(hello.policy.tickIntervalMs, 30000);
     assert.ok(Array.isArray(hello.snapshot.presence));
@@ -73,7 +83,15 @@ Deno.test("a ws client completes the handshake with a device identity made from 
     const again = await RawClient.open(url);
     const ch2 = await again.challenge();
     const at2 = Date.now();
-    const p2 = devicePayload("v2", dev.id, { clientId: "gateway-client", clientMode: "backend", role: "operator", scopes, signedAt: at2, token: hello.auth.deviceToken, nonce: ch2.payload.nonce });
+    const p2 = devicePayload("v2", dev.id, {
+      clientId: "gateway-client",
+      clientMode: "backend",
+      role: "operator",
+      scopes,
+      signedAt: at2,
+      token: hello.auth.deviceToken,
+      nonce: ch2.payload.nonce,
+    });
     const res2 = await again.request("connect", {
       minProtocol: 4,
       maxProtocol: 4,
@@ -81,7 +99,13 @@ Deno.test("a ws client completes the handshake with a device identity made from 
       role: "operator",
       scopes,
       auth: { deviceToken: hello.auth.deviceToken },
-      device: { id: dev.id, publicKey: dev.publicKey, signature: dev.sign(p2), signedAt: at2, nonce: ch2.payload.nonce },
+      device: {
+        id: dev.id,
+        publicKey: dev.publicKey,
+        signature: dev.sign(p2),
+        signedAt: at2,
+        nonce: ch2.payload.nonce,
+      },
     });
     assert.equal(res2.ok, true, JSON.stringify(res2));
     assert.equal(res2.payload.auth.method, "device-token");
@@ -117,7 +141,11 @@ Deno.test("protocol mismatch answers PROTOCOL_MISMATCH and closes 1002", async (
   await withGateway(async (url) => {
     const c = await RawClient.open(url);
     await c.challenge();
-    const res = await c.request("connect", { ...cliConnectParams(TOKEN), minProtocol: 5, maxProtocol: 6 });
+    const res = await c.request("connect", {
+      ...cliConnectParams(TOKEN),
+      minProtocol: 5,
+      maxProtocol: 6,
+    });
     assert.equal(res.error.code, "INVALID_REQUEST");
     assert.equal(res.error.message, "protocol mismatch");
     assert.equal(res.error.details.code, "PROTOCOL_MISMATCH");
@@ -131,32 +159,63 @@ Deno.test("invalid connect params are named", async () => {
   await withGateway(async (url) => {
     const c = await RawClient.open(url);
     await c.challenge();
-    const res = await c.request("connect", { minProtocol: 4, maxProtocol: 4, client: { id: "nope" } });
+    const res = await c.request("connect", {
+      minProtocol: 4,
+      maxProtocol: 4,
+      client: { id: "nope" },
+    });
     assert.match(res.error.message, /^invalid connect params: /);
     assert.equal((await c.closed).code, 1008);
   });
 });
 
-async function deviceConnect(url: string, tamper: (f: { signedAt: number; nonce: string; signature: string; id: string }) => void) {
+async function deviceConnect(
+  url: string,
+  tamper: (f: { signedAt: number; nonce: string; signature: string; id: string }) => void,
+) {
   const c = await RawClient.open(url);
   const ch = await c.challenge();
   const dev = makeDevice();
   const f = { signedAt: Date.now(), nonce: ch.payload.nonce, signature: "", id: dev.id };
-  const sign = () => dev.sign(devicePayload("v3", dev.id, { clientId: "cli", clientMode: "cli", role: "operator", scopes: [], signedAt: f.signedAt, token: TOKEN, nonce: f.nonce, platform: "linux" }));
+  const sign = () =>
+    dev.sign(
+      devicePayload("v3", dev.id, {
+        clientId: "cli",
+        clientMode: "cli",
+        role: "operator",
+        scopes: [],
+        signedAt: f.signedAt,
+        token: TOKEN,
+        nonce: f.nonce,
+        platform: "linux",
+      }),
+    );
   f.signature = sign();
   tamper(f);
   const res = await c.request("connect", {
     ...cliConnectParams(TOKEN, { scopes: [] }),
-    device: { id: f.id, publicKey: dev.publicKey, signature: f.signature, signedAt: f.signedAt, nonce: f.nonce },
+    device: {
+      id: f.id,
+      publicKey: dev.publicKey,
+      signature: f.signature,
+      signedAt: f.signedAt,
+      nonce: f.nonce,
+    },
   });
   return { res, closed: await c.closed };
 }
 
 Deno.test("a bad device signature is refused", async () => {
   await withGateway(async (url) => {
-    const { res, closed } = await deviceConnect(url, (f) => f.signature = f.signature.slice(0, -4) + "AAAA");
+    const { res, closed } = await deviceConnect(
+      url,
+      (f) => f.signature = f.signature.slice(0, -4) + "AAAA",
+    );
     assert.equal(res.error.message, "device signature invalid");
-    assert.deepEqual([res.error.details.code, res.error.details.reason], ["DEVICE_AUTH_SIGNATURE_INVALID", "device-signature"]);
+    assert.deepEqual([res.error.details.code, res.error.details.reason], [
+      "DEVICE_AUTH_SIGNATURE_INVALID",
+      "device-signature",
+    ]);
     assert.deepEqual(closed, { code: 1008, reason: "device signature invalid" });
   });
 });
@@ -188,7 +247,14 @@ Deno.test("an oversize pre-auth frame is closed 1009", async () => {
   await withGateway(async (url) => {
     const c = await RawClient.open(url);
     await c.challenge();
-    c.send(JSON.stringify({ type: "req", id: "1", method: "connect", params: { pad: "x".repeat(70_000) } }));
+    c.send(
+      JSON.stringify({
+        type: "req",
+        id: "1",
+        method: "connect",
+        params: { pad: "x".repeat(70_000) },
+      }),
+    );
     assert.deepEqual(await c.closed, { code: 1009, reason: "preauth payload too large" });
   });
 });
@@ -197,7 +263,10 @@ Deno.test("after hello: unknown method, second connect, bad frame and missing sc
   await withGateway(async (url) => {
     const c = await RawClient.open(url);
     await c.challenge();
-    const hello = await c.request("connect", cliConnectParams(TOKEN, { scopes: ["operator.read"] }));
+    const hello = await c.request(
+      "connect",
+      cliConnectParams(TOKEN, { scopes: ["operator.read"] }),
+    );
     assert.equal(hello.ok, true, JSON.stringify(hello));
     const unknown = await c.request("nope.method", {});
     assert.equal(unknown.error.message, "unknown method: nope.method");
@@ -218,7 +287,9 @@ Deno.test("after hello: unknown method, second connect, bad frame and missing sc
 
 Deno.test("a handshake that never finishes is closed at the deadline", async () => {
   await using sb = await makeSandbox();
-  await using gw = await startGateway(sb, CONFIG, { env: { OPENCLAW_HANDSHAKE_TIMEOUT_MS: "300" } });
+  await using gw = await startGateway(sb, CONFIG, {
+    env: { OPENCLAW_HANDSHAKE_TIMEOUT_MS: "300" },
+  });
   const c = await RawClient.open(gw.url);
   await c.challenge();
   const closed = await c.closed;
@@ -227,7 +298,9 @@ Deno.test("a handshake that never finishes is closed at the deadline", async () 
 
 Deno.test("too many unauthenticated sockets from one IP get HTTP 503", async () => {
   await using sb = await makeSandbox();
-  await using gw = await startGateway(sb, CONFIG, { env: { OPENCLAW_MAX_PREAUTH_CONNECTIONS_PER_IP: "2" } });
+  await using gw = await startGateway(sb, CONFIG, {
+    env: { OPENCLAW_MAX_PREAUTH_CONNECTIONS_PER_IP: "2" },
+  });
   const a = await RawClient.open(gw.url);
   const b = await RawClient.open(gw.url);
   await assert.rejects(() => RawClient.open(gw.url), /HTTP 503/);

@@ -10,14 +10,21 @@ Deno.test("a second gateway on the same port fails fast with GatewayLockError", 
   const code = (await second.child.status).code;
   await second.stop();
   assert.equal(code, 1);
-  assert.match(second.output(), new RegExp(`GatewayLockError: another gateway instance is already listening on ws://127\\.0\\.0\\.1:${first.port}`));
+  assert.match(
+    second.output(),
+    new RegExp(
+      `GatewayLockError: another gateway instance is already listening on ws://127\\.0\\.0\\.1:${first.port}`,
+    ),
+  );
   assert.match(second.output(), /--port .*--force/);
 });
 
 Deno.test("gateway --force stops the holder and takes the port", async () => {
   await using sb = await makeSandbox();
   const first = await startGateway(sb, CONFIG);
-  await using second = spawnGateway(sb, ["--port", String(first.port), "--force"], { port: first.port });
+  await using second = spawnGateway(sb, ["--port", String(first.port), "--force"], {
+    port: first.port,
+  });
   await second.waitFor(/Gateway listening on/);
   assert.equal((await first.child.status).code, 0, "the first gateway was stopped with SIGTERM");
   await first.stop();

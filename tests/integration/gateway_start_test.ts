@@ -1,8 +1,21 @@
 import assert from "node:assert/strict";
 import JSON5 from "json5";
-import { freePort, makeSandbox, runCli, spawnGateway, startGateway, writeFile } from "../helpers.ts";
+import {
+  freePort,
+  makeSandbox,
+  runCli,
+  spawnGateway,
+  startGateway,
+  writeFile,
+} from "../helpers.ts";
 
-async function expectRefusal(args: string[], config: string | null, pattern: RegExp, code = 1, env: Record<string, string> = {}) {
+async function expectRefusal(
+  args: string[],
+  config: string | null,
+  pattern: RegExp,
+  code = 1,
+  env: Record<string, string> = {},
+) {
   await using sb = await makeSandbox(env);
   if (config !== null) await writeFile(sb.configPath, config);
   const gw = spawnGateway(sb, ["--port", String(freePort()), ...args]);
@@ -13,31 +26,71 @@ async function expectRefusal(args: string[], config: string | null, pattern: Reg
 }
 
 Deno.test("gateway refuses to start without a config", async () => {
-  await expectRefusal([], null, /Missing config\. Run `openclaw setup` or set gateway\.mode=local \(or pass --allow-unconfigured\)\./);
+  await expectRefusal(
+    [],
+    null,
+    /Missing config\. Run `openclaw setup` or set gateway\.mode=local \(or pass --allow-unconfigured\)\./,
+  );
 });
 
 Deno.test("gateway refuses to start unless gateway.mode is local", async () => {
-  await expectRefusal([], `{ gateway: { mode: "remote" } }`, /Gateway start blocked: set gateway\.mode=local \(current: remote\)/);
-  await expectRefusal([], `{ identity: { name: "x" } }`, /Gateway start blocked: set gateway\.mode=local \(current: unset\)/);
+  await expectRefusal(
+    [],
+    `{ gateway: { mode: "remote" } }`,
+    /Gateway start blocked: set gateway\.mode=local \(current: remote\)/,
+  );
+  await expectRefusal(
+    [],
+    `{ identity: { name: "x" } }`,
+    /Gateway start blocked: set gateway\.mode=local \(current: unset\)/,
+  );
 });
 
 Deno.test("gateway refuses an invalid config with exit 78 naming the field", async () => {
-  await expectRefusal([], `{ gateway: { mode: "local", bind: "public" } }`, /- gateway\.bind: /, 78);
+  await expectRefusal(
+    [],
+    `{ gateway: { mode: "local", bind: "public" } }`,
+    /- gateway\.bind: /,
+    78,
+  );
 });
 
 Deno.test("gateway refuses a non-loopback bind without auth", async () => {
-  await expectRefusal(["--bind", "lan"], `{ gateway: { mode: "local" } }`, /refusing to bind gateway to 0\.0\.0\.0:\d+ without auth/);
-  await expectRefusal(["--bind", "lan"], `{ gateway: { mode: "local", auth: { mode: "none" } } }`, /refusing to bind gateway to 0\.0\.0\.0:\d+ without auth/);
+  await expectRefusal(
+    ["--bind", "lan"],
+    `{ gateway: { mode: "local" } }`,
+    /refusing to bind gateway to 0\.0\.0\.0:\d+ without auth/,
+  );
+  await expectRefusal(
+    ["--bind", "lan"],
+    `{ gateway: { mode: "local", auth: { mode: "none" } } }`,
+    /refusing to bind gateway to 0\.0\.0\.0:\d+ without auth/,
+  );
 });
 
 Deno.test("gateway refuses bind custom without a customBindHost, and tailnet without Tailscale", async () => {
-  await expectRefusal(["--bind", "custom"], `{ gateway: { mode: "local", auth: { token: "t0123456789" } } }`, /gateway\.customBindHost is not set/);
-  await expectRefusal(["--bind", "tailnet"], `{ gateway: { mode: "local", auth: { token: "t0123456789" } } }`, /Cannot bind to tailnet/, 1, { PATH: "/nonexistent" });
+  await expectRefusal(
+    ["--bind", "custom"],
+    `{ gateway: { mode: "local", auth: { token: "t0123456789" } } }`,
+    /gateway\.customBindHost is not set/,
+  );
+  await expectRefusal(
+    ["--bind", "tailnet"],
+    `{ gateway: { mode: "local", auth: { token: "t0123456789" } } }`,
+    /Cannot bind to tailnet/,
+    1,
+    { PATH: "/nonexistent" },
+  );
 });
 
 Deno.test("gateway refuses an invalid --bind and --auth as usage errors", async () => {
   await expectRefusal(["--bind", "public"], `{ gateway: { mode: "local" } }`, /Invalid --bind/, 2);
-  await expectRefusal(["--auth", "magic"], `{ gateway: { mode: "local" } }`, /Invalid --auth \(use "token" or "password"\)/, 2);
+  await expectRefusal(
+    ["--auth", "magic"],
+    `{ gateway: { mode: "local" } }`,
+    /Invalid --auth \(use "token" or "password"\)/,
+    2,
+  );
 });
 
 Deno.test("gateway on loopback with no auth generates a token and keeps it in the config (0600)", async () => {
@@ -80,7 +133,10 @@ Deno.test("openclaw --dev gateway --allow-unconfigured runs on 19001 with the de
 
 Deno.test("SIGTERM drains, removes the runtime file and exits 0", async () => {
   await using sb = await makeSandbox();
-  const gw = await startGateway(sb, `{ gateway: { mode: "local", auth: { token: "secret-token-1" } } }`);
+  const gw = await startGateway(
+    sb,
+    `{ gateway: { mode: "local", auth: { token: "secret-token-1" } } }`,
+  );
   await Deno.stat(`${sb.stateDir}/gateway.runtime.json`);
   assert.equal(await gw.stop("SIGTERM"), 0);
   await assert.rejects(() => Deno.stat(`${sb.stateDir}/gateway.runtime.json`));
@@ -88,7 +144,10 @@ Deno.test("SIGTERM drains, removes the runtime file and exits 0", async () => {
 
 Deno.test("HTTP probes, security headers and the root page", async () => {
   await using sb = await makeSandbox();
-  await using gw = await startGateway(sb, `{ gateway: { mode: "local", auth: { token: "secret-token-1" } } }`);
+  await using gw = await startGateway(
+    sb,
+    `{ gateway: { mode: "local", auth: { token: "secret-token-1" } } }`,
+  );
   const base = `http://127.0.0.1:${gw.port}`;
   for (const path of ["/health", "/healthz"]) {
     const r = await fetch(base + path);
