@@ -44,6 +44,9 @@ import type { GatewayState, PresenceEntry } from "./state.ts";
 import { ConnectionHub } from "./ws/hub.ts";
 import { originAllowed } from "./ws/origin.ts";
 
+/** How long a HealthSummary is served from cache (stock: under 60 s unless probed). */
+const HEALTH_CACHE_MS = 60_000;
+
 /** Flags of `openclaw gateway run`. */
 export interface GatewayStartOptions {
   port?: string;
@@ -168,6 +171,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     const wsUrl = `ws://${urlHost}:${port}`;
     const authLimiter = createAuthRateLimiter(config.gateway?.auth?.rateLimit ?? {});
     let restartPending = false;
+    let healthCache: { at: number; value: Record<string, unknown> } | undefined;
     let stopping: Promise<void> | undefined;
     let resolveFinished!: (exit: ServerExit) => void;
     const finished = new Promise<ServerExit>((r) => resolveFinished = r);
@@ -209,6 +213,14 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       presence: () => hub.presence(),
       notePresence: (key: string, entry: PresenceEntry) => hub.notePresence(key, entry),
       connectionCount: () => hub.openCount(),
+      health(fresh = false) {
+        const now = Date.now();
+        if (!fresh && healthCache && now - healthCache.at < HEALTH_CACHE_MS) {
+          return healthCache.value;
+        }
+        healthCache = { at: now, value: buildHealthSummary(state) };
+        return healthCache.value;
+      },
       reloadConfig: (reason) => reloader.reload(reason),
     };
 
@@ -216,10 +228,10 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       state,
       methods: GATEWAY_METHODS,
       authLimiter,
-      healthPayload: () => buildHealthSummary(state),
+      healthPayload: () => state.health(true),
       helloSnapshot: () => ({
         presence: hub.presence(),
-        health: buildHealthSummary(state),
+        health: state.health(),
         stateVersion: { ...state.stateVersion },
         uptimeMs: Date.now() - startedAt,
         appliedConfigHash: state.configHash,
@@ -314,6 +326,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       current: () => ({ config: state.config, hash: state.configHash }),
       applyHot: async (next, nextHash, plan) => {
         state.config = next;
+        healthCache = undefined;
         state.configHash = nextHash;
         if (plan.hot.some((h) => h.path.startsWith("logging"))) {
           logging = await configureLogging(

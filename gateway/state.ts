@@ -73,6 +73,11 @@ export interface GatewayState {
   presence(): PresenceEntry[];
   /** Record or refresh a presence entry that is not tied to a socket (system-event). */
   notePresence(key: string, entry: PresenceEntry): void;
+  /**
+   * The HealthSummary, served from a cache younger than 60 s unless `fresh` (protocol.md §8.1);
+   * config reloads clear the cache.
+   */
+  health(fresh?: boolean): Record<string, unknown>;
   /** Number of open, authenticated connections. */
   connectionCount(): number;
   /** Re-read the config file and apply it (hot) or restart, per `gateway.reload.mode`. */

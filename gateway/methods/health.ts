@@ -160,6 +160,6 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
 
 /** The health and status methods. */
 export const healthMethods: MethodTable = {
-  health: ({ state }) => buildHealthSummary(state),
+  health: ({ state, params }) => state.health(params.probe === true),
   status: ({ state }) => buildStatus(state),
 };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import JSON5 from "json5";
+import { cliConnectParams, RawClient } from "../fixtures/ws_client.ts";
 import {
   freePort,
   makeSandbox,
@@ -169,4 +170,40 @@ Deno.test("HTTP probes, security headers and the root page", async () => {
   const missing = await fetch(base + "/nope");
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.type, "not_found");
+});
+
+Deno.test("SIGUSR1 restarts in-process (same pid); an invalid config refuses the restart", async () => {
+  await using sb = await makeSandbox();
+  const config =
+    `{ gateway: { mode: "local", auth: { token: "usr1-token-0123" }, reload: { mode: "off" } } }`;
+  await using gw = await startGateway(sb, config);
+  const c = await RawClient.open(gw.url);
+  await c.challenge();
+  assert.equal((await c.request("connect", cliConnectParams("usr1-token-0123"))).ok, true);
+  Deno.kill(gw.child.pid, "SIGUSR1");
+  const shutdown = await c.next((f) => f.type === "event" && f.event === "shutdown");
+  assert.equal(typeof shutdown.payload.restartExpectedMs, "number");
+  assert.equal((await c.closed).code, 1012);
+  await gw.waitFor(/restarting: SIGUSR1/);
+  let again: RawClient | undefined;
+  for (let i = 0; i < 100 && !again; i++) {
+    try {
+      again = await RawClient.open(gw.url);
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  assert.ok(again);
+  await again.challenge();
+  assert.equal((await again.request("connect", cliConnectParams("usr1-token-0123"))).ok, true);
+  assert.equal((await again.request("status", {})).payload.pid, gw.child.pid);
+  // Break the config, then SIGUSR1: the gateway keeps running on the old one.
+  await Deno.writeTextFile(
+    sb.configPath,
+    config.replace(`mode: "local"`, `mode: "local", port: "nope"`),
+  );
+  Deno.kill(gw.child.pid, "SIGUSR1");
+  await gw.waitFor(/SIGUSR1 restart refused: the config is invalid/);
+  assert.equal((await again.request("status", {})).ok, true);
+  again.close();
 });
