@@ -33,6 +33,7 @@ export function gatewayRuntimePath(stateDir: string): string {
 export function writeGatewayRuntime(stateDir: string, info: GatewayRuntimeInfo): void {
   writeFileAtomic(gatewayRuntimePath(stateDir), JSON.stringify(info, null, 2) + "\n", {
     mode: 0o600,
+    durable: false,
   });
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { applyConfigEdits, type ConfigEdit } from "../../lib/config/edit.ts";
+import type { ConfigEdit } from "../../lib/config/edit.ts";
 import { checkConfigText, formatIssueLines } from "../../lib/config/load.ts";
 import { getAtPath, type PathSegment } from "../../lib/config/path.ts";
 import { parseConfigText, readConfigFile } from "../../lib/config/read.ts";
@@ -125,8 +125,16 @@ async function writeConfig(
   };
 }
 
+type ApplyEdits = typeof import("../../lib/config/edit.ts").applyConfigEdits;
+
+/** Loads the comment-keeping editor only when a write comes in (it is not needed to start). */
+async function loadEditor(): Promise<ApplyEdits> {
+  return (await import("../../lib/config/edit.ts")).applyConfigEdits;
+}
+
 /** Replaces the sentinel in client-sent text with the current values, keeping its formatting. */
 function restoreSentinels(
+  applyConfigEdits: ApplyEdits,
   method: string,
   raw: string,
   currentParsed: unknown,
@@ -209,11 +217,12 @@ export const configMethods: MethodTable = {
   "config.set": async ({ params, state }) => {
     const raw = rawParam("config.set", params);
     parseRaw("config.set", raw, state.configPath);
+    const edit = await loadEditor();
     const r = await writeConfig(
       "config.set",
       state,
       params.baseHash,
-      (_text, current) => restoreSentinels("config.set", raw, current, state.configPath),
+      (_text, current) => restoreSentinels(edit, "config.set", raw, current, state.configPath),
     );
     return { ok: true, path: r.path, hash: r.hash, config: r.config };
   },
@@ -223,11 +232,12 @@ export const configMethods: MethodTable = {
     const raw = rawParam("config.apply", params);
     parseRaw("config.apply", raw, state.configPath);
     takeWriteSlot("config.apply", call);
+    const edit = await loadEditor();
     const r = await writeConfig(
       "config.apply",
       state,
       params.baseHash,
-      (_text, current) => restoreSentinels("config.apply", raw, current, state.configPath),
+      (_text, current) => restoreSentinels(edit, "config.apply", raw, current, state.configPath),
     );
     const delayMs = typeof params.restartDelayMs === "number"
       ? Math.max(0, params.restartDelayMs)
@@ -251,9 +261,10 @@ export const configMethods: MethodTable = {
       throw invalidRequest("invalid config.patch params: raw must be a JSON5 object");
     }
     takeWriteSlot("config.patch", call);
+    const edit = await loadEditor();
     const r = await writeConfig("config.patch", state, params.baseHash, (text, current) => {
       const edits = mergePatchEdits(patch, current);
-      return edits.length ? applyConfigEdits(text, edits, state.configPath).text : text;
+      return edits.length ? edit(text, edits, state.configPath).text : text;
     });
     if (r.noop) return { ok: true, noop: true, changedPaths: [], path: r.path, config: r.config };
     return {

@@ -18,6 +18,11 @@
 
 import { z } from "zod";
 import { IdentitySchema } from "./schema/_common.ts";
+
+// Each schema here is parsed a handful of times per process (start, reloads, RPC writes), so
+// zod's JIT (compiling a parser per object schema on first use) costs more than it saves:
+// ~13 ms on the gateway's first config check. Frames skip zod on their hot path (frames.ts).
+z.config({ jitless: true });
 import { AgentsSchema, LegacyAgentSchema } from "./schema/agents.ts";
 import { ChannelsSchema } from "./schema/channels.ts";
 import { GatewaySchema } from "./schema/gateway.ts";

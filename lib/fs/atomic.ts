@@ -11,6 +11,12 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Keep the previous content as `<path>.bak` (written atomically too). @default false */
   backup?: boolean;
+  /**
+   * fsync the data and the directory so the new file survives a power cut. Files that are
+   * rewritten on every start (runtime hints) skip it: still atomic, just not durable.
+   * @default true
+   */
+  durable?: boolean;
 }
 
 function tempPathFor(path: string): string {
@@ -28,13 +34,13 @@ function syncDir(dir: string): void {
   } catch { /* best effort */ }
 }
 
-function writeTempSync(path: string, data: Uint8Array, mode: number): string {
+function writeTempSync(path: string, data: Uint8Array, mode: number, durable = true): string {
   const tmp = tempPathFor(path);
   try {
     using f = Deno.openSync(tmp, { write: true, createNew: true, mode });
     let off = 0;
     while (off < data.length) off += f.writeSync(data.subarray(off));
-    f.syncSync();
+    if (durable) f.syncSync();
     // createNew honours the umask; chmod makes the mode exact (0600 for secrets).
     if (Deno.build.os !== "windows") Deno.chmodSync(tmp, mode);
     return tmp;
@@ -63,7 +69,8 @@ export function writeFileAtomic(
     }
     if (previous) Deno.renameSync(writeTempSync(`${path}.bak`, previous, mode), `${path}.bak`);
   }
-  const tmp = writeTempSync(path, data, mode);
+  const durable = options.durable ?? true;
+  const tmp = writeTempSync(path, data, mode, durable);
   try {
     Deno.renameSync(tmp, path);
   } catch (err) {
@@ -72,7 +79,7 @@ export function writeFileAtomic(
     } catch { /* already gone */ }
     throw err;
   }
-  syncDir(dirname(path));
+  if (durable) syncDir(dirname(path));
 }
 
 /** Creates `dir` (and parents) with `mode`, tightening the mode of the last one if it exists. */
