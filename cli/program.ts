@@ -58,6 +58,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Show or follow the gateway log",
     load: () => import("./commands/logs.ts"),
   },
+  {
+    name: "doctor",
+    summary: "Find and fix problems with config, state, service and gateway",
+    load: () => import("./commands/doctor.ts"),
+  },
+  {
+    name: "security",
+    summary: "Audit the security of config, files and the gateway",
+    load: () => import("./commands/security.ts"),
+  },
+  {
+    name: "secrets",
+    summary: "SecretRef providers: audit, configure, reload",
+    load: () => import("./commands/secrets.ts"),
+  },
 ];
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];

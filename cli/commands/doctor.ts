@@ -1,0 +1,21 @@
+/**
+ * `openclaw doctor` (being built; see issue 4).
+ *
+ * @module
+ */
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { ExitCode, OpenClawError } from "../../lib/errors.ts";
+import { act } from "../program.ts";
+
+/** Registers `doctor`. */
+export function register(program: CommandUnknownOpts): void {
+  program.command("doctor").description("Not available yet").action(act(() => {
+    throw new OpenClawError(
+      "NOT_IMPLEMENTED",
+      "openclaw doctor is not available in this build yet",
+      {
+        exitCode: ExitCode.failed,
+      },
+    );
+  }));
+}
