@@ -18,7 +18,7 @@ import {
 import type { PresenceEntry } from "../state.ts";
 import { type ConnectionDeps, GatewayConnection, type PeerInfo } from "./connection.ts";
 
-/** Refreshes health for the periodic `health` event. */
+/** How often the `health` event refreshes (protocol.md §7.3). */
 const HEALTH_EVENT_INTERVAL_MS = 60_000;
 
 /** Every limit a connection enforces: the protocol constants plus the env-tunable ones. */
@@ -28,6 +28,7 @@ export interface ServerLimits extends ProtocolLimits {
   maxBufferedBytes: number;
   maxPendingHandshakeFrames: number;
   tickIntervalMs: number;
+  healthEventIntervalMs: number;
 }
 
 /** Returns the server limits for an environment. */
@@ -41,6 +42,7 @@ export function serverLimits(
     maxBufferedBytes: MAX_BUFFERED_BYTES,
     maxPendingHandshakeFrames: MAX_PENDING_HANDSHAKE_FRAMES,
     tickIntervalMs: TICK_INTERVAL_MS,
+    healthEventIntervalMs: HEALTH_EVENT_INTERVAL_MS,
   };
 }
 
@@ -176,11 +178,14 @@ export class ConnectionHub {
 
   #startTimers(): void {
     // Timers run only while clients are connected, so an idle gateway uses no CPU.
-    this.#tick ??= setInterval(() => this.broadcast("tick", { ts: Date.now() }), TICK_INTERVAL_MS);
+    this.#tick ??= setInterval(
+      () => this.broadcast("tick", { ts: Date.now() }),
+      this.limits.tickIntervalMs,
+    );
     this.#health ??= setInterval(() => {
       this.#options.onHealthTick?.();
       this.broadcast("health", this.#options.healthPayload(), { dropIfSlow: true });
-    }, HEALTH_EVENT_INTERVAL_MS);
+    }, this.limits.healthEventIntervalMs);
   }
 
   #stopTimers(): void {

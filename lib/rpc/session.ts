@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { connectGateway, type GatewayClient } from "./client.ts";
+import { connectGateway, type ConnectOptions, type GatewayClient } from "./client.ts";
 import { type GatewayTarget, resolveGatewayTarget, type TargetFlags } from "./target.ts";
 
 /** How to present ourselves (protocol.md §4.2 "What stock clients send"). */
@@ -43,17 +43,51 @@ export const STATUS_PROBE: ClientIdentity = {
   minProtocol: 3,
 };
 
-/** Connects to `target` as `identity`. */
+/** Returns true when `url` points at this machine's loopback interface. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Connects to `target` as `identity`. Off loopback the gateway clears the scopes of clients
+ * without a device identity, so there the CLI signs with its own (`<stateDir>/identity/device.json`,
+ * created on first use and shared with stock OpenClaw's CLI).
+ */
 export async function connectTarget(
   target: GatewayTarget,
   identity: ClientIdentity,
   timeoutMs: number,
 ): Promise<GatewayClient> {
+  const device: ConnectOptions["device"] = isLoopbackUrl(target.url)
+    ? undefined
+    : async (challenge, fields) => {
+      const { deviceIdentityPath, loadOrCreateDeviceIdentity, signDeviceAuth } = await import(
+        "../protocol/device.ts"
+      );
+      const { resolveStateDir } = await import("../paths.ts");
+      const me = await loadOrCreateDeviceIdentity(deviceIdentityPath(resolveStateDir()));
+      return await signDeviceAuth(me, {
+        clientId: fields.clientId,
+        clientMode: fields.clientMode,
+        role: fields.role,
+        scopes: fields.scopes,
+        signedAtMs: challenge.ts,
+        nonce: challenge.nonce,
+        auth: target.token ? { token: target.token } : null,
+        platform: fields.platform,
+      });
+    };
   return await connectGateway({
     url: target.url,
     token: target.token,
     password: target.password,
     timeoutMs,
+    device,
     ...identity,
   });
 }

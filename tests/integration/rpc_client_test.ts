@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { connectGateway } from "../../lib/rpc/client.ts";
+import { isLoopbackUrl } from "../../lib/rpc/session.ts";
+import { generateDeviceIdentity, signDeviceAuth } from "../../lib/protocol/device.ts";
+import { makeSandbox, startGateway } from "../helpers.ts";
+
+const TOKEN = "rpc-client-token-0123";
+
+Deno.test("connectGateway() signs with a device identity and gets a device token", async () => {
+  await using sb = await makeSandbox();
+  await using gw = await startGateway(
+    sb,
+    `{ gateway: { mode: "local", auth: { token: "${TOKEN}" } } }`,
+  );
+  const me = await generateDeviceIdentity();
+  await using client = await connectGateway({
+    url: gw.url,
+    token: TOKEN,
+    scopes: ["operator.read"],
+    device: (ch, f) =>
+      signDeviceAuth(me, { ...f, signedAtMs: ch.ts, nonce: ch.nonce, auth: { token: TOKEN } }),
+  });
+  const auth = client.hello.auth as { deviceToken?: string; scopes: string[] };
+  assert.equal(typeof auth.deviceToken, "string");
+  assert.deepEqual(auth.scopes, ["operator.read"]);
+  assert.equal((await client.call<{ ok: boolean }>("health")).ok, true);
+});
+
+Deno.test("connectGateway() says the gateway is unreachable and suggests doctor", async () => {
+  await assert.rejects(
+    () => connectGateway({ url: "ws://127.0.0.1:9", timeoutMs: 2000 }),
+    (e: Error) => {
+      assert.match(e.message, /Cannot reach the gateway at ws:\/\/127\.0\.0\.1:9/);
+      assert.match((e as { hint?: string }).hint ?? "", /openclaw doctor/);
+      return true;
+    },
+  );
+});
+
+Deno.test("isLoopbackUrl() tells loopback targets from remote ones", () => {
+  assert.equal(isLoopbackUrl("ws://127.0.0.1:18789"), true);
+  assert.equal(isLoopbackUrl("ws://localhost:1"), true);
+  assert.equal(isLoopbackUrl("ws://[::1]:1"), true);
+  assert.equal(isLoopbackUrl("wss://gateway.example.com"), false);
+  assert.equal(isLoopbackUrl("ws://100.64.0.2:18789"), false);
+});

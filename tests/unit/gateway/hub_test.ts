@@ -1,0 +1,70 @@
+/**
+ * The hub in-process with short timer intervals: `tick` and `health` arrive on schedule, only
+ * while a client is connected, and `seq` counts per connection.
+ */
+import assert from "node:assert/strict";
+import { createAuthRateLimiter } from "../../../gateway/auth.ts";
+import type { GatewayState } from "../../../gateway/state.ts";
+import { ConnectionHub, serverLimits } from "../../../gateway/ws/hub.ts";
+import { cliConnectParams, RawClient } from "../../fixtures/ws_client.ts";
+
+function stubState(stateDir: string): GatewayState {
+  const state = {
+    stateDir,
+    config: {},
+    auth: { mode: "none", modeSource: "config", allowTailscale: false, source: {} },
+    stateVersion: { presence: 1, health: 1 },
+    log: () => ({ warn() {}, info() {} }),
+    broadcast(event: string, payload: unknown) {
+      hub.broadcast(event, payload, {});
+    },
+  } as unknown as GatewayState;
+  // deno-lint-ignore prefer-const -- the stub's broadcast needs the hub, built after it
+  let hub: ConnectionHub;
+  hub = new ConnectionHub({
+    state,
+    methods: { health: () => ({ ok: true }) },
+    authLimiter: createAuthRateLimiter(),
+    healthPayload: () => ({ ok: true, ts: Date.now() }),
+    helloSnapshot: () => ({
+      presence: [],
+      health: {},
+      stateVersion: { presence: 1, health: 1 },
+      uptimeMs: 0,
+    }),
+    limits: { ...serverLimits({}), tickIntervalMs: 40, healthEventIntervalMs: 90 },
+  });
+  (state as unknown as { hub: ConnectionHub }).hub = hub;
+  return state;
+}
+
+Deno.test("ConnectionHub sends tick and health events on schedule with a per-connection seq", async () => {
+  const dir = await Deno.makeTempDir();
+  const state = stubState(dir);
+  const hub = (state as unknown as { hub: ConnectionHub }).hub;
+  const ac = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
+    (req) => hub.upgrade(req, { clientIp: "127.0.0.1", remoteAddr: "127.0.0.1", isLoopback: true }),
+  );
+  try {
+    const c = await RawClient.open(`ws://127.0.0.1:${server.addr.port}`);
+    await c.challenge();
+    assert.equal((await c.request("connect", cliConnectParams())).ok, true);
+    const t1 = await c.next((f) => f.event === "tick");
+    const t2 = await c.next((f) => f.event === "tick");
+    assert.ok(t2.seq > t1.seq);
+    assert.equal(typeof t1.payload.ts, "number");
+    const h = await c.next((f) => f.event === "health");
+    assert.equal(h.payload.ok, true);
+    c.close();
+    await c.closed;
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(hub.openCount(), 0);
+  } finally {
+    await hub.shutdown("test");
+    ac.abort();
+    await server.finished;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
