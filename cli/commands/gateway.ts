@@ -1,11 +1,14 @@
 /**
- * `openclaw gateway [run]` and the gateway query commands (`status`, `probe`, `call`).
+ * `openclaw gateway [run]`, the gateway query commands (`status`, `probe`, `call`) and the
+ * service lifecycle (`install`, `uninstall`, `start`, `stop`, `restart`).
  *
  * @module
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { printLine } from "../output.ts";
 import { act } from "../program.ts";
+import type { LifecycleAction } from "../../lib/service/lifecycle.ts";
+import type { LifecycleFlags } from "./gateway_service.ts";
 import { addRpcOptions, type RpcFlags } from "./rpc_options.ts";
 
 interface RunFlags {
@@ -72,6 +75,34 @@ export function register(program: CommandUnknownOpts): void {
     const { gatewayStatusCommand } = await import("./gateway_status.ts");
     return await gatewayStatusCommand(opts);
   }));
+
+  const lifecycle = (action: LifecycleAction) =>
+    act(async (opts: LifecycleFlags) => {
+      const { gatewayLifecycleCommand } = await import("./gateway_service.ts");
+      return await gatewayLifecycleCommand(action, opts);
+    });
+  gateway.command("install")
+    .description("Install the gateway as a service (systemd user unit / LaunchAgent) and start it")
+    .option("--port <port>", "Port the service listens on (default: the gateway's port)")
+    .option("--force", "Overwrite an installed service with different settings")
+    .option("--json", "Print JSON")
+    .action(lifecycle("install"));
+  gateway.command("uninstall")
+    .description("Stop the gateway service and remove it")
+    .option("--json", "Print JSON")
+    .action(lifecycle("uninstall"));
+  gateway.command("start")
+    .description("Start the installed gateway service")
+    .option("--json", "Print JSON")
+    .action(lifecycle("start"));
+  gateway.command("stop")
+    .description("Stop the gateway service")
+    .option("--json", "Print JSON")
+    .action(lifecycle("stop"));
+  gateway.command("restart")
+    .description("Restart the gateway service (checks the config first)")
+    .option("--json", "Print JSON")
+    .action(lifecycle("restart"));
 
   addRpcOptions(
     gateway.command("probe").description(

@@ -15,6 +15,7 @@ import {
 } from "../../lib/paths.ts";
 import { CLI_CLIENT, connectTarget, STATUS_PROBE, withGateway } from "../../lib/rpc/session.ts";
 import { resolveGatewayTarget } from "../../lib/rpc/target.ts";
+import type { ServiceStatus } from "../../lib/service/status.ts";
 import { printJson, printLine, style } from "../output.ts";
 import { type RpcFlags, timeoutMs } from "./rpc_options.ts";
 
@@ -47,6 +48,88 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Reads the service state; a failure to read it is reported as "none", never fatal. */
+async function serviceStatus(): Promise<ServiceStatus> {
+  try {
+    const { readServiceStatus } = await import("../../lib/service/status.ts");
+    return await readServiceStatus();
+  } catch (err) {
+    return {
+      manager: "none",
+      label: "none",
+      installed: false,
+      loaded: false,
+      loadedText: "loaded",
+      notLoadedText: "not installed",
+      reason: `cannot read the service state: ${errorText(err)}`,
+    };
+  }
+}
+
+function serviceJson(svc: ServiceStatus): Record<string, unknown> {
+  return {
+    label: svc.label,
+    manager: svc.manager,
+    installed: svc.installed,
+    loaded: svc.loaded,
+    loadedText: svc.loadedText,
+    notLoadedText: svc.notLoadedText,
+    sourcePath: svc.sourcePath,
+    command: svc.command,
+    runtime: svc.runtime,
+    secretEnvKeys: svc.secretEnvKeys,
+    note: svc.reason,
+    hints: svc.hints,
+  };
+}
+
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Prints the `Service:` block: manager, file, command, env. */
+function printService(svc: ServiceStatus): void {
+  if (svc.manager === "none") {
+    printLine(`Service: none (${svc.reason})`);
+    for (const h of svc.hints ?? []) printLine(`  ${h}`);
+    return;
+  }
+  const state = svc.loaded ? svc.loadedText : svc.notLoadedText;
+  printLine(`Service: ${svc.label} (${svc.loaded ? style.green(state) : state})`);
+  if (!svc.installed || !svc.command) {
+    printLine(
+      `Service unit not found. Install with: ${svc.hints?.[0] ?? "openclaw gateway install"}`,
+    );
+    return;
+  }
+  const cmd = svc.command;
+  printLine(`Service file: ${shortenHome(cmd.sourcePath)}`);
+  printLine(`Command: ${cmd.programArguments.map(shellWord).join(" ")}`);
+  if (cmd.workingDirectory) printLine(`Working dir: ${shortenHome(cmd.workingDirectory)}`);
+  const env = Object.entries(cmd.environment).map(([k, v]) => `${k}=${v}`);
+  if (env.length > 0) printLine(`Service env: ${env.join(" ")}`);
+}
+
+function serviceRuntimeLine(svc: ServiceStatus): string | undefined {
+  const rt = svc.runtime;
+  if (!svc.installed || !rt) return undefined;
+  const parts: string[] = [];
+  if (rt.pid !== undefined) parts.push(`pid ${rt.pid}`);
+  if (rt.state !== undefined) parts.push(`state ${rt.state}`);
+  if (rt.subState !== undefined) parts.push(`sub ${rt.subState}`);
+  if (rt.status !== "running" && rt.lastExitStatus !== undefined) {
+    parts.push(`last exit ${rt.lastExitStatus}`);
+  }
+  if (rt.status !== "running" && rt.lastExitReason) parts.push(`reason ${rt.lastExitReason}`);
+  if (rt.detail) parts.push(rt.detail);
+  const status = rt.status === "running"
+    ? style.green("running")
+    : rt.status === "stopped"
+    ? style.yellow("stopped")
+    : "unknown";
+  return `Runtime: ${status}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+}
+
 /** `openclaw gateway status`. */
 export async function gatewayStatusCommand(
   flags: RpcFlags & { probe?: boolean; requireRpc?: boolean },
@@ -56,6 +139,7 @@ export async function gatewayStatusCommand(
       exitCode: ExitCode.usage,
     });
   }
+  const servicePromise = serviceStatus();
   const target = await resolveGatewayTarget(flags);
   const gw = (target.config.gateway ?? {}) as Record<string, unknown>;
   const runtime = runtimeView();
@@ -82,13 +166,16 @@ export async function gatewayStatusCommand(
       rpc.error = errorText(err);
     }
   }
+  const svc = await servicePromise;
+  const daemonConfigPath = svc.command?.environment.OPENCLAW_CONFIG_PATH;
+  const configMismatch = daemonConfigPath !== undefined && daemonConfigPath !== target.configPath;
   const report = {
-    service: {
-      label: "none",
-      loaded: false,
-      note: "no service installed; the gateway runs in the foreground",
+    service: serviceJson(svc),
+    config: {
+      cli: { path: target.configPath, exists: target.configExists },
+      daemon: daemonConfigPath === undefined ? undefined : { path: daemonConfigPath },
+      mismatch: configMismatch || undefined,
     },
-    config: { cli: { path: target.configPath, exists: target.configExists } },
     gateway: {
       bindMode: (gw.bind as string | undefined) ?? "loopback",
       port: runtime.port ?? port.port,
@@ -104,17 +191,35 @@ export async function gatewayStatusCommand(
     printJson(report);
     return failed ? ExitCode.failed : ExitCode.ok;
   }
-  printLine(`Service: none (not installed; run \`openclaw gateway install\` to add one)`);
+  printService(svc);
   printLine(`File logs: ${shortenHome(logFile)}`);
   printLine(
     `Config (cli): ${shortenHome(target.configPath)}${target.configExists ? "" : " (missing)"}`,
   );
+  if (daemonConfigPath !== undefined) {
+    printLine(`Config (service): ${shortenHome(daemonConfigPath)}`);
+  }
+  if (configMismatch) {
+    printLine(
+      "Root cause: CLI and service are using different config paths (likely a profile/state-dir mismatch).",
+    );
+  }
   printLine(
     `Gateway: bind=${report.gateway.bindMode}, port=${report.gateway.port} (${report.gateway.portSource})`,
   );
   printLine(`Probe target: ${target.url}`);
   printLine(`Dashboard: ${target.url.replace(/^ws/, "http")}/`);
-  if (runtime.status === "running") {
+  const serviceRuntime = serviceRuntimeLine(svc);
+  const serviceRunning = svc.runtime?.status === "running";
+  if (serviceRuntime && (serviceRunning || runtime.status !== "running")) {
+    printLine(serviceRuntime);
+    if (svc.loaded && svc.runtime?.status === "stopped") {
+      printLine(style.yellow("Service is loaded but not running (likely exited immediately)."));
+    }
+  } else if (runtime.status === "running") {
+    if (svc.installed) {
+      printLine("Service is installed but not running; the gateway below runs outside it.");
+    }
     printLine(
       `Runtime: ${
         style.green("running")
@@ -127,6 +232,13 @@ export async function gatewayStatusCommand(
   } else {
     printLine(`Runtime: ${style.yellow("stopped")}`);
   }
+  for (const key of svc.secretEnvKeys ?? []) {
+    printLine(
+      style.yellow(
+        `Service env carries ${key} (token drift); reinstall with: openclaw gateway install --force`,
+      ),
+    );
+  }
   if (flags.probe !== false) {
     if (rpc.ok) {
       printLine(`RPC probe: ${style.green("ok")}${rpc.version ? ` (gateway ${rpc.version})` : ""}`);
@@ -134,6 +246,13 @@ export async function gatewayStatusCommand(
       printLine(`RPC probe: ${style.red("failed")}`);
       printLine(`RPC target: ${target.url}`);
       printLine(`  ${rpc.error}`);
+      if (serviceRunning && target.isLocal) {
+        printLine(
+          style.yellow(
+            `Gateway port ${report.gateway.port} is not listening (service appears running).`,
+          ),
+        );
+      }
       printLine("Troubles: run openclaw status, or openclaw doctor");
     }
   }

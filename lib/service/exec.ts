@@ -1,0 +1,116 @@
+/**
+ * The one way the service code runs external tools (`systemctl`, `loginctl`, `launchctl`): argv
+ * only (never a shell), a deadline, captured output. The program is looked up on `PATH` here
+ * rather than by the OS so that a missing tool is a plain result (not an exception) and tests can
+ * put fake tools first on `PATH`.
+ *
+ * @module
+ */
+import type { Env } from "../paths.ts";
+
+/** What one external command did. */
+export interface CommandResult {
+  /** Exit code; 127 when the program was not found, 124 when it timed out. */
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The program is not on `PATH`. */
+  notFound?: boolean;
+  /** The deadline passed and the child was killed. */
+  timedOut?: boolean;
+}
+
+/** Options for {@linkcode runCommand}. */
+export interface RunCommandOptions {
+  /** Kill the child after this long. @default 10000 */
+  timeoutMs?: number;
+  /** Variables added to (or replacing) the inherited environment of the child. */
+  env?: Record<string, string>;
+  /** The environment whose `PATH` is searched. @default Deno.env.toObject() */
+  lookupEnv?: Env;
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    const st = Deno.statSync(path);
+    if (!st.isFile) return false;
+    // Windows has no mode bits; anything found there is taken as runnable.
+    return st.mode === null || (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the absolute path of `program` found on `PATH`, or `undefined`. */
+export function findOnPath(program: string, env: Env = Deno.env.toObject()): string | undefined {
+  if (program.includes("/")) return isExecutableFile(program) ? program : undefined;
+  for (const dir of (env.PATH ?? "").split(":")) {
+    if (dir === "") continue;
+    const candidate = `${dir.replace(/\/+$/, "")}/${program}`;
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Runs `program args…` without a shell and returns its exit code and output. */
+export async function runCommand(
+  program: string,
+  args: readonly string[],
+  options: RunCommandOptions = {},
+): Promise<CommandResult> {
+  const resolved = findOnPath(program, options.lookupEnv);
+  if (!resolved) {
+    return { code: 127, stdout: "", stderr: `${program}: command not found`, notFound: true };
+  }
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(resolved, {
+      args: [...args],
+      env: options.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  } catch (err) {
+    return { code: 126, stdout: "", stderr: err instanceof Error ? err.message : String(err) };
+  }
+  const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>): Promise<string> => {
+    const reader = stream.getReader();
+    readers.push(reader);
+    const dec = new TextDecoder();
+    let text = "";
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += dec.decode(value, { stream: true });
+      }
+    } catch { /* cancelled after a timeout */ }
+    return text + dec.decode();
+  };
+  const output = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  let timedOut = false;
+  // The deadline kills the child and stops reading: a grandchild that inherited the pipes must
+  // not keep us waiting past it.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    for (const r of readers) r.cancel().catch(() => {});
+  }, options.timeoutMs ?? 10_000);
+  try {
+    const [status, [stdout, stderr]] = await Promise.all([child.status, output]);
+    if (timedOut) return { code: 124, stdout, stderr: stderr || "timed out", timedOut: true };
+    return { code: status.code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Returns the most useful one-line detail of a failed command: stderr, else stdout, else code. */
+export function commandDetail(result: CommandResult): string {
+  const text = (result.stderr.trim() || result.stdout.trim()).split("\n")[0]?.trim();
+  return text || `exit code ${result.code}`;
+}
