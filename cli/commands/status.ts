@@ -44,11 +44,18 @@ export function register(program: CommandUnknownOpts): void {
     } catch (err) {
       gateway.error = err instanceof Error ? err.message : String(err);
     }
+    const { readServiceStatus } = await import("../../lib/service/mod.ts");
+    const svc = await readServiceStatus();
+    const foreground = runtime
+      ? { pid: runtime.pid, running: isPidAlive(runtime.pid), startedAt: runtime.startedAt }
+      : null;
     const service = {
-      installed: false,
-      runtime: runtime
-        ? { pid: runtime.pid, running: isPidAlive(runtime.pid), startedAt: runtime.startedAt }
-        : null,
+      manager: svc.manager,
+      label: svc.label,
+      installed: svc.installed,
+      loaded: svc.loaded,
+      runtime: svc.runtime ?? null,
+      foreground,
     };
     if (flags.json) {
       printJson({
@@ -75,14 +82,7 @@ export function register(program: CommandUnknownOpts): void {
     const sessions = (health?.sessions ?? {}) as { count?: number };
     const rows: string[][] = [
       ["Gateway", gatewayRow],
-      [
-        "Gateway service",
-        service.runtime
-          ? `not installed · foreground process ${
-            service.runtime.running ? `running (pid ${service.runtime.pid})` : "stopped"
-          }`
-          : "not installed",
-      ],
+      ["Gateway service", serviceRow(service)],
       ["Config", shortenHome(target.configPath) + (target.configExists ? "" : " (missing)")],
     ];
     if (health) {
@@ -105,4 +105,24 @@ export function register(program: CommandUnknownOpts): void {
       );
     }
   }));
+}
+
+/** One line for the service: manager, installed/loaded, and what runs. */
+function serviceRow(s: {
+  manager: string;
+  label: string;
+  installed: boolean;
+  loaded: boolean;
+  runtime: { status: string; pid?: number } | null;
+  foreground: { pid: number; running: boolean } | null;
+}): string {
+  const fg = s.foreground?.running
+    ? `foreground process running (pid ${s.foreground.pid})`
+    : undefined;
+  if (s.manager === "none") return ["no service manager", fg].filter(Boolean).join(" · ");
+  if (!s.installed) return [`${s.label} not installed`, fg].filter(Boolean).join(" · ");
+  const run = s.runtime?.status === "running"
+    ? `running${s.runtime.pid ? ` (pid ${s.runtime.pid})` : ""}`
+    : s.runtime?.status ?? "unknown";
+  return `${s.label} installed · ${s.loaded ? "enabled" : "disabled"} · ${run}`;
 }
