@@ -1,13 +1,13 @@
 /**
- * One start of the gateway: config → logging → port, bind and auth → listen (the port is the
- * lock) → hub, reloader, runtime file → ready. `stop()` drains in the reverse order. A restart is
- * a stop followed by a new start in the same process (see run.ts).
+ * One start of the gateway: config → secrets → logging → port, bind and auth → listen (the port
+ * is the lock) → hub, reloader, runtime file → ready. `stop()` drains in the reverse order. A
+ * restart is a stop followed by a new start in the same process (see run.ts).
  *
  * @module
  */
 import type { Logger } from "@logtape/logtape";
 import { checkConfig, invalidConfigError } from "../lib/config/load.ts";
-import type { OpenClawConfig } from "../lib/config/schema.ts";
+import { collectSecretStrings, type OpenClawConfig } from "../lib/config/schema.ts";
 import { ExitCode, OpenClawError } from "../lib/errors.ts";
 import {
   generateGatewayToken,
@@ -25,6 +25,8 @@ import {
   resolveGatewayPort,
   resolveStateDir,
 } from "../lib/paths.ts";
+import { collectSecretRefs } from "../lib/secrets/collect.ts";
+import { resolveSecretRefs, type SecretSnapshot } from "../lib/secrets/snapshot.ts";
 import { VERSION } from "../lib/version.ts";
 import {
   authorizeHttpRequest,
@@ -108,9 +110,10 @@ async function resolveAuth(
   configPath: string,
   loopback: boolean,
   log: Logger,
+  secrets: SecretSnapshot,
 ): Promise<ResolvedGatewayAuth> {
   const cliAuth = { mode: options.auth, token: options.token, password: options.password };
-  const auth = resolveGatewayAuth({ config, cliAuth });
+  const auth = resolveGatewayAuth({ config, cliAuth, resolveSecret: (ref) => secrets.get(ref) });
   if (loopback && shouldGenerateGatewayToken(auth)) {
     // Nothing configured on loopback: make a token and keep it in the config (0600) so local
     // clients and the service find the same one after a restart.
@@ -134,12 +137,20 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const configPath = resolveConfigPath();
   const stateDir = resolveStateDir();
   let { config, hash } = await loadStartConfig(options, configPath);
+  // Before logging and auth: a ref that does not resolve stops the start (exit 1).
+  const secrets = await resolveSecretRefs(config);
+  // Every value resolved during this start stays masked in logs, rotated-out ones included.
+  const resolvedValues = new Set(secrets.values.values());
+  const logOptions = (cfg: OpenClawConfig) =>
+    loggingOptionsFromConfig(cfg, {
+      verbose: options.verbose,
+      secrets: [...collectSecretStrings(cfg), ...resolvedValues],
+    });
 
-  let logging: LoggingHandle = await configureLogging(
-    loggingOptionsFromConfig(config, { verbose: options.verbose }),
-  );
+  let logging: LoggingHandle = await configureLogging(logOptions(config));
   const log = (subsystem: string) => getLogger(subsystem);
   const gwLog = log("gateway");
+  for (const w of secrets.warnings) gwLog.warn(w.message);
   try {
     const { port } = resolveGatewayPort({
       cliPort: options.port,
@@ -148,7 +159,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     const bindMode = resolveGatewayBind(options.bind, config.gateway?.bind);
     const host = await resolveBindHost(bindMode, config.gateway?.customBindHost);
     const loopback = isLoopbackAddress(host);
-    const auth = await resolveAuth(options, config, configPath, loopback, gwLog);
+    const auth = await resolveAuth(options, config, configPath, loopback, gwLog, secrets);
     checkBindAllowed({ bindMode, host, port, auth });
     if (auth.source.token === "generated") {
       // The token was just written into the config: start from that text so the watcher does
@@ -185,6 +196,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       config,
       configHash: hash,
       auth,
+      secrets,
       host,
       port,
       bindMode,
@@ -222,7 +234,37 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
         return healthCache.value;
       },
       reloadConfig: (reason) => reloader.reload(reason),
+      reloadSecrets: () => {
+        const run = async () => {
+          // A failing resolver's stderr may echo the running secrets: mask them too.
+          const next = await resolveSecretRefs(state.config, { mask: resolvedValues });
+          const resolved = resolveGatewayAuth({
+            config: state.config,
+            cliAuth: { mode: options.auth, token: options.token, password: options.password },
+            resolveSecret: (ref) => next.get(ref),
+          });
+          // A generated token is plaintext in the config and resolves again; should nothing
+          // resolve, keep the running auth rather than generating a second token here.
+          const nextAuth = shouldGenerateGatewayToken(resolved) ? state.auth : resolved;
+          checkBindAllowed({ bindMode, host, port, auth: nextAuth });
+          const fresh = [...next.values.values()].filter((v) => !resolvedValues.has(v));
+          fresh.forEach((v) => resolvedValues.add(v));
+          if (fresh.length > 0) {
+            logging = await configureLogging(logOptions(state.config));
+            state.logFile = logging.file;
+          }
+          state.secrets = next;
+          state.auth = nextAuth;
+          for (const w of next.warnings) gwLog.warn(w.message);
+          gwLog.info(`secrets reloaded (${next.values.size} resolved)`);
+          return { warningCount: next.warnings.length };
+        };
+        const p = secretsQueue.then(run, run);
+        secretsQueue = p.catch(() => {});
+        return p;
+      },
     };
+    let secretsQueue: Promise<unknown> = Promise.resolve();
 
     hub = new ConnectionHub({
       state,
@@ -242,7 +284,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
           mainKey: "main",
           mainSessionKey: "agent:main:main",
         },
-        authMode: auth.mode,
+        authMode: state.auth.mode,
       }),
     });
 
@@ -252,7 +294,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       wsUrl: () => wsUrl,
       authorize: (req, remoteAddr) =>
         authorizeHttpRequest({ headers: req.headers, remoteAddr }, {
-          auth,
+          auth: state.auth,
           limiter: authLimiter,
           trustedProxies: state.config.gateway?.trustedProxies ?? [],
           allowRealIpFallback: state.config.gateway?.allowRealIpFallback ?? false,
@@ -325,13 +367,21 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       log: log("gateway/reload"),
       current: () => ({ config: state.config, hash: state.configHash }),
       applyHot: async (next, nextHash, plan) => {
+        const refsBefore = JSON.stringify(collectSecretRefs(state.config));
         state.config = next;
         healthCache = undefined;
         state.configHash = nextHash;
-        if (plan.hot.some((h) => h.path.startsWith("logging"))) {
-          logging = await configureLogging(
-            loggingOptionsFromConfig(next, { verbose: options.verbose }),
+        if (JSON.stringify(collectSecretRefs(next)) !== refsBefore) {
+          await state.reloadSecrets().catch((err) =>
+            gwLog.warn(
+              `secret refs changed but did not resolve; keeping the previous secrets: ${
+                err instanceof Error ? err.message : err
+              }`,
+            )
           );
+        }
+        if (plan.hot.some((h) => h.path.startsWith("logging"))) {
+          logging = await configureLogging(logOptions(next));
           state.logFile = logging.file;
         }
         state.broadcast("config.changed", {

@@ -8,6 +8,7 @@ import type { Logger } from "@logtape/logtape";
 import type { ReloadPlan } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import type { ResolvedGatewayAuth } from "../lib/gateway_auth.ts";
+import type { SecretSnapshot } from "../lib/secrets/snapshot.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 
 /** A client as the presence list shows it (protocol.md §4.8 PresenceEntry). */
@@ -51,7 +52,10 @@ export interface GatewayState {
   config: OpenClawConfig;
   /** SHA-256 of the config text the running config came from (null: no file). */
   configHash: string | null;
-  readonly auth: ResolvedGatewayAuth;
+  /** Effective auth; re-resolved (and swapped) by a successful {@link reloadSecrets}. */
+  auth: ResolvedGatewayAuth;
+  /** Every active SecretRef of the config, resolved at start; requests read only from here. */
+  secrets: SecretSnapshot;
   readonly host: string;
   readonly port: number;
   readonly bindMode: string;
@@ -82,6 +86,11 @@ export interface GatewayState {
   connectionCount(): number;
   /** Re-read the config file and apply it (hot) or restart, per `gateway.reload.mode`. */
   reloadConfig(reason: string): Promise<ReloadPlan["decision"]>;
+  /**
+   * Re-resolve every SecretRef and swap the snapshot (and auth) only when all of them resolve.
+   * Throws the resolution error and keeps the old snapshot otherwise.
+   */
+  reloadSecrets(): Promise<{ warningCount: number }>;
   /** The process-wide limiter for control-plane writes (config.apply/patch). */
   readonly controlPlaneLimiter: WindowLimiter;
 }

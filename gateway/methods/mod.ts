@@ -7,6 +7,7 @@
 import { configMethods } from "./config.ts";
 import { healthMethods } from "./health.ts";
 import { logsMethods } from "./logs.ts";
+import { secretsMethods } from "./secrets.ts";
 import { systemMethods } from "./system.ts";
 import type { MethodTable } from "./types.ts";
 
@@ -16,4 +17,5 @@ export const GATEWAY_METHODS: MethodTable = {
   ...systemMethods,
   ...configMethods,
   ...logsMethods,
+  ...secretsMethods,
 };

@@ -91,8 +91,9 @@ const SecretProviderSchema = z.discriminatedUnion("source", [
     source: z.literal("file"),
     path: z.string().min(1).describe("JSON file (mode json) or single-value file"),
     mode: oneOf(["json", "singleValue"]).optional().describe('singleValue: the ref id is "value"'),
-    timeoutMs: z.number().int().positive().optional(),
-    maxBytes: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional().describe("Read timeout (default 5000)"),
+    maxBytes: z.number().int().positive().optional().describe("Largest file read (default 1 MiB)"),
+    allowInsecurePath: z.boolean().optional().describe("Accept a group/world-writable file"),
   }),
   z.strictObject({
     source: z.literal("exec"),
@@ -104,9 +105,9 @@ const SecretProviderSchema = z.discriminatedUnion("source", [
     allowSymlinkCommand: z.boolean().optional(),
     allowInsecurePath: z.boolean().optional(),
     jsonOnly: z.boolean().optional().describe("Resolver prints a JSON protocol response"),
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional().describe("Kill after this (default 10000)"),
     noOutputTimeoutMs: z.number().int().positive().optional(),
-    maxOutputBytes: z.number().int().positive().optional(),
+    maxOutputBytes: z.number().int().positive().optional().describe("Default 1 MiB"),
   }),
 ], discriminatorParams);
 
