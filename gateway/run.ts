@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { checkConfig, formatIssueLines } from "../lib/config/load.ts";
-import { resolveConfigPath } from "../lib/paths.ts";
 import { createWindowLimiter } from "./rate_limit.ts";
 import { type GatewayStartOptions, type RunningGateway, startGateway } from "./server.ts";
 
@@ -21,20 +19,8 @@ export async function runGateway(
     stopRequested = true;
     void current?.stop(`received ${signal}`);
   };
-  const onRestart = async () => {
-    if (!current) return;
-    // Refuse a restart into a config that cannot load: stopping first would leave nothing running.
-    const check = await checkConfig({ path: resolveConfigPath(), applyEnv: false });
-    if (!check.valid) {
-      current.state.log("gateway").warn(
-        `SIGUSR1 restart refused: the config is invalid: ${
-          formatIssueLines(check.issues).replaceAll("\n", "; ")
-        }`,
-      );
-      return;
-    }
-    current.state.requestRestart("SIGUSR1", 0);
-  };
+  // Refusing a restart into a config that cannot start is requestRestart's job (preflight).
+  const onRestart = () => current?.state.requestRestart("SIGUSR1", 0);
   const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onStop("SIGTERM")], [
     "SIGINT",
     onStop("SIGINT"),

@@ -42,6 +42,7 @@ import { buildHealthSummary, listAgents } from "./methods/health.ts";
 import { GATEWAY_METHODS } from "./methods/mod.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { startConfigReloader } from "./reload.ts";
+import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayState, PresenceEntry } from "./state.ts";
 import { ConnectionHub } from "./ws/hub.ts";
 import { originAllowed } from "./ws/origin.ts";
@@ -210,7 +211,15 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
         if (restartPending) return;
         restartPending = true;
         gwLog.info(`restart requested (${reason}); restarting in ${delayMs} ms`);
-        setTimeout(() => void running.stop(reason, true, delayMs + 500), delayMs);
+        setTimeout(async () => {
+          const problem = await restartPreflight(configPath);
+          if (problem) {
+            restartPending = false;
+            gwLog.warn(`restart (${reason}) refused: ${problem}`);
+            return;
+          }
+          await running.stop(reason, true, delayMs + 500);
+        }, delayMs);
       },
       broadcast(event, payload, opts = {}) {
         if (opts.stateVersion) {

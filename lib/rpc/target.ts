@@ -7,6 +7,7 @@
  * @module
  */
 import { getAtPath } from "../config/path.ts";
+import { isSecretRef } from "../config/secret_ref.ts";
 import {
   parseConfigText,
   readConfigFile,
@@ -62,6 +63,14 @@ export async function readConfigLoosely(
   }
 }
 
+/** True when a gateway credential a client sends is a SecretRef. */
+function hasCredentialRef(config: Record<string, unknown>): boolean {
+  const gw = config.gateway as Record<string, Record<string, unknown> | undefined> | undefined;
+  return [gw?.auth?.token, gw?.auth?.password, gw?.remote?.token, gw?.remote?.password].some(
+    isSecretRef,
+  );
+}
+
 function loopbackUrlFor(host: string, port: number): string {
   const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return `ws://${h.includes(":") ? `[${h}]` : h}:${port}`;
@@ -77,10 +86,16 @@ export async function resolveGatewayTarget(flags: TargetFlags = {}): Promise<Gat
   const { config, exists } = await readConfigLoosely(configPath);
   const view = config as GatewayAuthConfigView;
   const base = { config, configPath, configExists: exists };
+  // Credentials kept in a secrets provider are resolved here, like the gateway does at start;
+  // the resolver (and its providers) load only when the config actually has such a ref.
+  const resolveSecret = !flags.token && !flags.password && hasCredentialRef(config)
+    ? await (await import("../secrets/client.ts")).clientSecretResolver(config)
+    : undefined;
   const creds = clientCredentials({
     config: view,
     cliAuth: { token: flags.token, password: flags.password },
     url: flags.url,
+    resolveSecret,
   });
   if (flags.url) {
     if (!flags.token && !flags.password) {

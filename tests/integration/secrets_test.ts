@@ -67,7 +67,11 @@ Deno.test("a file SecretRef with a JSON pointer is the gateway token, and it is 
   }
   assert.equal(JSON.parse(views[3].stdout).status, "clean");
 
-  // No --token: the CLI resolves the config's ref itself to authenticate.
+  // No --token: query commands resolve the config's ref themselves to authenticate.
+  const status = await runCli(sb, ["gateway", "status", "--require-rpc"]);
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  assert.match(status.stdout, /RPC probe: ok/);
+  assertHidden(status, token);
   const reload = await runCli(sb, ["secrets", "reload"]);
   assert.equal(reload.code, 0, reload.stderr);
   assert.equal(reload.stdout.trim(), "Secrets reloaded (0 warnings)");

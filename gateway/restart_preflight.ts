@@ -1,0 +1,23 @@
+/**
+ * The check before any in-process restart: the config on disk must load and every SecretRef in
+ * it must resolve. A restart stops the running server first, so a start that then fails would
+ * leave nothing running; refusing keeps the old server up.
+ *
+ * @module
+ */
+import { checkConfig, formatIssueLines } from "../lib/config/load.ts";
+
+/** Returns why a restart would fail to start, or `undefined` when it can go ahead. */
+export async function restartPreflight(configPath: string): Promise<string | undefined> {
+  const check = await checkConfig({ path: configPath, applyEnv: false });
+  if (!check.valid || !check.config) {
+    return `the config is invalid: ${formatIssueLines(check.issues).replaceAll("\n", "; ")}`;
+  }
+  const { resolveSecretRefs } = await import("../lib/secrets/mod.ts");
+  try {
+    await resolveSecretRefs(check.config);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  return undefined;
+}
