@@ -5,17 +5,10 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
-import { checkConfig, invalidConfigError } from "../lib/config/load.ts";
+import { checkConfig } from "../lib/config/load.ts";
 import { collectSecretStrings, type OpenClawConfig } from "../lib/config/schema.ts";
 import { ExitCode, OpenClawError } from "../lib/errors.ts";
-import {
-  generateGatewayToken,
-  type ResolvedGatewayAuth,
-  resolveGatewayAuth,
-  shouldGenerateGatewayToken,
-} from "../lib/gateway_auth.ts";
-import { persistGeneratedToken } from "../lib/gateway_token.ts";
+import { resolveGatewayAuth, shouldGenerateGatewayToken } from "../lib/gateway_auth.ts";
 import { removeGatewayRuntime, writeGatewayRuntime } from "../lib/gateway_runtime.ts";
 import { configureLogging, getLogger, type LoggingHandle } from "../lib/log/mod.ts";
 import { loggingOptionsFromConfig } from "../lib/log/from_config.ts";
@@ -26,7 +19,7 @@ import {
   resolveStateDir,
 } from "../lib/paths.ts";
 import { collectSecretRefs } from "../lib/secrets/collect.ts";
-import { resolveSecretRefs, type SecretSnapshot } from "../lib/secrets/snapshot.ts";
+import { resolveSecretRefs } from "../lib/secrets/snapshot.ts";
 import { VERSION } from "../lib/version.ts";
 import {
   authorizeHttpRequest,
@@ -42,6 +35,7 @@ import { buildHealthSummary, listAgents } from "./methods/health.ts";
 import { GATEWAY_METHODS } from "./methods/mod.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { startConfigReloader } from "./reload.ts";
+import { loadStartConfig, resolveStartAuth } from "./start_config.ts";
 import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayState, PresenceEntry } from "./state.ts";
 import { ConnectionHub } from "./ws/hub.ts";
@@ -81,57 +75,6 @@ export interface RunningGateway {
   stop(reason: string, restart?: boolean, restartExpectedMs?: number): Promise<void>;
 }
 
-async function loadStartConfig(options: GatewayStartOptions, configPath: string) {
-  const check = await checkConfig({ path: configPath });
-  if (!check.file.exists && !options.allowUnconfigured) {
-    throw new OpenClawError(
-      "GATEWAY_UNCONFIGURED",
-      "Missing config. Run `openclaw setup` or set gateway.mode=local (or pass --allow-unconfigured).",
-      { hint: "openclaw setup" },
-    );
-  }
-  if (!check.valid || !check.config) throw invalidConfigError(check);
-  const config = check.config;
-  const mode = config.gateway?.mode;
-  if (mode !== "local" && !options.allowUnconfigured) {
-    throw new OpenClawError(
-      "GATEWAY_START_BLOCKED",
-      `Gateway start blocked: set gateway.mode=local (current: ${
-        mode ?? "unset"
-      }) or pass --allow-unconfigured.`,
-      { hint: "openclaw config set gateway.mode local" },
-    );
-  }
-  return { config, hash: check.file.hash };
-}
-
-async function resolveAuth(
-  options: GatewayStartOptions,
-  config: OpenClawConfig,
-  configPath: string,
-  loopback: boolean,
-  log: Logger,
-  secrets: SecretSnapshot,
-): Promise<ResolvedGatewayAuth> {
-  const cliAuth = { mode: options.auth, token: options.token, password: options.password };
-  const auth = resolveGatewayAuth({ config, cliAuth, resolveSecret: (ref) => secrets.get(ref) });
-  if (loopback && shouldGenerateGatewayToken(auth)) {
-    // Nothing configured on loopback: make a token and keep it in the config (0600) so local
-    // clients and the service find the same one after a restart.
-    const persisted = await persistGeneratedToken(configPath, generateGatewayToken());
-    if (persisted.generated) {
-      log.info(`generated a gateway token and saved it to gateway.auth.token in ${configPath}`);
-    }
-    return {
-      ...auth,
-      mode: "token",
-      token: persisted.token,
-      source: { ...auth.source, token: "generated" },
-    };
-  }
-  return auth;
-}
-
 /** Starts one server. Throws an OpenClawError (with its exit code) when it cannot start. */
 export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
   const startedAt = Date.now();
@@ -160,7 +103,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     const bindMode = resolveGatewayBind(options.bind, config.gateway?.bind);
     const host = await resolveBindHost(bindMode, config.gateway?.customBindHost);
     const loopback = isLoopbackAddress(host);
-    const auth = await resolveAuth(options, config, configPath, loopback, gwLog, secrets);
+    const auth = await resolveStartAuth(options, config, configPath, loopback, gwLog, secrets);
     checkBindAllowed({ bindMode, host, port, auth });
     if (auth.source.token === "generated") {
       // The token was just written into the config: start from that text so the watcher does
