@@ -44,6 +44,15 @@ const HOST_ALIAS_BINDS: Record<string, string> = {
 const BIND_MODES = new Set(["loopback", "lan", "tailnet", "auto", "custom"]);
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
+/**
+ * Returns the bind mode a host-address `gateway.bind` stands for (`0.0.0.0` → `lan`,
+ * `localhost` → `loopback`, another IPv4 → `custom`), or `undefined` when it is not one.
+ */
+export function hostAliasBindMode(bind: string): string | undefined {
+  if (BIND_MODES.has(bind)) return undefined;
+  return HOST_ALIAS_BINDS[bind.toLowerCase()] ?? (IPV4.test(bind) ? "custom" : undefined);
+}
+
 function routingFindings(routing: Obj): LegacyFinding[] {
   const out: LegacyFinding[] = [];
   const add = (key: string, target: string, fix: string) =>
@@ -124,7 +133,7 @@ function gatewayFindings(gateway: Obj): LegacyFinding[] {
   }
   const bind = gateway.bind;
   if (typeof bind === "string" && !BIND_MODES.has(bind)) {
-    const mode = HOST_ALIAS_BINDS[bind.toLowerCase()] ?? (IPV4.test(bind) ? "custom" : undefined);
+    const mode = hostAliasBindMode(bind);
     if (mode) {
       out.push({
         id: "gateway.bind.host-alias->bind-mode",

@@ -1,0 +1,136 @@
+/**
+ * Config checks: legacy keys (explained, and migrated by `--fix` with comment-keeping edits)
+ * and schema validity (every problem as `- path: message`; `--fix` drops unknown keys).
+ *
+ * @module
+ */
+import { applyConfigEdits } from "../../config/edit.ts";
+import { detectLegacyKeys } from "../../config/legacy.ts";
+import { migrateLegacyConfigText, planLegacyEdits } from "../../config/legacy_edits.ts";
+import { parseConfigPath } from "../../config/path.ts";
+import { parseConfigText } from "../../config/read.ts";
+import { UNKNOWN_KEY_MESSAGE } from "../../config/schema/issues.ts";
+import { shortenHome } from "../../paths.ts";
+import type { ConfigSnapshot, DoctorCheck, DoctorFinding } from "../types.ts";
+
+function covers(path: string, issuePath: string): boolean {
+  return issuePath === path || issuePath.startsWith(path + ".") || issuePath.startsWith(path + "[");
+}
+
+function parseMain(snap: ConfigSnapshot): unknown {
+  try {
+    return parseConfigText(snap.text, snap.path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `config.legacy`: keys from older releases, and what `--fix` does with each. */
+export const configLegacyCheck: DoctorCheck = {
+  id: "config.legacy",
+  title: "Legacy config keys",
+  order: 10,
+  safeFix: true,
+  run(ctx) {
+    const snap = ctx.config;
+    if (!snap.exists) return Promise.resolve({ skip: "No config file yet" });
+    const main = parseMain(snap);
+    if (main === undefined) {
+      return Promise.resolve({ skip: "The config does not parse (see Config validity)" });
+    }
+    const issues = snap.check?.issues ?? [];
+    const plan = planLegacyEdits(main);
+    const findings: DoctorFinding[] = detectLegacyKeys(snap.check?.resolved ?? main).map((l) => ({
+      severity: l.severity === "info"
+        ? "info"
+        : issues.some((i) => covers(l.path, i.path))
+        ? "error"
+        : "warn",
+      message: l.message,
+      path: l.path,
+      fix: l.severity === "legacy" ? `doctor --fix: ${l.fix}` : l.fix,
+      fixable: l.severity === "legacy" && plan.edits.length > 0,
+    }));
+    for (const m of plan.manual) {
+      findings.push({ severity: "warn", message: m, fix: "Edit the config by hand" });
+    }
+    return Promise.resolve(findings);
+  },
+  async fix(ctx) {
+    let changes: string[] = [];
+    await ctx.editConfig("Migrate legacy config keys", (text) => {
+      const result = migrateLegacyConfigText(text, ctx.configPath);
+      changes = result.changes;
+      return result.text;
+    });
+    return changes;
+  },
+};
+
+/** `config.valid`: does the config pass the schema, and exactly what fails. */
+export const configValidCheck: DoctorCheck = {
+  id: "config.valid",
+  title: "Config validity",
+  order: 20,
+  run(ctx) {
+    const snap = ctx.config;
+    const where = shortenHome(snap.path, ctx.env);
+    if (!snap.exists) {
+      return Promise.resolve([{
+        severity: "warn",
+        message: `No config file at ${where}; the gateway will not start until one exists`,
+        fix: "openclaw setup",
+      }]);
+    }
+    if (snap.readError || !snap.check) {
+      return Promise.resolve([{
+        severity: "error",
+        message: snap.readError ?? "Cannot read the config",
+        path: snap.path,
+        fix: `Check the permissions of ${where}`,
+      }]);
+    }
+    const check = snap.check;
+    if (check.valid) {
+      return Promise.resolve([{ severity: "info", message: `Config valid: ${where}` }]);
+    }
+    const legacyPaths = check.legacy.filter((l) => l.severity === "legacy").map((l) => l.path);
+    const findings: DoctorFinding[] = [];
+    let fromLegacy = 0;
+    for (const issue of check.issues) {
+      if (legacyPaths.some((p) => covers(p, issue.path))) {
+        fromLegacy++;
+        continue;
+      }
+      const unknown = issue.message === UNKNOWN_KEY_MESSAGE;
+      findings.push({
+        severity: "error",
+        path: issue.path,
+        message: issue.message,
+        fix: unknown
+          ? "doctor --fix removes unknown keys"
+          : "Correct the value; see openclaw config schema",
+        fixable: unknown,
+      });
+    }
+    if (fromLegacy) {
+      findings.push({
+        severity: "error",
+        message: `${fromLegacy} more problem(s) come from legacy keys (see Legacy config keys)`,
+        fix: "openclaw doctor --fix",
+      });
+    }
+    return Promise.resolve(findings);
+  },
+  async fix(ctx, findings) {
+    const unknown = findings.filter((f) => f.fixable && f.path).map((f) => f.path!);
+    const removed: string[] = [];
+    await ctx.editConfig("Remove unknown config keys", (text) => {
+      const edits = unknown.map((p) => ({ op: "unset" as const, path: parseConfigPath(p) }));
+      const result = applyConfigEdits(text, edits, ctx.configPath);
+      removed.splice(0, removed.length, ...unknown.filter((p) => !result.missing.includes(p)));
+      return result.text;
+    });
+    return removed.map((p) => `Removed unknown key ${p}`);
+  },
+};

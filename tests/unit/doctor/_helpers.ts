@@ -1,0 +1,59 @@
+import { DoctorSession } from "../../../lib/doctor/session.ts";
+import type { DoctorOptions, DoctorProbes, PortHolder } from "../../../lib/doctor/types.ts";
+
+/** A temp HOME for one doctor test; remove it with `await using`. */
+export interface DoctorHome extends AsyncDisposable {
+  home: string;
+  stateDir: string;
+  configPath: string;
+  env: Record<string, string>;
+}
+
+/** Creates a temp HOME; writes the config (mode 600, state dir 700) when given. */
+export async function doctorHome(config?: string): Promise<DoctorHome> {
+  const home = await Deno.makeTempDir({ prefix: "openclaw-doctor-" });
+  const stateDir = `${home}/.openclaw`;
+  const configPath = `${stateDir}/openclaw.json`;
+  if (config !== undefined) {
+    await Deno.mkdir(stateDir, { mode: 0o700 });
+    await Deno.chmod(stateDir, 0o700);
+    await Deno.writeTextFile(configPath, config);
+    await Deno.chmod(configPath, 0o600);
+  }
+  return {
+    home,
+    stateDir,
+    configPath,
+    env: { HOME: home, OPENCLAW_LOG_DIR: `${home}/logs` },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Probes that answer from tables instead of the machine. */
+export function fakeProbes(
+  listeners: Record<number, PortHolder[]> = {},
+  commands: Record<string, { code: number; stdout?: string; stderr?: string } | undefined> = {},
+): DoctorProbes {
+  return {
+    findPortListeners: (port) => Promise.resolve(listeners[port] ?? []),
+    runCommand: (command, args) => {
+      const key = [command, ...args].join(" ");
+      const hit = Object.entries(commands).find(([k]) => key.startsWith(k));
+      if (!hit) return Promise.resolve(undefined);
+      const r = hit[1];
+      return Promise.resolve(r && { code: r.code, stdout: r.stdout ?? "", stderr: r.stderr ?? "" });
+    },
+  };
+}
+
+/** Opens a session over `h` with fake probes. */
+export async function openSession(
+  h: DoctorHome,
+  options: Partial<DoctorOptions> = {},
+  probes: DoctorProbes = fakeProbes(),
+  env: Record<string, string> = {},
+): Promise<DoctorSession> {
+  return await DoctorSession.open({ env: { ...h.env, ...env }, options, probes });
+}
