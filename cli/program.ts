@@ -73,6 +73,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "SecretRef providers: audit, configure, reload",
     load: () => import("./commands/secrets.ts"),
   },
+  {
+    name: "models",
+    summary: "Model catalog, default model and fallbacks, provider auth",
+    load: () => import("./commands/models.ts"),
+  },
 ];
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];
