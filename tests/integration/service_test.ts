@@ -486,3 +486,30 @@ Deno.test("without a service manager: install fails with the reason and the fore
   );
   assert.deepEqual(await down.calls(), ["systemctl --user status"]);
 });
+
+Deno.test("doctor reports service drift and linger off for an installed systemd service", async () => {
+  await using sb = await makeSandbox();
+  await using fake = await makeFakeServiceTools();
+  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  await writeFile(
+    sb.configPath,
+    `{ gateway: { mode: "local", port: 18811, auth: { token: "cfg-secret-1" } } }`,
+  );
+  assert.equal((await runCli(sb, ["gateway", "install"], { env })).code, 0);
+  // The config moves to another port: the installed unit no longer matches.
+  await writeFile(
+    sb.configPath,
+    `{ gateway: { mode: "local", port: 18822, auth: { token: "cfg-secret-1" } } }`,
+  );
+  const r = await runCli(sb, ["doctor", "--json", "--non-interactive"], { env });
+  const report = JSON.parse(r.stdout);
+  const drift = report.checks.find((c: { id: string }) => c.id === "service.drift");
+  assert.equal(drift.status, "warn", JSON.stringify(drift));
+  assert.ok(
+    drift.findings.some((f: { message: string }) => /18822|port/.test(f.message)),
+    JSON.stringify(drift),
+  );
+  const linger = report.checks.find((c: { id: string }) => c.id === "service.linger");
+  assert.equal(linger.status, "warn");
+  assert.match(linger.findings[0].fix, /sudo loginctl enable-linger tester/);
+});

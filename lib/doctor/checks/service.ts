@@ -1,17 +1,39 @@
 /**
- * Service checks that belong to the service manager code (`lib/service/`): until they are wired
- * there, they report that they did not look.
+ * Service checks: the installed unit/LaunchAgent matches what `gateway install` would write now,
+ * and on Linux the user's services keep running after logout (linger).
  *
  * @module
  */
-import type { DoctorCheck } from "../types.ts";
+import type { DoctorCheck, DoctorFinding } from "../types.ts";
 
 /** `service.drift`: the installed unit matches what `gateway install` would write. */
 export const serviceDriftCheck: DoctorCheck = {
   id: "service.drift",
   title: "Gateway service config",
   order: 90,
-  run: () => Promise.resolve({ skip: "Not checked here (see openclaw gateway status)" }),
+  async run(ctx) {
+    const { inspectService } = await import("../../service/mod.ts");
+    const svc = await inspectService({ env: ctx.env });
+    if (svc.manager === "none") {
+      return {
+        skip: `no service manager here (${svc.reason ?? "none found"}); run: openclaw gateway`,
+      };
+    }
+    if (!svc.installed) {
+      return [{
+        severity: "info",
+        message:
+          "No gateway service installed (optional; it starts the gateway at login and restarts it)",
+        fix: "openclaw gateway install",
+      }];
+    }
+    return svc.drift.map((d): DoctorFinding => ({
+      severity: "warn",
+      message: `Service config drift: ${d}`,
+      path: svc.unitPath,
+      fix: "openclaw gateway install --force && openclaw gateway restart",
+    }));
+  },
 };
 
 /** `service.linger`: systemd user services keep running after logout (Linux). */
@@ -19,5 +41,27 @@ export const serviceLingerCheck: DoctorCheck = {
   id: "service.linger",
   title: "systemd linger",
   order: 91,
-  run: () => Promise.resolve({ skip: 'Not checked here (loginctl show-user "$USER" -p Linger)' }),
+  async run(ctx) {
+    const { inspectService, lingerStatus } = await import("../../service/mod.ts");
+    const svc = await inspectService({ env: ctx.env });
+    if (svc.manager !== "systemd" || !svc.installed) {
+      return { skip: "no systemd gateway service installed" };
+    }
+    const linger = await lingerStatus({ env: ctx.env });
+    if (!linger.supported) return { skip: linger.detail ?? "linger not supported here" };
+    if (linger.enabled === false) {
+      return [{
+        severity: "warn",
+        message: `Linger is off for ${linger.user}: the gateway service stops when you log out`,
+        fix: linger.fix,
+      }];
+    }
+    if (linger.enabled === undefined) {
+      return [{
+        severity: "info",
+        message: `Could not read linger for ${linger.user}: ${linger.detail ?? "unknown"}`,
+      }];
+    }
+    return [];
+  },
 };
