@@ -264,69 +264,10 @@ export interface LegacyTextMigration extends LegacyEditPlan {
 export function migrateLegacyConfigText(text: string, file = "openclaw.json"): LegacyTextMigration {
   const plan = planLegacyEdits(parseConfigText(text, file));
   if (!plan.edits.length) return { ...plan, text };
-  const edited = applyConfigEdits(text, plan.edits, file).text;
-  return { ...plan, text: realignClosers(text, edited) };
+  return { ...plan, text: applyConfigEdits(text, plan.edits, file).text };
 }
 
 /** Dotted paths of every edit in a plan, for messages. */
 export function planPaths(plan: LegacyEditPlan): string[] {
   return plan.edits.map((e) => formatConfigPath(e.path));
-}
-
-const CLOSER_LINE = /^([ \t]*)([}\]],?)[ \t]*$/;
-
-/**
- * Puts a closing bracket that an edit left mis-indented back under the line that opened it.
- * The CST editor leaves the old last entry's indentation in front of the closer when it removes
- * the last key after a nested block; a closer at the same depth as the line before it (which is
- * not its opener) only happens that way, so well-formatted lines are never touched.
- */
-function realignClosers(before: string, text: string): string {
-  if (text === before) return text;
-  const lines = text.split("\n");
-  const opener = matchClosers(text);
-  let changed = false;
-  for (let i = 1; i < lines.length; i++) {
-    const m = CLOSER_LINE.exec(lines[i]);
-    const from = opener.get(i);
-    if (!m || from === undefined || from === i) continue;
-    let prev = i - 1;
-    while (prev >= 0 && lines[prev].trim() === "") prev--;
-    if (prev < 0 || /[{[]\s*$/.test(lines[prev])) continue;
-    const indent = m[1].length;
-    const prevIndent = /^[ \t]*/.exec(lines[prev])![0].length;
-    if (indent < prevIndent) continue;
-    const want = /^[ \t]*/.exec(lines[from])![0];
-    if (want !== m[1]) {
-      lines[i] = want + lines[i].trimStart();
-      changed = true;
-    }
-  }
-  return changed ? lines.join("\n") : text;
-}
-
-/** Maps the line of each closing bracket to the line of its opening bracket (JSON5-aware). */
-function matchClosers(text: string): Map<number, number> {
-  const out = new Map<number, number>();
-  const stack: number[] = [];
-  let line = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "\n") line++;
-    else if (c === '"' || c === "'") {
-      for (i++; i < text.length && text[i] !== c; i++) {
-        if (text[i] === "\\") i++;
-        else if (text[i] === "\n") line++;
-      }
-    } else if (c === "/" && text[i + 1] === "/") {
-      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      for (i += 2; i < text.length && !(text[i] === "*" && text[i + 1] === "/"); i++) {
-        if (text[i] === "\n") line++;
-      }
-      i++;
-    } else if (c === "{" || c === "[") stack.push(line);
-    else if ((c === "}" || c === "]") && stack.length) out.set(line, stack.pop()!);
-  }
-  return out;
 }

@@ -13,7 +13,8 @@ export interface FileLockOptions {
 }
 
 /**
- * Runs `fn` while holding an exclusive lock on `<path>.lock`.
+ * Runs `fn` while holding an exclusive lock on `.<name>.lock` beside `path` (a hidden file, so
+ * the lock that stays behind does not clutter the state directory).
  *
  * @throws {OpenClawError} `LOCK_TIMEOUT` when another process holds the lock for too long.
  */
@@ -22,7 +23,8 @@ export async function withFileLock<T>(
   fn: () => T | Promise<T>,
   options: FileLockOptions = {},
 ): Promise<T> {
-  const lockPath = `${path}.lock`;
+  const slash = path.lastIndexOf("/");
+  const lockPath = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.lock`;
   using file = Deno.openSync(lockPath, { read: true, write: true, create: true, mode: 0o600 });
   const timeoutMs = options.timeoutMs ?? 10_000;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -71,3 +71,29 @@ Deno.test("applyConfigEdits() refuses a file whose top level is not an object", 
     /Cannot edit config/,
   );
 });
+
+Deno.test("applyConfigEdits() keeps the closing brace aligned when the last key after a block goes", () => {
+  const text = `{
+  gateway: {
+    mode: "local",
+    auth: {
+      token: "x",
+    },
+    port: 1,
+  },
+}
+`;
+  const { text: out } = applyConfigEdits(text, [{ op: "unset", path: ["gateway", "port"] }]);
+  assert.equal(
+    out,
+    `{
+  gateway: {
+    mode: "local",
+    auth: {
+      token: "x",
+    },
+  },
+}
+`,
+  );
+});
