@@ -5,6 +5,7 @@
  * @module
  */
 import type { z } from "zod";
+import type { ExecRunner } from "./runner.ts";
 
 /** Tool groups of `tools.allow` / `tools.deny` (`group:<name>`). */
 export type ToolGroup =
@@ -37,6 +38,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Queue a system event for the session (e.g. a background command exited). */
   notify?(text: string): void;
+  /**
+   * Runs `exec` commands inside the sandbox; lib/sandbox sets it for sandboxed sessions. A
+   * sandboxed call without it is refused rather than run on the host.
+   */
+  execRunner?: ExecRunner;
 }
 
 /** A tool the model (or a direct invoke) can call. */
