@@ -1,9 +1,43 @@
 #!/usr/bin/env bash
-# Prepares a CI machine. The foundation needs only Deno (fetched by npx); later issues add the
-# docker engine and chromium here.
+# Prepares a CI machine: Deno (fetched by npx), systemd-analyze, and the docker engine with the
+# sandbox test image; later issues add chromium here.
 set -euo pipefail
 npx --yes deno@2.9.6 --version >/dev/null
 # systemd-analyze verifies the generated unit files (tests/unit/service/systemd_unit_test.ts).
 if ! command -v systemd-analyze >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd >/dev/null
+fi
+# The Docker sandbox tests (tests/integration/sandbox_test.ts) need a docker engine and an offline
+# test image built from a static busybox (no registry is reachable from CI).
+busybox_is_static() {
+  local b out
+  for b in /bin/busybox /usr/bin/busybox; do
+    [ -x "$b" ] || continue
+    out=$(ldd "$b" 2>&1 || true)
+    grep -qiE 'not a dynamic executable|statically linked' <<<"$out" && return 0
+  done
+  return 1
+}
+if [ "$(id -u)" = 0 ]; then
+  missing=()
+  command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+  busybox_is_static || missing+=(busybox-static)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "prepare: installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    # No bridge and no iptables: sandboxes use --network none, and CI machines rarely allow either.
+    echo "prepare: starting dockerd --bridge=none --iptables=false"
+    nohup setsid dockerd --bridge=none --iptables=false >/var/log/openclaw-ci-dockerd.log 2>&1 </dev/null &
+    for _ in $(seq 1 60); do
+      docker info >/dev/null 2>&1 && break
+      sleep 1
+    done
+  fi
+fi
+if docker info >/dev/null 2>&1; then
+  bash scripts/sandbox/build-test-image.sh
+else
+  echo "prepare: the docker engine is not reachable; docker tests will fail (see /var/log/openclaw-ci-dockerd.log)" >&2
 fi

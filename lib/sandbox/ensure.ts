@@ -1,0 +1,305 @@
+/**
+ * Making sure a session's sandbox container exists, fits the current config, and runs: reuse a
+ * container whose config hash matches (starting it if stopped), otherwise remove it and create
+ * a fresh one, running `setupCommand` exactly once, at creation.
+ *
+ * @module
+ */
+import { ExitCode, OpenClawError } from "../errors.ts";
+import { docker, type DockerOptions, firstLine, runDocker } from "./docker_cli.ts";
+import type { SandboxConfigSource, SandboxScope } from "./config.ts";
+import {
+  buildCreateArgs,
+  LABELS,
+  planSandbox,
+  type PlanSandboxOptions,
+  type SandboxPlan,
+  type WorkspaceMount,
+} from "./plan.ts";
+import { readSandboxRegistry, type SandboxRegistryEntry, upsertSandboxEntry } from "./registry.ts";
+
+/** A container as `docker inspect` describes it (the fields we use). */
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  running: boolean;
+  /** `running`, `exited`, `created`, … */
+  status: string;
+  labels: Record<string, string>;
+  createdAt: string;
+}
+
+/** Inputs of {@linkcode ensureSandbox}. */
+export interface EnsureSandboxOptions extends PlanSandboxOptions {
+  /** The config (a validated `OpenClawConfig` fits). */
+  config: SandboxConfigSource;
+  docker?: DockerOptions;
+  signal?: AbortSignal;
+  /** Clock for registry times. @default Date.now */
+  now?: () => number;
+  /** Deadline of `setupCommand`. @default 600000 */
+  setupTimeoutMs?: number;
+}
+
+/** A running sandbox, ready for {@linkcode execInSandbox}. */
+export interface SandboxHandle {
+  containerName: string;
+  containerId: string;
+  /** True when this call created the container. */
+  created: boolean;
+  configHash: string;
+  scope: SandboxScope;
+  scopeKey: string;
+  agentId: string;
+  sessionKey: string;
+  image: string;
+  /** The container's working directory (where `workspaceDir` is mounted). */
+  workdir: string;
+  /** Host directory mounted at `workdir`; file tools of a sandboxed session work here. */
+  workspaceDir: string;
+  mounts: WorkspaceMount[];
+  /** The docker client settings the container was made with. */
+  docker?: DockerOptions;
+}
+
+/**
+ * Returns the container named `name`, or undefined when there is none.
+ *
+ * @throws {OpenClawError} `SANDBOX_DOCKER_UNAVAILABLE`, `SANDBOX_DOCKER_FAILED`.
+ */
+export async function inspectContainer(
+  name: string,
+  options: DockerOptions & { signal?: AbortSignal } = {},
+): Promise<ContainerInfo | undefined> {
+  const result = await runDocker(["container", "inspect", name], options);
+  if (result.code !== 0) {
+    if (/no such (container|object)/i.test(result.stderr)) return undefined;
+    throw new OpenClawError(
+      "SANDBOX_DOCKER_FAILED",
+      `Cannot inspect container "${name}": ${firstLine(result.stderr) || `exit ${result.code}`}`,
+      { hint: "Check the engine with `docker info`" },
+    );
+  }
+  return parseInspect(result.stdout)[0];
+}
+
+/** Parses `docker inspect` JSON output into {@linkcode ContainerInfo} rows. */
+export function parseInspect(stdout: string): ContainerInfo[] {
+  // docker's inspect JSON is a large untyped document; only the fields read below are trusted.
+  const rows = JSON.parse(stdout || "[]") as Array<{
+    Id?: string;
+    Name?: string;
+    Created?: string;
+    State?: { Running?: boolean; Status?: string };
+    Config?: { Image?: string; Labels?: Record<string, string> | null };
+  }>;
+  return rows.map((r) => ({
+    id: r.Id ?? "",
+    name: (r.Name ?? "").replace(/^\//, ""),
+    image: r.Config?.Image ?? "",
+    running: r.State?.Running === true,
+    status: r.State?.Status ?? "unknown",
+    labels: r.Config?.Labels ?? {},
+    createdAt: r.Created ?? "",
+  }));
+}
+
+/** The config hash a container was created with (ours or stock's label). */
+export function containerConfigHash(info: Pick<ContainerInfo, "labels">): string | undefined {
+  return info.labels[LABELS.configHash] ?? info.labels[LABELS.stockConfigHash];
+}
+
+/** The creation time from the labels, else docker's `Created`. */
+export function containerCreatedAtMs(info: Pick<ContainerInfo, "labels" | "createdAt">): number {
+  const fromLabel = Number(info.labels[LABELS.stockCreatedAtMs]);
+  if (Number.isFinite(fromLabel) && fromLabel > 0) return fromLabel;
+  const parsed = Date.parse(info.labels[LABELS.created] ?? info.createdAt);
+  return Number.isFinite(parsed) ? parsed : 0;
+}
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier call for the same container name in this process. */
+function serialized<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(name) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(fn);
+  const tail = run.catch(() => {});
+  locks.set(name, tail);
+  tail.then(() => {
+    if (locks.get(name) === tail) locks.delete(name);
+  });
+  return run;
+}
+
+async function assertImage(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<void> {
+  const result = await runDocker(
+    ["image", "inspect", "--format", "{{.Id}}", plan.image],
+    { ...options.docker, signal: options.signal },
+  );
+  if (result.code === 0) return;
+  const isDefault = plan.image === "openclaw-sandbox:bookworm-slim";
+  throw new OpenClawError(
+    "SANDBOX_IMAGE_MISSING",
+    `Sandbox image not found: ${plan.image}. Build or pull it first.`,
+    {
+      hint: isDefault
+        ? "Build it with scripts/sandbox-setup.sh"
+        : `docker pull ${plan.image} (or build it), or change ${plan.config.dockerKeys.image}`,
+      exitCode: ExitCode.failed,
+    },
+  );
+}
+
+async function runSetup(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<void> {
+  const command = plan.setupCommand!;
+  const result = await runDocker(["exec", plan.containerName, "sh", "-lc", command], {
+    ...options.docker,
+    signal: options.signal,
+    timeoutMs: options.setupTimeoutMs ?? 600_000,
+    maxOutputBytes: 256 * 1024,
+  });
+  if (result.code === 0) return;
+  const tail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-3).join(" | ");
+  throw new OpenClawError(
+    "SANDBOX_SETUP_FAILED",
+    `Cannot set up sandbox "${plan.containerName}": docker.setupCommand exited with ` +
+      `${result.code}${tail ? `: ${tail.slice(0, 500)}` : ""}`,
+    {
+      hint: 'setupCommand usually needs docker.network (e.g. "bridge"), ' +
+        'docker.readOnlyRoot: false and docker.user: "0:0"; fix it, then retry',
+      details: { code: result.code },
+    },
+  );
+}
+
+function handleOf(plan: SandboxPlan, id: string, created: boolean, o: EnsureSandboxOptions) {
+  return {
+    containerName: plan.containerName,
+    containerId: id,
+    created,
+    configHash: plan.configHash,
+    scope: plan.scope,
+    scopeKey: plan.scopeKey,
+    agentId: plan.agentId,
+    sessionKey: plan.sessionKey,
+    image: plan.image,
+    workdir: plan.workdir,
+    workspaceDir: plan.workspaceDir,
+    mounts: plan.mounts,
+    docker: o.docker,
+  } satisfies SandboxHandle;
+}
+
+function entryOf(plan: SandboxPlan, id: string, createdAtMs: number, nowMs: number) {
+  return {
+    containerName: plan.containerName,
+    containerId: id,
+    sessionKey: plan.scopeKey,
+    agentId: plan.scope === "shared" ? undefined : plan.agentId,
+    scope: plan.scope,
+    image: plan.image,
+    configHash: plan.configHash,
+    createdAtMs,
+    lastUsedAtMs: nowMs,
+  } satisfies SandboxRegistryEntry;
+}
+
+/** Creates the writable workspace directories (docker would create them owned by root). */
+async function makeMountDirs(plan: SandboxPlan): Promise<void> {
+  for (const m of plan.mounts) {
+    if (!m.readOnly) await Deno.mkdir(m.host, { recursive: true, mode: 0o700 });
+  }
+}
+
+async function reuse(
+  plan: SandboxPlan,
+  info: ContainerInfo,
+  options: EnsureSandboxOptions,
+): Promise<SandboxHandle | undefined> {
+  if (containerConfigHash(info) !== plan.configHash) return undefined;
+  const entry = (await readSandboxRegistry(options.stateDir))
+    .find((e) => e.containerName === plan.containerName);
+  // A container whose setup never finished (crash mid-setup) is not trusted; it is rebuilt.
+  if (plan.setupCommand && !(entry?.setupDone && entry.containerId === info.id)) return undefined;
+  if (!info.running) {
+    await makeMountDirs(plan);
+    const started = await runDocker(["start", plan.containerName], {
+      ...options.docker,
+      signal: options.signal,
+    });
+    // A container that no longer starts (e.g. a mount source vanished) is rebuilt instead.
+    if (started.code !== 0) return undefined;
+  }
+  const now = options.now?.() ?? Date.now();
+  await upsertSandboxEntry(options.stateDir, {
+    ...entryOf(plan, info.id, containerCreatedAtMs(info), now),
+    setupDone: entry?.setupDone,
+  });
+  return handleOf(plan, info.id, false, options);
+}
+
+async function create(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<SandboxHandle> {
+  const dockerOpts = { ...options.docker, signal: options.signal };
+  await assertImage(plan, options);
+  await makeMountDirs(plan);
+  const now = options.now?.() ?? Date.now();
+  const result = await runDocker(buildCreateArgs(plan, now), dockerOpts);
+  if (result.code !== 0) {
+    // Another process created the same container between our inspect and create.
+    if (/already in use|Conflict/i.test(result.stderr)) {
+      const info = await inspectContainer(plan.containerName, dockerOpts);
+      const reused = info && await reuse(plan, info, options);
+      if (reused) return reused;
+    }
+    throw new OpenClawError(
+      "SANDBOX_CREATE_FAILED",
+      `Cannot create sandbox "${plan.containerName}": ${
+        firstLine(result.stderr) || `docker create exited with ${result.code}`
+      }`,
+      { hint: "Check the sandbox settings under agents.defaults.sandbox.docker and `docker info`" },
+    );
+  }
+  const id = result.stdout.trim();
+  try {
+    await docker(["start", plan.containerName], dockerOpts);
+    if (plan.setupCommand) await runSetup(plan, options);
+  } catch (err) {
+    await runDocker(["rm", "-f", plan.containerName], options.docker).catch(() => {});
+    throw err;
+  }
+  await upsertSandboxEntry(options.stateDir, {
+    ...entryOf(plan, id, now, now),
+    setupDone: plan.setupCommand ? true : undefined,
+  });
+  return handleOf(plan, id, true, options);
+}
+
+/**
+ * Returns the running sandbox of a session, creating or recreating it as needed.
+ *
+ * @throws {OpenClawError} the validation errors of {@linkcode planSandbox} (before docker
+ *   runs), `SANDBOX_DOCKER_UNAVAILABLE`, `SANDBOX_IMAGE_MISSING`, `SANDBOX_CREATE_FAILED`,
+ *   `SANDBOX_SETUP_FAILED`, `SANDBOX_DOCKER_FAILED`.
+ */
+export async function ensureSandbox(options: EnsureSandboxOptions): Promise<SandboxHandle> {
+  const plan = planSandbox(options.config, options);
+  return await ensureSandboxFromPlan(plan, options);
+}
+
+/** {@linkcode ensureSandbox} for an already computed plan. */
+export function ensureSandboxFromPlan(
+  plan: SandboxPlan,
+  options: EnsureSandboxOptions,
+): Promise<SandboxHandle> {
+  return serialized(plan.containerName, async () => {
+    const dockerOpts = { ...options.docker, signal: options.signal };
+    const info = await inspectContainer(plan.containerName, dockerOpts);
+    if (info) {
+      const reused = await reuse(plan, info, options);
+      if (reused) return reused;
+      await docker(["rm", "-f", plan.containerName], dockerOpts);
+    }
+    return await create(plan, options);
+  });
+}
