@@ -1,0 +1,305 @@
+/**
+ * One agent turn: record the user's message, build the system prompt and context, then loop —
+ * call the model (over the fallback chain), record its answer, run its tool calls through the
+ * registry, feed the results back — until it stops, the step limit, an abort or the timeout.
+ * Everything goes into the transcript as it happens, so a process killed mid-turn leaves a
+ * readable record that the next turn continues from.
+ *
+ * A turn never throws: failures end it with `stopReason` `error`, `timeout` or `aborted`.
+ *
+ * @module
+ */
+import type { ModelMessage } from "ai";
+import { errorMessage } from "../errors.ts";
+import { computeCost } from "../models/cost.ts";
+import { type FallbackAttempt, runWithFallbacks } from "../models/fallback.ts";
+import { chainRefs, formatModelRef } from "../models/refs.ts";
+import type { ModelTarget } from "../models/target.ts";
+import type { ModelRef } from "../models/types.ts";
+import { normalizeThinkingLevel } from "./agents.ts";
+import type {
+  AgentStopReason,
+  AgentStreamEvent,
+  AgentToolCall,
+  AgentTurnResult,
+  ThinkingLevel,
+} from "./contract.ts";
+import { runModelStep, type StepResult } from "./model_step.ts";
+import { buildSystemPrompt, loadBootstrapFiles } from "./prompt.ts";
+import { entriesToModelMessages } from "./sessions/history.ts";
+import {
+  ensureTranscript,
+  readTranscript,
+  transcriptHeader,
+  TranscriptWriter,
+} from "./sessions/transcript.ts";
+import { runModelToolCall } from "./tool_runner.ts";
+import { addAgentUsage, toAgentUsage, ZERO_COST, zeroUsage } from "./usage.ts";
+import {
+  assistantEntry,
+  finishSession,
+  lastModelOf,
+  lastThinkingOf,
+  openSession,
+  recordFailure,
+  toolResultEntry,
+  type TurnSetup,
+  type TurnState,
+} from "./_turn_record.ts";
+
+export type { AgentLogger, TurnSetup } from "./_turn_record.ts";
+
+/** Runs one turn to its end; see the module doc. */
+export async function executeTurn(setup: TurnSetup): Promise<AgentTurnResult> {
+  const { agent, request, runId, sessionKey } = setup;
+  const timeoutSeconds = request.timeoutSeconds ?? agent.timeoutSeconds;
+  const timeout = new AbortController();
+  // 0 (or less) means no turn timeout, as for stock's other `timeoutSeconds` settings.
+  const timer = timeoutSeconds > 0
+    ? setTimeout(
+      () => timeout.abort(new DOMException(`Timed out after ${timeoutSeconds}s`, "TimeoutError")),
+      Math.max(1, timeoutSeconds * 1000),
+    )
+    : undefined;
+  const signal = AbortSignal.any([setup.signal, timeout.signal]);
+  const state: TurnState = {
+    sessionId: "",
+    text: "",
+    partial: "",
+    usage: zeroUsage(),
+    toolCalls: [],
+  };
+  const emit = (event: AgentStreamEvent) => {
+    try {
+      setup.emit(event);
+    } catch (err) {
+      setup.log.warn("agent event listener failed: {error}", { error: errorMessage(err) });
+    }
+  };
+  emit({ type: "lifecycle", phase: "start", runId, sessionKey });
+  let stopReason: AgentStopReason = "stop";
+  let error: string | undefined;
+  try {
+    await runLoop(setup, state, signal, emit);
+    stopReason = state.stopReason ?? "stop";
+  } catch (err) {
+    if (timeout.signal.aborted) {
+      stopReason = "timeout";
+      error = `Turn timed out after ${timeoutSeconds}s`;
+    } else if (signal.aborted) {
+      stopReason = "aborted";
+    } else {
+      stopReason = "error";
+      error = errorMessage(err);
+      setup.log.warn("agent turn {runId} failed: {error}", { runId, error });
+    }
+    await recordFailure(setup, state, stopReason, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  await finishSession(setup, state, stopReason);
+  emit({
+    type: "lifecycle",
+    phase: stopReason === "error" || stopReason === "timeout" ? "error" : "end",
+    runId,
+    sessionKey,
+    ...(error ? { error } : {}),
+  });
+  const model = state.answered ?? state.attempting;
+  return {
+    runId,
+    agentId: agent.id,
+    sessionKey,
+    sessionId: state.sessionId,
+    text: state.text,
+    model: model ? formatModelRef(model) : "",
+    stopReason,
+    usage: state.usage,
+    toolCalls: state.toolCalls,
+    ...(error ? { error } : {}),
+  };
+}
+
+async function runLoop(
+  setup: TurnSetup,
+  state: TurnState,
+  signal: AbortSignal,
+  emit: (event: AgentStreamEvent) => void,
+): Promise<void> {
+  const { agent, request, runId, sessionKey, config } = setup;
+  const entry = await openSession(setup);
+  state.sessionId = entry.sessionId;
+  const path = setup.store.transcriptPath(entry.sessionId);
+  const transcript = await readTranscript(path);
+  if (transcript.skipped > 0) {
+    setup.log.debug("skipped {count} unreadable line(s) in {path}", {
+      count: transcript.skipped,
+      path,
+    });
+  }
+  await ensureTranscript(path, transcriptHeader(entry.sessionId, agent.workspace, setup.now()));
+  const last = transcript.entries[transcript.entries.length - 1];
+  const writer = new TranscriptWriter(path, last?.id ?? null, setup.now);
+  // A turn's --thinking applies to that turn; a level set on the session (sessions.patch) and
+  // the agent's default apply otherwise.
+  const thinking: ThinkingLevel | undefined = request.thinking ??
+    normalizeThinkingLevel(entry.thinkingLevel) ?? agent.thinkingDefault;
+  if (thinking && thinking !== (lastThinkingOf(transcript.entries) ?? "off")) {
+    await writer.append({ type: "thinking_level_change", thinkingLevel: thinking });
+  }
+  await writer.append({
+    type: "message",
+    message: {
+      role: "user",
+      content: [{ type: "text", text: request.message }],
+      timestamp: setup.now(),
+    },
+    runId,
+    ...(request.channel ? { channel: request.channel } : {}),
+  });
+  state.writer = writer;
+
+  const toolContext = setup.prepareToolContext({
+    agentId: agent.id,
+    sessionKey,
+    runId,
+    surface: "agent",
+    workspace: agent.workspace,
+    stateDir: setup.stateDir,
+    sandboxed: false,
+    config,
+    signal,
+    sessions: setup.sessions,
+  });
+  const policyBase = { agentId: agent.id, surface: "agent" as const, sessionKey, config };
+  // What the model is offered depends on the model too (`tools.byProvider`).
+  const toolsFor = (ref?: ModelRef) =>
+    setup.tools
+      .allowed(
+        ref ? { ...policyBase, provider: ref.provider, model: formatModelRef(ref) } : policyBase,
+      )
+      .map((t) => ({
+        name: t.name,
+        description: t.description,
+        inputSchema: setup.tools.inputJsonSchema(t),
+      }));
+  const tools = toolsFor();
+  const files = await loadBootstrapFiles(
+    agent.workspace,
+    agent.bootstrapMaxChars,
+    agent.bootstrapTotalMaxChars,
+  );
+  const system = buildSystemPrompt({
+    agentId: agent.id,
+    ...(agent.identity ? { identity: agent.identity } : {}),
+    workspace: agent.workspace,
+    files,
+    tools,
+    now: setup.now(),
+    ...(agent.userTimezone ? { timezone: agent.userTimezone } : {}),
+    ...(request.extraSystemPrompt ? { extra: request.extraSystemPrompt } : {}),
+  });
+  const messages: ModelMessage[] = [
+    ...entriesToModelMessages(transcript.entries),
+    { role: "user", content: request.message },
+  ];
+  const catalog = await setup.catalog();
+  let order = request.model ? [request.model] : chainRefs(agent.chain);
+  let lastModel = lastModelOf(transcript.entries);
+
+  for (let step = 0; step < setup.maxSteps; step++) {
+    state.partial = "";
+    let failed: FallbackAttempt | undefined;
+    const outcome = await runWithFallbacks<{ step: StepResult; target: ModelTarget }>(
+      order,
+      async (target, ref, attemptSignal) => {
+        state.attempting = ref;
+        if (failed) {
+          const { ref: from, reason } = failed;
+          failed = undefined;
+          emit({
+            type: "model_fallback",
+            runId,
+            from,
+            to: formatModelRef(ref),
+            reason: reason ?? "unknown",
+          });
+        }
+        const result = await runModelStep({
+          target,
+          system,
+          messages,
+          tools: target.kind === "api" ? toolsFor(ref) : [],
+          ...(thinking ? { thinking } : {}),
+          signal: attemptSignal,
+          onText: (text) => {
+            state.partial += text;
+            emit({ type: "assistant_delta", runId, text });
+          },
+          onThinking: (text) => emit({ type: "thinking_delta", runId, text }),
+        });
+        return { step: result, target };
+      },
+      {
+        catalog,
+        cooldowns: setup.cooldowns,
+        signal,
+        onAttempt: (a) => {
+          if (!a.ok && !a.skipped) {
+            failed = a;
+            setup.log.info("model {ref} failed ({reason}): {error}", {
+              ref: a.ref,
+              reason: a.reason,
+              error: a.error,
+            });
+          }
+        },
+      },
+    );
+    const { step: result, target } = outcome.value;
+    const ref = outcome.modelRef;
+    const label = formatModelRef(ref);
+    state.answered = ref;
+    // Later steps start with the model that answered, so one turn does not hop between models.
+    order = [label, ...order.filter((r) => r !== label && r !== outcome.ref)];
+    if (label !== lastModel) {
+      await writer.append({ type: "model_change", provider: ref.provider, modelId: ref.model });
+      lastModel = label;
+    }
+    const cost = target.kind === "api" ? computeCost(result.usage, target.info) : ZERO_COST;
+    const usage = toAgentUsage(result.usage, cost);
+    state.usage = addAgentUsage(state.usage, usage);
+    state.promptTokens = result.usage.inputTokens;
+    if (target.kind === "api") state.contextWindow = target.info.contextWindow;
+    await writer.append(assistantEntry(result, target, ref, cost, runId, setup.now()));
+    emit({ type: "usage", runId, usage: state.usage });
+    state.text = result.text;
+    state.partial = "";
+    messages.push(...result.assistantMessages);
+    if (result.toolCalls.length === 0) {
+      state.stopReason = result.finishReason === "length" ? "length" : "stop";
+      return;
+    }
+    const parts: Extract<ModelMessage, { role: "tool" }>["content"] = [];
+    for (const call of result.toolCalls) {
+      const agentCall: AgentToolCall = { id: call.id, name: call.name, args: call.args };
+      emit({ type: "tool_call", runId, call: { ...agentCall } });
+      const out = await runModelToolCall(setup.tools, call, toolContext, label);
+      agentCall.result = out.output;
+      if (out.isError) agentCall.isError = true;
+      state.toolCalls.push(agentCall);
+      emit({ type: "tool_result", runId, call: { ...agentCall } });
+      await writer.append(toolResultEntry(call, out, runId, setup.now()));
+      parts.push({
+        type: "tool-result",
+        toolCallId: call.id,
+        toolName: call.name,
+        output: out.isError
+          ? { type: "error-text", value: out.output }
+          : { type: "text", value: out.output },
+      });
+    }
+    messages.push({ role: "tool", content: parts });
+  }
+  state.stopReason = "tool_calls";
+}
