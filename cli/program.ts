@@ -78,6 +78,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Model catalog, default model and fallbacks, provider auth",
     load: () => import("./commands/models.ts"),
   },
+  {
+    name: "agent",
+    summary: "Run one agent turn through the gateway (or embedded with --local)",
+    load: () => import("./commands/agent.ts"),
+  },
+  {
+    name: "sandbox",
+    summary: "Sandbox runtimes and the effective tool policy (explain)",
+    load: () => import("./commands/sandbox.ts"),
+  },
 ];
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];

@@ -29,6 +29,7 @@ import {
   resolveClientIp,
 } from "./auth.ts";
 import { resolveBindHost } from "./bind.ts";
+import { createGatewayAgentRuntime, LazyAgentRuntime } from "./agent_runtime.ts";
 import { createHttpApp, type GatewayPhase } from "./http/app.ts";
 import { freePort, gatewayLockError } from "./lock.ts";
 import { buildHealthSummary, listAgents } from "./methods/health.ts";
@@ -43,6 +44,9 @@ import { originAllowed } from "./ws/origin.ts";
 
 /** How long a HealthSummary is served from cache (stock: under 60 s unless probed). */
 const HEALTH_CACHE_MS = 60_000;
+
+/** How long a stop waits for the agent runtime to abort its turns and close. */
+const AGENT_CLOSE_BUDGET_MS = 5_000;
 
 /** Flags of `openclaw gateway run`. */
 export interface GatewayStartOptions {
@@ -128,6 +132,10 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     let restartPending = false;
     let healthCache: { at: number; value: Record<string, unknown> } | undefined;
     let stopping: Promise<void> | undefined;
+    const agentRuntime = new LazyAgentRuntime(
+      () => createGatewayAgentRuntime(state),
+      (message) => gwLog.warn(message),
+    );
     let resolveFinished!: (exit: ServerExit) => void;
     const finished = new Promise<ServerExit>((r) => resolveFinished = r);
 
@@ -150,6 +158,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       lastHeartbeat: null,
       systemEvents: [],
       controlPlaneLimiter: options.controlPlaneLimiter,
+      agent: () => agentRuntime.get(),
       requestRestart(reason, delayMs = 0) {
         if (restartPending) return;
         restartPending = true;
@@ -252,6 +261,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
           allowRealIpFallback: state.config.gateway?.allowRealIpFallback ?? false,
         }),
       agentIds: () => listAgents(state.config).map((a) => a.id),
+      agentHost: state,
     });
 
     const abort = new AbortController();
@@ -322,6 +332,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
         const refsBefore = JSON.stringify(collectSecretRefs(state.config));
         state.config = next;
         healthCache = undefined;
+        agentRuntime.updateConfig(next);
         state.configHash = nextHash;
         if (JSON.stringify(collectSecretRefs(next)) !== refsBefore) {
           await state.reloadSecrets().catch((err) =>
@@ -372,6 +383,8 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
           phase = "draining";
           gwLog.info(restart ? `restarting: ${reason}` : `stopping: ${reason}`);
           reloader.stop();
+          // Abort running turns first, so their transcripts are closed before sockets go.
+          await agentRuntime.close(AGENT_CLOSE_BUDGET_MS);
           await hub.shutdown(
             restart ? "gateway restarting" : "gateway stopping",
             restart ? restartExpectedMs ?? 1000 : undefined,

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Logger } from "@logtape/logtape";
+import type { AgentRuntime } from "../lib/agent/contract.ts";
 import type { ReloadPlan } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import type { ResolvedGatewayAuth } from "../lib/gateway_auth.ts";
@@ -93,4 +94,10 @@ export interface GatewayState {
   reloadSecrets(): Promise<{ warningCount: number }>;
   /** The process-wide limiter for control-plane writes (config.apply/patch). */
   readonly controlPlaneLimiter: WindowLimiter;
+  /**
+   * The agent runtime, created on first use (so a gateway that never runs a turn never loads
+   * it) and closed when the server stops. Rejects when it cannot be created; the next call
+   * tries again.
+   */
+  agent(): Promise<AgentRuntime>;
 }

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
+import type { AgentHost } from "../agent_runtime.ts";
 import { httpAuthFailureResponse, type HttpAuthResult } from "../auth.ts";
 
 /** Lifecycle phase the probes report. */
@@ -23,6 +24,8 @@ export interface HttpAppState {
   authorize(req: Request, remoteAddr: string | undefined): HttpAuthResult;
   /** Configured agent ids (for `/v1/models`). */
   agentIds(): string[];
+  /** Runs agent turns and tools; without it the agent API routes are not mounted. */
+  agentHost?: AgentHost;
 }
 
 /** Per-request bindings the server passes to `app.fetch`. */
@@ -57,6 +60,45 @@ openclaw logs --follow   # live logs
 openclaw config set &lt;path&gt; &lt;value&gt;</pre>
 </body></html>
 `;
+
+type Endpoint = "chatCompletions" | "responses";
+
+/**
+ * Mounts `/v1/chat/completions`, `/v1/responses` (404 unless enabled in config, checked per
+ * request so a hot reload turns them on or off) and `/tools/invoke`. Handlers load on first use.
+ */
+function mountAgentApi(
+  app: Hono<{ Bindings: HttpBindings }>,
+  requireAuth: MiddlewareHandler<{ Bindings: HttpBindings }>,
+  host: AgentHost,
+): void {
+  const enabled = (endpoint: Endpoint): MiddlewareHandler =>
+    async function endpointEnabled(c, next) {
+      if (host.config.gateway?.http?.endpoints?.[endpoint]?.enabled !== true) {
+        return jsonError(c, 404, "Not Found", "not_found");
+      }
+      await next();
+    };
+  const notAllowed = async () => (await import("./_api.ts")).methodNotAllowed();
+  let responseSessions: import("./responses.ts").ResponseSessions | undefined;
+
+  app.post("/v1/chat/completions", enabled("chatCompletions"), requireAuth, async (c) => {
+    const { handleChatCompletions } = await import("./openai.ts");
+    return await handleChatCompletions(c, host);
+  });
+  app.all("/v1/chat/completions", enabled("chatCompletions"), notAllowed);
+  app.post("/v1/responses", enabled("responses"), requireAuth, async (c) => {
+    const { handleResponses, ResponseSessions } = await import("./responses.ts");
+    responseSessions ??= new ResponseSessions();
+    return await handleResponses(c, host, responseSessions);
+  });
+  app.all("/v1/responses", enabled("responses"), notAllowed);
+  app.post("/tools/invoke", requireAuth, async (c) => {
+    const { handleToolsInvoke } = await import("./tools_invoke.ts");
+    return await handleToolsInvoke(c, host);
+  });
+  app.all("/tools/invoke", notAllowed);
+}
 
 /** Builds the Hono app for the gateway's HTTP routes. */
 export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBindings }> {
@@ -118,6 +160,8 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
     }
     return c.json(modelEntry(id));
   });
+
+  if (state.agentHost) mountAgentApi(app, requireAuth, state.agentHost);
 
   app.get("/", (c) => {
     c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");

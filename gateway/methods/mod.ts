@@ -4,11 +4,16 @@
  *
  * @module
  */
+import { agentMethods } from "./agent.ts";
+import { chatMethods } from "./chat.ts";
 import { configMethods } from "./config.ts";
 import { healthMethods } from "./health.ts";
 import { logsMethods } from "./logs.ts";
+import { modelsMethods } from "./models.ts";
 import { secretsMethods } from "./secrets.ts";
+import { sessionsMethods } from "./sessions.ts";
 import { systemMethods } from "./system.ts";
+import { toolsMethods } from "./tools.ts";
 import type { MethodTable } from "./types.ts";
 
 /** Method name → handler. */
@@ -18,4 +23,9 @@ export const GATEWAY_METHODS: MethodTable = {
   ...configMethods,
   ...logsMethods,
   ...secretsMethods,
+  ...modelsMethods,
+  ...sessionsMethods,
+  ...chatMethods,
+  ...agentMethods,
+  ...toolsMethods,
 };

@@ -24,6 +24,12 @@ export interface MethodCall {
   state: GatewayState;
   /** Aborted when the caller disconnects or the gateway stops. */
   signal: AbortSignal;
+  /**
+   * Sends an `ok:true` response with this payload now, before the handler returns (the
+   * `accepted` phase of a two-phase method, protocol.md §3.2). The handler's return value is
+   * then sent as a second response with the same id.
+   */
+  respondEarly(payload: unknown): void;
 }
 
 /** A handler: returns the `payload` of an `ok:true` response, or throws an `RpcError`. */

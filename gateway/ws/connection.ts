@@ -270,6 +270,8 @@ export class GatewayConnection {
         caller,
         state: this.#deps.state,
         signal: this.#abort.signal,
+        respondEarly: (early) =>
+          this.#sendRaw({ type: "res", id: frame.id, ok: true, payload: early ?? null }),
       });
       this.#sendRaw({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
     } catch (err) {

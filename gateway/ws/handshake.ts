@@ -47,6 +47,9 @@ export const GATEWAY_EVENTS = [
   "health",
   "shutdown",
   "config.changed",
+  "agent",
+  "chat",
+  "sessions.changed",
 ];
 
 /** What a successful handshake yields. */

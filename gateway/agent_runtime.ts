@@ -1,0 +1,303 @@
+/**
+ * The gateway's side of the agent runtime: the one seam that builds the real runtime (loaded on
+ * first use, so a gateway that never runs a turn never loads the AI SDK), and the run dispatcher
+ * every surface uses (the `agent` and `chat.send` methods, the OpenAI-compatible HTTP API). The
+ * dispatcher turns the runtime's stream into `agent` and `chat` events for operators and ends
+ * every run with one terminal event, whatever the runtime did.
+ *
+ * @module
+ */
+import type {
+  AgentRuntime,
+  AgentStreamEvent,
+  AgentTurnRequest,
+  AgentTurnResult,
+} from "../lib/agent/contract.ts";
+import type { OpenClawConfig } from "../lib/config/schema.ts";
+import { processEnv } from "../lib/paths.ts";
+import type { SecretRef } from "../lib/secrets/ref.ts";
+import type { GatewayState } from "./state.ts";
+
+/** The runtime as the gateway holds it: the contract plus the hot-reload hook. */
+export interface GatewayAgentRuntime extends AgentRuntime {
+  /** Applies a hot-reloaded config (models, agents, tools) to later turns. */
+  updateConfig?(config: OpenClawConfig): void;
+}
+
+/** Builds the real runtime for a gateway start; the only place the gateway loads lib/agent. */
+export async function createGatewayAgentRuntime(
+  state: Pick<GatewayState, "config" | "stateDir" | "secrets" | "log">,
+): Promise<GatewayAgentRuntime> {
+  const { createAgentRuntime } = await import("../lib/agent/mod.ts");
+  return createAgentRuntime({
+    config: state.config,
+    stateDir: state.stateDir,
+    // Provider keys may come from the gateway's environment (OPENAI_API_KEY…).
+    env: processEnv(),
+    // Read the snapshot at call time: secrets.reload swaps it.
+    resolveSecret: (ref: SecretRef) => state.secrets.get(ref),
+    log: state.log("agent"),
+  });
+}
+
+/**
+ * The runtime of one gateway start, created on first use. A failed creation is forgotten so the
+ * next call tries again; after `close()` every call is refused.
+ */
+export class LazyAgentRuntime {
+  readonly #create: () => Promise<GatewayAgentRuntime>;
+  readonly #warn: (message: string) => void;
+  #runtime: Promise<GatewayAgentRuntime> | undefined;
+  #closed = false;
+
+  constructor(create: () => Promise<GatewayAgentRuntime>, warn: (message: string) => void) {
+    this.#create = create;
+    this.#warn = warn;
+  }
+
+  /** The runtime, created now if needed. */
+  get(): Promise<GatewayAgentRuntime> {
+    if (this.#closed) return Promise.reject(new Error("gateway is stopping"));
+    this.#runtime ??= this.#create().catch((err) => {
+      this.#runtime = undefined;
+      const why = err instanceof Error ? err.message : String(err);
+      this.#warn(`agent runtime unavailable: ${why}`);
+      throw new Error(`agent runtime unavailable: ${why}`);
+    });
+    return this.#runtime;
+  }
+
+  /** Hands a hot-reloaded config to the runtime, if it exists. */
+  updateConfig(config: OpenClawConfig): void {
+    void this.#runtime?.then((rt) => rt.updateConfig?.(config)).catch((err) =>
+      this.#warn(`agent runtime kept the previous config: ${err?.message ?? err}`)
+    );
+  }
+
+  /** Aborts running turns and closes the runtime, waiting at most `budgetMs`. */
+  async close(budgetMs: number): Promise<void> {
+    this.#closed = true;
+    if (!this.#runtime) return;
+    const closing = this.#runtime.then((rt) => rt.close()).catch((err) =>
+      this.#warn(`agent runtime did not close cleanly: ${err?.message ?? err}`)
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([closing, new Promise((r) => timer = setTimeout(r, budgetMs))])
+      .finally(() => clearTimeout(timer));
+  }
+}
+
+/** What the dispatcher needs from the gateway (GatewayState fits). */
+export interface AgentHost {
+  readonly config: OpenClawConfig;
+  agent(): Promise<AgentRuntime>;
+  broadcast(
+    event: string,
+    payload: unknown,
+    options?: { dropIfSlow?: boolean; stateVersion?: boolean },
+  ): void;
+}
+
+/** One turn as a surface starts it. */
+export interface DispatchRequest extends Omit<AgentTurnRequest, "onEvent" | "runId" | "agentId"> {
+  runId: string;
+  agentId: string;
+  /** Also gets every runtime event (SSE surfaces stream from here). */
+  onEvent?: (event: AgentStreamEvent) => void;
+}
+
+/** Options for {@linkcode dispatchTurn}. */
+export interface DispatchOptions {
+  /** Minimum gap between two `chat` delta events of a run. @default 150 */
+  chatDeltaIntervalMs?: number;
+  now?: () => number;
+}
+
+const EMPTY_USAGE = { inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
+
+/** The result a run that threw is reported as (surfaces never see the exception itself). */
+export function failedTurn(request: DispatchRequest, message: string): AgentTurnResult {
+  return {
+    runId: request.runId,
+    agentId: request.agentId,
+    sessionKey: request.sessionKey ?? "",
+    sessionId: request.sessionId ?? "",
+    text: "",
+    model: "",
+    stopReason: "error",
+    usage: { ...EMPTY_USAGE },
+    toolCalls: [],
+    error: message,
+  };
+}
+
+/** Classifies a failure for `chat` error events (protocol.md §7.3 `errorKind`). */
+export function chatErrorKind(result: AgentTurnResult): string {
+  if (result.stopReason === "timeout") return "timeout";
+  const text = result.error ?? "";
+  if (/\b429\b|rate.?limit/i.test(text)) return "rate_limit";
+  if (/context.{0,20}(length|window|too long)/i.test(text)) return "context_length";
+  if (/refus/i.test(text)) return "refusal";
+  return "unknown";
+}
+
+/** The assistant message shape `chat` events and `chat.history` carry. */
+export function assistantMessage(text: string, ts: number, model?: string) {
+  return {
+    role: "assistant",
+    content: [{ type: "text", text }],
+    timestamp: ts,
+    ...(model ? { model } : {}),
+  };
+}
+
+/**
+ * Runs one turn on `runtime`, broadcasting `agent` events (per-run `seq`), `chat` events
+ * (per-run `seq`, deltas throttled) and a `sessions.changed` at the end. Never rejects: a runtime
+ * that throws is reported as a failed turn.
+ */
+export async function dispatchTurn(
+  host: AgentHost,
+  runtime: AgentRuntime,
+  request: DispatchRequest,
+  options: DispatchOptions = {},
+): Promise<AgentTurnResult> {
+  const now = options.now ?? Date.now;
+  const deltaGap = options.chatDeltaIntervalMs ?? 150;
+  const { runId, agentId } = request;
+  let sessionKey = request.sessionKey ?? "";
+  let agentSeq = 0;
+  let chatSeq = 0;
+  let text = "";
+  let thinking = "";
+  let pendingDelta = "";
+  let lastDeltaAt = -Infinity;
+  let terminalSent = false;
+
+  const agentEvent = (stream: string, data: Record<string, unknown>, droppable = false) => {
+    host.broadcast("agent", {
+      runId,
+      seq: ++agentSeq,
+      stream,
+      ts: now(),
+      data,
+      ...(sessionKey ? { sessionKey } : {}),
+      agentId,
+    }, { dropIfSlow: droppable });
+  };
+  const chatEvent = (state: string, fields: Record<string, unknown>, droppable = false) => {
+    host.broadcast("chat", { runId, sessionKey, agentId, seq: ++chatSeq, state, ...fields }, {
+      dropIfSlow: droppable,
+    });
+  };
+  const flushDelta = () => {
+    if (!pendingDelta) return;
+    const ts = now();
+    chatEvent("delta", { deltaText: pendingDelta, message: assistantMessage(text, ts) }, true);
+    pendingDelta = "";
+    lastDeltaAt = ts;
+  };
+
+  const onEvent = (event: AgentStreamEvent) => {
+    try {
+      request.onEvent?.(event);
+    } catch { /* a surface's listener must not break the run */ }
+    switch (event.type) {
+      case "lifecycle":
+        if (event.sessionKey) sessionKey = event.sessionKey;
+        if (event.phase !== "start") terminalSent = true;
+        agentEvent("lifecycle", {
+          phase: event.phase,
+          [event.phase === "start" ? "startedAt" : "endedAt"]: now(),
+          ...(event.error ? { error: event.error } : {}),
+        });
+        return;
+      case "assistant_delta":
+        text += event.text;
+        pendingDelta += event.text;
+        agentEvent("assistant", { text, delta: event.text }, true);
+        if (now() - lastDeltaAt >= deltaGap) flushDelta();
+        return;
+      case "thinking_delta":
+        thinking += event.text;
+        agentEvent("thinking", { text: thinking, delta: event.text }, true);
+        return;
+      case "tool_call":
+        agentEvent("tool", {
+          phase: "start",
+          toolCallId: event.call.id,
+          name: event.call.name,
+          args: event.call.args,
+        });
+        return;
+      case "tool_result":
+        agentEvent("tool", {
+          phase: "result",
+          toolCallId: event.call.id,
+          name: event.call.name,
+          result: event.call.result,
+          isError: event.call.isError === true,
+        });
+        return;
+      case "model_fallback":
+        agentEvent("lifecycle", {
+          phase: "fallback",
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+        });
+        return;
+      case "usage":
+        agentEvent("usage", { ...event.usage });
+        return;
+    }
+  };
+
+  let result: AgentTurnResult;
+  try {
+    result = await runtime.runTurn({ ...request, onEvent });
+  } catch (err) {
+    result = failedTurn(request, err instanceof Error ? err.message : String(err));
+  }
+  if (result.sessionKey) sessionKey = result.sessionKey;
+  const failed = result.stopReason === "error" || result.stopReason === "timeout";
+  if (!terminalSent) {
+    agentEvent("lifecycle", {
+      phase: failed ? "error" : "end",
+      endedAt: now(),
+      stopReason: result.stopReason,
+      ...(result.error ? { error: result.error } : {}),
+    });
+  }
+  const ts = now();
+  const usage = result.usage;
+  if (result.stopReason === "aborted") {
+    chatEvent("aborted", {
+      ...(result.text || text ? { message: assistantMessage(result.text || text, ts) } : {}),
+      stopReason: "aborted",
+    });
+  } else if (failed) {
+    chatEvent("error", {
+      errorMessage: result.error ?? result.stopReason,
+      errorKind: chatErrorKind(result),
+      usage,
+      stopReason: result.stopReason,
+    });
+  } else {
+    chatEvent("final", {
+      message: assistantMessage(result.text, ts, result.model || undefined),
+      usage,
+      stopReason: result.stopReason,
+    });
+  }
+  if (sessionKey) {
+    host.broadcast("sessions.changed", { sessionKey, agentId, reason: "message", ts });
+  }
+  return result;
+}
+
+/** Resolves which agent a session key belongs to (`agent:<id>:…`), if it says. */
+export function agentIdFromSessionKey(sessionKey: string | undefined): string | undefined {
+  const m = /^agent:([^:]+):/.exec(sessionKey ?? "");
+  return m ? m[1].toLowerCase() : undefined;
+}

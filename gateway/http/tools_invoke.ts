@@ -1,0 +1,113 @@
+/**
+ * `POST /tools/invoke` (protocol.md §10.5): one tool call over HTTP, on by default. Tools that can
+ * run commands, write files or reach other sessions are denied here unless
+ * `gateway.tools.allow` re-allows them; `gateway.tools.deny` adds more. A denied tool answers as
+ * if it did not exist (404), before the runtime is even loaded.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import type { ToolInvokeResult } from "../../lib/agent/contract.ts";
+import type { AgentHost } from "../agent_runtime.ts";
+import { listAgents } from "../methods/health.ts";
+import { jsonResponse, readJsonObject } from "./_api.ts";
+
+/** Body limit of `/tools/invoke`. */
+export const TOOLS_INVOKE_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/** Tools `/tools/invoke` refuses unless re-allowed (stock default). */
+export const HTTP_TOOL_DENY_DEFAULT: readonly string[] = [
+  "exec",
+  "spawn",
+  "shell",
+  "fs_write",
+  "fs_delete",
+  "fs_move",
+  "apply_patch",
+  "sessions_spawn",
+  "sessions_send",
+  "cron",
+  "gateway",
+  "nodes",
+];
+
+/** Returns true when `gateway.tools` (and the default list) deny `name` over HTTP. */
+export function isHttpToolDenied(
+  name: string,
+  tools: { allow?: string[]; deny?: string[] } | undefined,
+): boolean {
+  const n = name.trim().toLowerCase();
+  const has = (list: readonly string[] | undefined) =>
+    (list ?? []).some((x) => x.trim().toLowerCase() === n);
+  if (has(tools?.deny)) return true;
+  return has(HTTP_TOOL_DENY_DEFAULT) && !has(tools?.allow);
+}
+
+type ToolErrorType = Extract<ToolInvokeResult, { ok: false }>["error"]["type"];
+
+const STATUS: Record<ToolErrorType, 400 | 403 | 404 | 500> = {
+  invalid_request: 400,
+  forbidden: 403,
+  not_found: 404,
+  failed: 500,
+};
+
+function fail(status: number, type: string, message: string): Response {
+  return jsonResponse(status, { ok: false, error: { type, message } });
+}
+
+/** Handles one `POST /tools/invoke` (auth already passed). */
+export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Response> {
+  const body = await readJsonObject(c.req.raw, TOOLS_INVOKE_BODY_LIMIT_BYTES);
+  if (body instanceof Response) {
+    const { error } = await body.json() as { error: { message: string } };
+    return fail(body.status, "invalid_request", error.message);
+  }
+  const rawName = body.name ?? body.tool;
+  if (typeof rawName !== "string" || rawName.trim() === "") {
+    return fail(400, "invalid_request", "tool (or name) is required");
+  }
+  const name = rawName.trim();
+  if (
+    body.args !== undefined && (typeof body.args !== "object" || body.args === null ||
+      Array.isArray(body.args))
+  ) {
+    return fail(400, "invalid_request", "args must be an object");
+  }
+  if (body.dryRun === true) return fail(400, "invalid_request", "dryRun is not supported");
+  const args: Record<string, unknown> = { ...(body.args as Record<string, unknown> ?? {}) };
+  if (typeof body.action === "string") args.action = body.action;
+  for (const k of ["sessionKey", "agentId"] as const) {
+    if (body[k] !== undefined && typeof body[k] !== "string") {
+      return fail(400, "invalid_request", `${k} must be a string`);
+    }
+  }
+  if (isHttpToolDenied(name, host.config.gateway?.tools)) {
+    return fail(404, "not_found", `Tool not available: ${name}`);
+  }
+  const agents = listAgents(host.config);
+  const keyAgent = /^agent:([^:]+):/.exec((body.sessionKey as string | undefined) ?? "")?.[1];
+  const wanted = ((body.agentId as string | undefined) ?? keyAgent)?.toLowerCase();
+  const agent = wanted
+    ? agents.find((a) => a.id.toLowerCase() === wanted)
+    : agents.find((a) => a.isDefault) ?? agents[0];
+  if (!agent) return fail(400, "invalid_request", `Unknown agent '${wanted}'.`);
+
+  let runtime;
+  try {
+    runtime = await host.agent();
+  } catch (err) {
+    return jsonResponse(503, {
+      error: { type: "unavailable", message: err instanceof Error ? err.message : String(err) },
+    });
+  }
+  const result = await runtime.invokeTool({
+    name,
+    args,
+    sessionKey: body.sessionKey as string | undefined,
+    agentId: agent.id,
+    surface: "http",
+  });
+  if (result.ok) return jsonResponse(200, { ok: true, result: result.output });
+  return fail(STATUS[result.error.type] ?? 500, result.error.type, result.error.message);
+}

@@ -1,0 +1,175 @@
+/**
+ * `agent` and `agent.wait` (protocol.md §8.5). `agent` is two-phase: an `accepted` response as
+ * soon as the run is queued, then the final response on the same request id. A replay of its
+ * `idempotencyKey` within 5 minutes follows the same run (or returns its cached outcome) instead
+ * of running the turn again.
+ *
+ * @module
+ */
+import type { AgentTurnResult } from "../../lib/agent/contract.ts";
+import { dispatchTurn } from "../agent_runtime.ts";
+import type { GatewayState } from "../state.ts";
+import {
+  intParam,
+  mainSessionKey,
+  resolveAgentId,
+  runCaches,
+  runtimeOf,
+  stringParam,
+  thinkingParam,
+} from "./_common.ts";
+import type { MethodTable } from "./types.ts";
+
+/** Default wait of `agent.wait` when `timeoutMs` is not given. */
+const AGENT_WAIT_DEFAULT_MS = 30_000;
+
+/** The `status` a finished turn reports. */
+export function runStatus(result: AgentTurnResult): "ok" | "error" | "timeout" {
+  if (result.stopReason === "timeout") return "timeout";
+  if (result.stopReason === "error" || result.stopReason === "aborted") return "error";
+  return "ok";
+}
+
+/**
+ * The final `agent` payload: `{runId, status, summary, result}` where `result` has the stock
+ * `payloads` + `meta` shape (what `openclaw agent --json` prints).
+ */
+export function agentFinalPayload(
+  result: AgentTurnResult,
+  startedAt: number,
+  now = Date.now(),
+): Record<string, unknown> {
+  const status = runStatus(result);
+  const slash = result.model.indexOf("/");
+  const summary = status === "ok"
+    ? "completed"
+    : result.stopReason === "aborted"
+    ? "aborted"
+    : result.error ?? result.stopReason;
+  return {
+    runId: result.runId,
+    status,
+    summary,
+    result: {
+      payloads: result.text ? [{ text: result.text, mediaUrl: null }] : [],
+      meta: {
+        durationMs: Math.max(0, now - startedAt),
+        stopReason: result.stopReason,
+        ...(result.stopReason === "aborted" ? { aborted: true } : {}),
+        agentMeta: {
+          agentId: result.agentId,
+          sessionKey: result.sessionKey,
+          sessionId: result.sessionId,
+          provider: slash > 0 ? result.model.slice(0, slash) : undefined,
+          model: slash > 0 ? result.model.slice(slash + 1) : result.model || undefined,
+          usage: result.usage,
+        },
+        toolCalls: result.toolCalls.map((c) => ({
+          id: c.id,
+          name: c.name,
+          ...(c.isError ? { isError: true } : {}),
+        })),
+        ...(result.error ? { error: result.error } : {}),
+      },
+    },
+    ...(status !== "ok" && result.error ? { error: result.error } : {}),
+  };
+}
+
+/** Looks up a finished or running run of this gateway start by id. */
+function knownRun(state: GatewayState, runId: string) {
+  const caches = runCaches(state);
+  for (const cache of [caches.agent, caches.chat]) {
+    const entry = cache.get(runId);
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+/** The agent methods. */
+export const agentMethods: MethodTable = {
+  agent: async (call) => {
+    const { params, state } = call;
+    const message = stringParam("agent", params, "message", { required: true })!;
+    const key = stringParam("agent", params, "idempotencyKey", { required: true, max: 256 })!;
+    const sessionKeyParam = stringParam("agent", params, "sessionKey", { max: 512 });
+    const sessionId = stringParam("agent", params, "sessionId");
+    const agentIdParam = stringParam("agent", params, "agentId");
+    const model = stringParam("agent", params, "model");
+    const extraSystemPrompt = stringParam("agent", params, "extraSystemPrompt");
+    const channel = stringParam("agent", params, "channel");
+    stringParam("agent", params, "to");
+    const thinking = thinkingParam("agent", params);
+    const timeout = intParam("agent", params, "timeout", 0, 86_400);
+
+    const cache = runCaches(state).agent;
+    const follow = async (entry: NonNullable<ReturnType<typeof cache.get>>) => {
+      if (entry.outcome) return entry.outcome;
+      call.respondEarly(entry.ack);
+      return await entry.done;
+    };
+    const seen = cache.get(key);
+    if (seen) return await follow(seen);
+
+    const runtime = await runtimeOf(state);
+    const agentId = resolveAgentId("agent", runtime, agentIdParam, sessionKeyParam);
+    // Another request with the same key may have started while the runtime loaded.
+    const raced = cache.get(key);
+    if (raced) return await follow(raced);
+
+    // `--session-id` alone picks a transcript; the runtime knows which key it belongs to.
+    const sessionKey = sessionKeyParam ?? (sessionId ? undefined : mainSessionKey(state, agentId));
+    const acceptedAt = Date.now();
+    const accepted = {
+      runId: key,
+      status: "accepted",
+      ...(sessionKey ? { sessionKey } : {}),
+      agentId,
+      acceptedAt,
+    };
+    const done = dispatchTurn(state, runtime, {
+      runId: key,
+      agentId,
+      sessionKey,
+      sessionId,
+      message,
+      model,
+      thinking,
+      extraSystemPrompt,
+      timeoutSeconds: timeout ? timeout : undefined,
+      channel: channel ?? "cli",
+    }).then((result) => agentFinalPayload(result, acceptedAt));
+    cache.start(key, key, done, accepted);
+    call.respondEarly(accepted);
+    return await done;
+  },
+
+  "agent.wait": async ({ params, state }) => {
+    const runId = stringParam("agent.wait", params, "runId", { required: true })!;
+    const timeoutMs = intParam("agent.wait", params, "timeoutMs", 0, 86_400_000) ??
+      AGENT_WAIT_DEFAULT_MS;
+    const known = knownRun(state, runId);
+    if (known) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = known.outcome ?? await Promise.race([
+        known.done,
+        new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), timeoutMs)),
+      ]).finally(() => clearTimeout(timer));
+      if (!outcome) return { runId, status: "timeout" };
+      return {
+        runId,
+        status: outcome.status,
+        startedAt: known.startedAt,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
+    }
+    const runtime = await runtimeOf(state);
+    const result = await runtime.waitForRun(runId, timeoutMs);
+    if (!result) return { runId, status: "timeout" };
+    return {
+      runId,
+      status: runStatus(result),
+      ...(result.error ? { error: result.error } : {}),
+    };
+  },
+};
