@@ -39,7 +39,7 @@ import {
 import { KeyedQueue } from "./sessions/queue.ts";
 import { SessionService } from "./sessions/service.ts";
 import { invokeToolForClient } from "./tool_runner.ts";
-import { createDefaultToolRegistry } from "./tools/builtin.ts";
+import { createRuntimeTools } from "./tools/runtime_tools.ts";
 import type { AgentToolContext, ToolSessionAccess } from "./tools/registry.ts";
 import { type AgentLogger, executeTurn } from "./turn.ts";
 import { zeroUsage } from "./usage.ts";
@@ -50,14 +50,18 @@ function abortReason(): DOMException {
 
 /** Creates the agent runtime. Nothing is read from disk until the first call. */
 export function createAgentRuntime(options: CreateAgentRuntimeOptions): AgentRuntimeHandle {
-  let config = options.config;
   const env = options.env ?? processEnv();
   const now = options.now ?? Date.now;
   const log: AgentLogger = options.log ?? getLogger("agent");
-  const tools = options.tools ?? createDefaultToolRegistry();
+  let config = options.config;
+  const runtimeTools = options.tools
+    ? undefined
+    : createRuntimeTools({ stateDir: options.stateDir, config: () => config });
+  const tools = options.tools ?? runtimeTools!.registry;
   const cooldowns = options.cooldowns ?? new ModelCooldowns();
   const maxSteps = options.maxSteps ?? 20;
-  const prepareToolContext = options.prepareToolContext ?? ((c: AgentToolContext) => c);
+  const prepareToolContext = options.prepareToolContext ?? runtimeTools?.prepare ??
+    ((c: AgentToolContext) => c);
   const sessions = new SessionService(options.stateDir, (path, aside) => {
     log.warn("session store {path} was not valid JSON; moved it to {aside}", { path, aside });
   });
@@ -340,6 +344,7 @@ export function createAgentRuntime(options: CreateAgentRuntimeOptions): AgentRun
       closing.abort(abortReason());
       const pending = [...runs.active.values()].map((r) => r.promise).filter((p) => p);
       await Promise.allSettled(pending);
+      await runtimeTools?.close();
       runs.releaseWaiters();
     },
 

@@ -172,6 +172,10 @@ export function createExecTool(options: ExecToolOptions): ToolDefinition<ExecArg
         env.PATH = [...settings.pathPrepend, Deno.env.get("PATH") ?? "/usr/bin:/bin"].join(":");
       }
       const timeoutMs = (args.timeout ?? settings.timeoutSec) * 1000;
+      // A fresh agent has no workspace directory yet; commands run there, so make it (0700).
+      if (runner === host && !args.workdir) {
+        await Deno.mkdir(ctx.workspace, { recursive: true, mode: 0o700 });
+      }
       const record = await manager.start({
         command: args.command,
         cwd: resolveWorkdir(ctx.workspace, args.workdir),

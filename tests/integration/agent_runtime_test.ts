@@ -516,22 +516,26 @@ Deno.test("invokeTool() goes through the registry and its policies", async () =>
   });
   assert.equal(!bad.ok && bad.error.type, "invalid_request");
 
-  const { z } = await import("zod");
-  h.runtime.tools.register({
+  // The real exec tool: allowed over RPC, refused over HTTP by the deny list.
+  const overHttp = await h.runtime.invokeTool({
     name: "exec",
-    description: "test stand-in",
-    inputSchema: z.object({}),
-    execute: () => Promise.resolve("ran"),
+    args: { command: "echo ran" },
+    surface: "http",
   });
-  const overHttp = await h.runtime.invokeTool({ name: "exec", surface: "http" });
   assert.equal(!overHttp.ok && overHttp.error.type, "forbidden");
-  assert.deepEqual(await h.runtime.invokeTool({ name: "exec", surface: "rpc" }), {
-    ok: true,
-    toolName: "exec",
-    output: "ran",
+  const ran = await h.runtime.invokeTool({
+    name: "exec",
+    args: { command: "echo ran" },
+    surface: "rpc",
   });
+  assert.ok(ran.ok, JSON.stringify(ran));
+  assert.match(JSON.stringify(ran.output), /ran/);
   h.runtime.tools.addPolicy("test", (r) => r.tool !== "exec");
-  const denied = await h.runtime.invokeTool({ name: "exec", surface: "rpc" });
+  const denied = await h.runtime.invokeTool({
+    name: "exec",
+    args: { command: "echo ran" },
+    surface: "rpc",
+  });
   assert.equal(!denied.ok && denied.error.type, "forbidden");
 });
 

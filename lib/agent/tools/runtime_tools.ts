@@ -1,0 +1,83 @@
+/**
+ * The full tool set of a runtime: the built-in session/memory tools plus exec, process and the
+ * file tools, gated by the `tools.*` policy (lib/tools/policy.ts), and for sandboxed sessions an
+ * exec runner that starts (or reuses) the session's docker container on first use.
+ *
+ * @module
+ */
+import { resolveSessionSandbox } from "../../sandbox/config.ts";
+import type { OpenClawConfig } from "../../config/schema.ts";
+import { createCoreTools } from "../../tools/mod.ts";
+import { resolveToolPolicy } from "../../tools/policy.ts";
+import { ProcessManager } from "../../tools/process_manager.ts";
+import type { ExecRunner } from "../../tools/runner.ts";
+import { createDefaultToolRegistry } from "./builtin.ts";
+import type { AgentToolContext, ToolRegistry } from "./registry.ts";
+
+/** What {@linkcode createRuntimeTools} returns to the runtime. */
+export interface RuntimeTools {
+  registry: ToolRegistry;
+  /** Sets `sandboxed`, the exec runner and the workspace for the call's session. */
+  prepare(context: AgentToolContext): AgentToolContext;
+  /** Kills every process the exec tool started (gateway shutdown). */
+  close(): Promise<void>;
+}
+
+/** Builds the registry, the policy hook and the sandbox wiring for one runtime. */
+export function createRuntimeTools(
+  options: { stateDir: string; config: () => OpenClawConfig },
+): RuntimeTools {
+  const processes = new ProcessManager();
+  const registry = createDefaultToolRegistry();
+  for (const tool of createCoreTools({ manager: processes, config: options.config })) {
+    registry.register(tool);
+  }
+  registry.addPolicy("tools policy (tools.allow/deny, profiles, agents, sandbox)", (req) => {
+    const sandboxed = req.sessionKey
+      ? resolveSessionSandbox(req.config, {
+        agentId: req.agentId,
+        sessionKey: req.sessionKey,
+        stateDir: options.stateDir,
+      })
+        .sandboxed
+      : false;
+    const decision = resolveToolPolicy({
+      config: req.config,
+      agentId: req.agentId,
+      sessionKey: req.sessionKey ?? `agent:${req.agentId}:main`,
+      surface: req.surface,
+      sandboxed,
+      provider: req.provider,
+      model: req.model,
+    }).decide(req.tool);
+    return { allow: decision.allowed, reason: decision.allowed ? undefined : decision.reason };
+  });
+
+  const prepare = (ctx: AgentToolContext): AgentToolContext => {
+    const decision = resolveSessionSandbox(ctx.config, {
+      agentId: ctx.agentId,
+      sessionKey: ctx.sessionKey,
+      stateDir: options.stateDir,
+    });
+    if (!decision.sandboxed) return ctx;
+    // The container is created on the first command, not when a turn merely could use tools.
+    const runner: ExecRunner = {
+      name: "sandbox",
+      async spawn(request) {
+        const { ensureSandbox, sandboxRunner } = await import("../../sandbox/mod.ts");
+        const handle = await ensureSandbox({
+          config: ctx.config,
+          agentId: ctx.agentId,
+          sessionKey: ctx.sessionKey,
+          stateDir: options.stateDir,
+          workspace: ctx.workspace,
+          signal: ctx.signal,
+        });
+        return await sandboxRunner(handle).spawn(request);
+      },
+    };
+    return { ...ctx, sandboxed: true, execRunner: runner };
+  };
+
+  return { registry, prepare, close: () => processes.closeAll() };
+}
