@@ -8,6 +8,7 @@
  */
 import type { Context } from "hono";
 import type { ToolInvokeResult } from "../../lib/agent/contract.ts";
+import { HTTP_DEFAULT_DENY } from "../../lib/tools/policy_layers.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import { listAgents } from "../methods/health.ts";
 import { jsonResponse, readJsonObject } from "./_api.ts";
@@ -15,21 +16,8 @@ import { jsonResponse, readJsonObject } from "./_api.ts";
 /** Body limit of `/tools/invoke`. */
 export const TOOLS_INVOKE_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
-/** Tools `/tools/invoke` refuses unless re-allowed (stock default). */
-export const HTTP_TOOL_DENY_DEFAULT: readonly string[] = [
-  "exec",
-  "spawn",
-  "shell",
-  "fs_write",
-  "fs_delete",
-  "fs_move",
-  "apply_patch",
-  "sessions_spawn",
-  "sessions_send",
-  "cron",
-  "gateway",
-  "nodes",
-];
+/** Tools `/tools/invoke` refuses unless re-allowed (stock default; one list for every layer). */
+export const HTTP_TOOL_DENY_DEFAULT: readonly string[] = HTTP_DEFAULT_DENY;
 
 /** Returns true when `gateway.tools` (and the default list) deny `name` over HTTP. */
 export function isHttpToolDenied(

@@ -7,10 +7,6 @@ import type { FakeProvider } from "../fixtures/fake_providers/mod.ts";
 /** The gateway token of the agent integration tests. */
 export const AGENT_TEST_TOKEN = "agent-api-test-token-0123456789";
 
-/** True once the agent runtime (lib/agent/mod.ts) exists; the tests are ignored before. */
-export const HAS_AGENT_RUNTIME = await Deno.stat(new URL("../../lib/agent/mod.ts", import.meta.url))
-  .then(() => true, () => false);
-
 /** The gateway config: the fake provider as the only model, both HTTP endpoints on. */
 export function agentConfig(fake: FakeProvider, gatewayExtra = ""): string {
   return `{

@@ -1,7 +1,7 @@
 /**
  * The agent surfaces end to end: a real gateway process with the real agent runtime, a fake
  * OpenAI-compatible provider as its model, and real clients (`openclaw agent`, raw WebSocket,
- * fetch). Skipped (ignored) while lib/agent/mod.ts does not exist yet.
+ * fetch).
  */
 import assert from "node:assert/strict";
 import { startFakeProvider } from "../fixtures/fake_providers/mod.ts";
@@ -16,10 +16,9 @@ import {
   startGateway,
   writeFile,
 } from "../helpers.ts";
-import { AGENT_TEST_TOKEN, agentConfig, HAS_AGENT_RUNTIME } from "./_agent_setup.ts";
+import { AGENT_TEST_TOKEN, agentConfig } from "./_agent_setup.ts";
 
 const TOKEN = AGENT_TEST_TOKEN;
-const ignore = !HAS_AGENT_RUNTIME;
 
 async function connect(gw: GatewayProcess): Promise<RawClient> {
   const c = await RawClient.open(gw.url);
@@ -67,7 +66,6 @@ async function transcriptLines(sb: Sandbox, agentId = "main"): Promise<unknown[]
 
 Deno.test({
   name: "openclaw agent --message hi --json runs a turn through the gateway",
-  ignore,
   async fn() {
     await using sb = await makeSandbox();
     await using fake = await startFakeProvider({ kind: "openai-completions" });
@@ -95,7 +93,6 @@ Deno.test({
 
 Deno.test({
   name: "openclaw agent runs embedded with --local, and falls back when no gateway listens",
-  ignore,
   async fn() {
     await using sb = await makeSandbox();
     await using fake = await startFakeProvider({ kind: "openai-completions" });
@@ -116,7 +113,6 @@ Deno.test({
 
 Deno.test({
   name: "POST /tools/invoke runs allowed tools and refuses the HTTP deny list",
-  ignore,
   async fn() {
     await using sb = await makeSandbox();
     await using fake = await startFakeProvider({ kind: "openai-completions" });
@@ -144,7 +140,6 @@ Deno.test({
 
 Deno.test({
   name: "a client that disconnects from /v1/chat/completions aborts the run",
-  ignore,
   async fn() {
     await using sb = await makeSandbox();
     await using fake = await startFakeProvider({ kind: "openai-completions" });
@@ -173,7 +168,6 @@ Deno.test({
 
 Deno.test({
   name: "killing the gateway mid-turn leaves a readable transcript and the session goes on",
-  ignore,
   async fn() {
     await using sb = await makeSandbox();
     await using fake = await startFakeProvider({ kind: "openai-completions" });

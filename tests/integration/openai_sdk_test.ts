@@ -1,15 +1,12 @@
 /**
  * The official `openai` npm SDK as a client of our `/v1/chat/completions` and `/v1/responses`,
  * streaming and not, against a real gateway whose agent answers through a fake provider.
- * Skipped (ignored) while lib/agent/mod.ts does not exist yet.
  */
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { type FakeProvider, startFakeProvider } from "../fixtures/fake_providers/mod.ts";
 import { type GatewayProcess, makeSandbox, startGateway } from "../helpers.ts";
-import { AGENT_TEST_TOKEN as TOKEN, agentConfig, HAS_AGENT_RUNTIME } from "./_agent_setup.ts";
-
-const HAS_RUNTIME = HAS_AGENT_RUNTIME;
+import { AGENT_TEST_TOKEN as TOKEN, agentConfig } from "./_agent_setup.ts";
 
 /** Runs `fn` with an SDK client pointed at a fresh gateway and its fake provider. */
 async function withSdk(
@@ -29,7 +26,6 @@ async function withSdk(
 
 Deno.test({
   name: "the openai SDK gets a chat completion (non-stream)",
-  ignore: !HAS_RUNTIME,
   async fn() {
     await withSdk(async (client, fake) => {
       fake.enqueue({ text: "Paris is the capital of France." });
@@ -55,7 +51,6 @@ Deno.test({
 
 Deno.test({
   name: "the openai SDK streams a chat completion to its final finish_reason chunk",
-  ignore: !HAS_RUNTIME,
   async fn() {
     await withSdk(async (client, fake) => {
       fake.enqueue({ text: "one two three four" });
@@ -94,7 +89,6 @@ Deno.test({
 
 Deno.test({
   name: "the openai SDK gets a response from /v1/responses (non-stream and stream)",
-  ignore: !HAS_RUNTIME,
   async fn() {
     await withSdk(async (client, fake) => {
       fake.enqueue({ text: "A calm reply." }, { text: "Streamed reply." }, { text: "Follow-up." });

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { OpenClawConfig } from "../../config/schema.ts";
 import { OpenClawError } from "../../errors.ts";
+import { HTTP_DEFAULT_DENY } from "../../tools/policy_layers.ts";
 import type { ToolContext, ToolDefinition, ToolSurface } from "../../tools/types.ts";
 import type { SessionSummary, TranscriptMessage } from "../contract.ts";
 import type { SessionEntry } from "../sessions/store.ts";
@@ -163,24 +164,8 @@ export class ToolRegistry {
   }
 }
 
-/**
- * Tools `POST /tools/invoke` refuses unless `gateway.tools.allow` re-allows them (stock's default
- * HTTP deny list).
- */
-export const DEFAULT_HTTP_TOOL_DENY: readonly string[] = [
-  "exec",
-  "spawn",
-  "shell",
-  "fs_write",
-  "fs_delete",
-  "fs_move",
-  "apply_patch",
-  "sessions_spawn",
-  "sessions_send",
-  "cron",
-  "gateway",
-  "nodes",
-];
+/** Tools `POST /tools/invoke` refuses unless `gateway.tools.allow` re-allows them (one list). */
+export const DEFAULT_HTTP_TOOL_DENY: readonly string[] = HTTP_DEFAULT_DENY;
 
 /** The HTTP surface's deny list: the defaults minus `gateway.tools.allow` plus `.deny`. */
 export const httpToolPolicy: ToolPolicyHook = (request) => {
