@@ -4,6 +4,7 @@
  * docs/benchmarks.md. Runs are sequential; each number is the median (p50) of N runs after a
  * warm-up.
  */
+import { measureAddedLatency } from "./agent.ts";
 import { cpuMs, echoRps, gatewayHealthRps, rssMb, startBenchGateway } from "./gateway.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -151,6 +152,21 @@ try {
   } finally {
     await gw.stop();
   }
+
+  const lat = await measureAddedLatency(targets[0].entry, env);
+  const added = (a: number, b: number) => `${fmt(a)} (+${fmt(a - b)})`;
+  rows.push(
+    `| \`/v1/chat/completions\` stream, first byte: direct → gateway | source | ${
+      fmt(lat.direct.ttfb50)
+    } → ${added(lat.gateway.ttfb50, lat.direct.ttfb50)} | p99 ${fmt(lat.direct.ttfb99)} → ${
+      added(lat.gateway.ttfb99, lat.direct.ttfb99)
+    } | added latency | — |`,
+    `| \`/v1/chat/completions\` stream, complete: direct → gateway | source | ${
+      fmt(lat.direct.total50)
+    } → ${added(lat.gateway.total50, lat.direct.total50)} | p99 ${fmt(lat.direct.total99)} → ${
+      added(lat.gateway.total99, lat.direct.total99)
+    } | added latency | — |`,
+  );
 
   console.log(
     `Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ${RUNS} runs per CLI case, 10 gateway starts\n`,
