@@ -26,7 +26,7 @@ export interface GatewayAgentRuntime extends AgentRuntime {
 
 /** Builds the real runtime for a gateway start; the only place the gateway loads lib/agent. */
 export async function createGatewayAgentRuntime(
-  state: Pick<GatewayState, "config" | "stateDir" | "secrets" | "log">,
+  state: Pick<GatewayState, "config" | "stateDir" | "secrets" | "log" | "systemEvents">,
 ): Promise<GatewayAgentRuntime> {
   const { createAgentRuntime } = await import("../lib/agent/mod.ts");
   return createAgentRuntime({
@@ -37,6 +37,11 @@ export async function createGatewayAgentRuntime(
     // Read the snapshot at call time: secrets.reload swaps it.
     resolveSecret: (ref: SecretRef) => state.secrets.get(ref),
     log: state.log("agent"),
+    // A background command's exit becomes a System: line for its session (heartbeats wake on it).
+    onSystemEvent: (sessionKey: string, text: string) => {
+      state.systemEvents.push({ ts: Date.now(), text, sessionKey, wake: true });
+      if (state.systemEvents.length > 100) state.systemEvents.shift();
+    },
   });
 }
 

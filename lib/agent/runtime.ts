@@ -54,9 +54,11 @@ export function createAgentRuntime(options: CreateAgentRuntimeOptions): AgentRun
   const now = options.now ?? Date.now;
   const log: AgentLogger = options.log ?? getLogger("agent");
   let config = options.config;
-  const runtimeTools = options.tools
-    ? undefined
-    : createRuntimeTools({ stateDir: options.stateDir, config: () => config });
+  const runtimeTools = options.tools ? undefined : createRuntimeTools({
+    stateDir: options.stateDir,
+    config: () => config,
+    onSystemEvent: options.onSystemEvent,
+  });
   const tools = options.tools ?? runtimeTools!.registry;
   const cooldowns = options.cooldowns ?? new ModelCooldowns();
   const maxSteps = options.maxSteps ?? 20;

@@ -42,6 +42,11 @@ export interface CreateAgentRuntimeOptions {
    * `notify` here). @default the context as built
    */
   prepareToolContext?: (context: AgentToolContext) => AgentToolContext;
+  /**
+   * Receives a `System:` line for a session, e.g. when a background command exits
+   * (`tools.exec.notifyOnExit`); the gateway queues it as a system event.
+   */
+  onSystemEvent?: (sessionKey: string, text: string) => void;
 }
 
 /** What changed in a session (for `sessions.changed`). */

@@ -74,6 +74,9 @@ Deno.test("background exec through the agent loop, then process poll/write/kill 
     args: { action: "poll", sessionId: catId, timeout: 3000 },
   });
   assert.match(JSON.stringify(out.body.result), /hello stdin/);
+  // tools.exec.notifyOnExit: the exit became a System: line queued for the session.
+  const status = await runCli(sb, ["gateway", "call", "status"]);
+  assert.ok(JSON.parse(status.stdout).queuedSystemEvents >= 1, status.stdout);
 });
 
 Deno.test("exec stays refused over HTTP without gateway.tools.allow", async () => {

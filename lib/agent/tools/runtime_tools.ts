@@ -25,7 +25,11 @@ export interface RuntimeTools {
 
 /** Builds the registry, the policy hook and the sandbox wiring for one runtime. */
 export function createRuntimeTools(
-  options: { stateDir: string; config: () => OpenClawConfig },
+  options: {
+    stateDir: string;
+    config: () => OpenClawConfig;
+    onSystemEvent?: (sessionKey: string, text: string) => void;
+  },
 ): RuntimeTools {
   const processes = new ProcessManager();
   const registry = createDefaultToolRegistry();
@@ -53,7 +57,11 @@ export function createRuntimeTools(
     return { allow: decision.allowed, reason: decision.allowed ? undefined : decision.reason };
   });
 
-  const prepare = (ctx: AgentToolContext): AgentToolContext => {
+  const prepare = (input: AgentToolContext): AgentToolContext => {
+    const onSystemEvent = options.onSystemEvent;
+    const ctx = onSystemEvent && !input.notify
+      ? { ...input, notify: (text: string) => onSystemEvent(input.sessionKey, text) }
+      : input;
     const decision = resolveSessionSandbox(ctx.config, {
       agentId: ctx.agentId,
       sessionKey: ctx.sessionKey,
