@@ -75,9 +75,15 @@ function hasDotSegments(path: string): boolean {
 }
 
 /** Collapses repeated slashes and drops a trailing one. */
+/** Normalises an absolute path: no `//`, no `.`/`..` segments (`/a/../etc` is `/etc`). */
 function tidy(path: string): string {
-  const out = path.replace(/\/{2,}/g, "/");
-  return out.length > 1 && out.endsWith("/") ? out.slice(0, -1) : out;
+  const parts: string[] = [];
+  for (const p of path.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") parts.pop();
+    else parts.push(p);
+  }
+  return "/" + parts.join("/");
 }
 
 /**

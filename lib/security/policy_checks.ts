@@ -4,29 +4,10 @@
  *
  * @module
  */
-import { isObj, normalizePath, type Obj, objAt, stringAt, stringsOf, valueAt } from "./_util.ts";
+import { isObj, type Obj, objAt, stringAt, stringsOf, valueAt } from "./_util.ts";
 import type { AuditContext } from "./context.ts";
 import type { SecurityFinding, Severity } from "./types.ts";
-
-/** Bind sources that are blocked, and everything beneath them (§8.3). */
-const BLOCKED_BIND_ROOTS = [
-  // The sockets first, so a socket bind is named as such.
-  "/var/run/docker.sock",
-  "/private/var/run/docker.sock",
-  "/run/docker.sock",
-  "/etc",
-  "/private/etc",
-  "/proc",
-  "/sys",
-  "/dev",
-  "/root",
-  "/boot",
-  "/run",
-  "/var/run",
-  "/private/var/run",
-];
-/** Bind sources blocked only as a whole: mounting them exposes every user's files. */
-const BLOCKED_BIND_EXACT = ["/", "/home", "/Users"];
+import { dangerousBindReason } from "../sandbox/security.ts";
 
 function f(
   checkId: string,
@@ -38,27 +19,8 @@ function f(
   return { checkId, severity, title, detail, remediation };
 }
 
-function beneath(path: string, root: string): boolean {
-  return path === root || path.startsWith(root + "/");
-}
-
-/** Returns why a bind source is dangerous (`targets`/`covers` a blocked path), or undefined. */
-export function dangerousBindReason(source: string): string | undefined {
-  const candidates = [normalizePath(source)];
-  try {
-    // A symlink must not smuggle a blocked path past the check.
-    const real = Deno.realPathSync(source);
-    if (real !== candidates[0]) candidates.push(real);
-  } catch { /* missing on this host: the written path is all we can judge */ }
-  for (const p of candidates) {
-    const hit = BLOCKED_BIND_ROOTS.find((root) => beneath(p, root));
-    if (hit) return `targets blocked path "${hit}"`;
-    if (BLOCKED_BIND_EXACT.includes(p)) return `covers blocked path "${p}"`;
-    const covered = BLOCKED_BIND_ROOTS.find((root) => beneath(root, p));
-    if (covered) return `covers blocked path "${covered}"`;
-  }
-  return undefined;
-}
+// One judgement of dangerous binds for the audit and the sandbox itself (which refuses them).
+export { dangerousBindReason } from "../sandbox/security.ts";
 
 interface SandboxBlock {
   where: string;

@@ -203,3 +203,12 @@ Deno.test("planSandbox() names the per-agent bind key and blocks host networking
     );
   }
 });
+
+Deno.test("dangerousBindReason() sees through .. segments", async () => {
+  const { dangerousBindReason } = await import("../../../lib/sandbox/security.ts");
+  assert.equal(dangerousBindReason("/home/me/src/../../../etc", {}), 'targets blocked path "/etc"');
+  assert.equal(
+    dangerousBindReason("/srv/./data/../../var/run/docker.sock", {}),
+    'targets blocked path "/var/run/docker.sock"',
+  );
+});
