@@ -20,7 +20,8 @@ busybox_is_static() {
 }
 if [ "$(id -u)" = 0 ]; then
   missing=()
-  command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+  # The machine image ships a docker client only; the engine (dockerd) comes with docker.io.
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   busybox_is_static || missing+=(busybox-static)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "prepare: installing ${missing[*]}"
