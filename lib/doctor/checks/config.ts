@@ -1,13 +1,12 @@
 /**
  * Config checks: legacy keys (explained, and migrated by `--fix` with comment-keeping edits)
- * and schema validity (every problem as `- path: message`; `--fix` drops unknown keys).
+ * and schema validity (every problem as `- path: message`). Unknown keys are reported, never
+ * dropped: a typo may hold a value the user wants to keep, so removing it is their call.
  *
  * @module
  */
-import { applyConfigEdits } from "../../config/edit.ts";
 import { detectLegacyKeys } from "../../config/legacy.ts";
 import { migrateLegacyConfigText, planLegacyEdits } from "../../config/legacy_edits.ts";
-import { parseConfigPath } from "../../config/path.ts";
 import { parseConfigText } from "../../config/read.ts";
 import { UNKNOWN_KEY_MESSAGE } from "../../config/schema/issues.ts";
 import { shortenHome } from "../../paths.ts";
@@ -108,9 +107,8 @@ export const configValidCheck: DoctorCheck = {
         path: issue.path,
         message: issue.message,
         fix: unknown
-          ? "doctor --fix removes unknown keys"
+          ? `Fix the spelling, or remove it: openclaw config unset ${issue.path}`
           : "Correct the value; see openclaw config schema",
-        fixable: unknown,
       });
     }
     if (fromLegacy) {
@@ -121,16 +119,5 @@ export const configValidCheck: DoctorCheck = {
       });
     }
     return Promise.resolve(findings);
-  },
-  async fix(ctx, findings) {
-    const unknown = findings.filter((f) => f.fixable && f.path).map((f) => f.path!);
-    const removed: string[] = [];
-    await ctx.editConfig("Remove unknown config keys", (text) => {
-      const edits = unknown.map((p) => ({ op: "unset" as const, path: parseConfigPath(p) }));
-      const result = applyConfigEdits(text, edits, ctx.configPath);
-      removed.splice(0, removed.length, ...unknown.filter((p) => !result.missing.includes(p)));
-      return result.text;
-    });
-    return removed.map((p) => `Removed unknown key ${p}`);
   },
 };

@@ -69,18 +69,15 @@ Deno.test("config.legacy --fix migrates with a diff before writing and keeps a .
   assert.deepEqual(check.checks[0].findings.map((f) => f.path), ["custom"]);
 });
 
-Deno.test("config.valid --fix drops unknown keys and leaves the rest", async () => {
-  await using h = await doctorHome(`{\n  gateway: { mode: "local", bogus: 1 },\n  // comment\n}\n`);
+Deno.test("config.valid --fix reports unknown keys and never drops them", async () => {
+  const text = `{\n  gateway: { mode: "local", bogus: 1 },\n  // comment\n}\n`;
+  await using h = await doctorHome(text);
   const report = await runDoctor(await openSession(h, { fix: true }), { checks });
-  assert.equal(report.checks[1].status, "fixed");
-  assert.deepEqual(report.checks[1].findings.map((f) => f.message), [
-    "Removed unknown key gateway.bogus",
-    "Config valid: ~/.openclaw/openclaw.json",
-  ]);
-  assert.equal(
-    await Deno.readTextFile(h.configPath),
-    `{\n  gateway: { mode: "local"},\n  // comment\n}\n`,
-  );
+  assert.equal(report.checks[1].status, "error");
+  const finding = report.checks[1].findings[0];
+  assert.equal(finding.path, "gateway.bogus");
+  assert.match(finding.fix ?? "", /openclaw config unset gateway\.bogus/);
+  assert.equal(await Deno.readTextFile(h.configPath), text);
 });
 
 Deno.test("config checks run on a missing or unparsable config", async () => {
