@@ -6,6 +6,7 @@
  * @module
  */
 import type { ToolProfile } from "./groups.ts";
+import { isMainSessionKey } from "../sandbox/config.ts";
 
 /** allow / alsoAllow / deny lists of one policy block. */
 export interface PolicyLists {
@@ -124,9 +125,8 @@ export function sandboxModeFor(
   const scope = own?.scope ?? scopeOf(own) ?? scopeOf(defaults) ?? defaults?.scope ?? "agent";
   const workspaceAccess = own?.workspaceAccess ?? defaults?.workspaceAccess ?? "none";
   const mainSessionKey = mainSessionKeyOf(config, agentId);
-  const key = sessionKey.trim().toLowerCase();
-  const mainKey = config.session?.mainKey?.trim().toLowerCase() || "main";
-  const isMainSession = key === mainSessionKey || key === mainKey;
+  // One definition of "the main session" for explain and for the sandbox that runs the tools.
+  const isMainSession = isMainSessionKey(sessionKey, agentId, config.session?.mainKey);
   let sandboxed: boolean;
   let reason: string;
   if (mode === "off") {
