@@ -110,6 +110,11 @@ export async function runSetup(options: SetupOptions = {}): Promise<SetupResult>
     return edits.length ? applyConfigEdits(current.text, edits, configPath).text : undefined;
   });
 
+  // The default agent's session store lives here; doctor expects it.
+  const sessions = joinPath(stateDir, "agents", "main", "sessions");
+  if (!exists(sessions)) created.push(sessions);
+  ensureDir(sessions, 0o700);
+
   const ws = workspace ?? resolveDefaultWorkspace();
   if (!exists(ws)) created.push(ws);
   ensureDir(ws, 0o700);
