@@ -77,6 +77,10 @@ try {
     HOME: home,
     NO_COLOR: "1",
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    // The children get a temp HOME; without this they would use an empty module cache there and
+    // measure downloads and transpiling instead of openclaw.
+    DENO_DIR: Deno.env.get("DENO_DIR") ??
+      `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`,
   };
   await Deno.mkdir(`${home}/.openclaw`, { recursive: true });
   await Deno.writeTextFile(
