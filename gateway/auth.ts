@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { OpenClawError } from "../lib/errors.ts";
-import type { ResolvedGatewayAuth } from "../lib/gateway_auth.ts";
+import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
 import {
   getHeader,
   type HeaderSource,

@@ -8,8 +8,8 @@
 import { checkConfig } from "../lib/config/load.ts";
 import { collectSecretStrings, type OpenClawConfig } from "../lib/config/schema.ts";
 import { ExitCode, OpenClawError } from "../lib/errors.ts";
-import { resolveGatewayAuth, shouldGenerateGatewayToken } from "../lib/gateway_auth.ts";
-import { removeGatewayRuntime, writeGatewayRuntime } from "../lib/gateway_runtime.ts";
+import { resolveGatewayAuth, shouldGenerateGatewayToken } from "../lib/auth/resolve.ts";
+import { removeGatewayRuntime, writeGatewayRuntime } from "../lib/instance/runtime_file.ts";
 import { configureLogging, getLogger, type LoggingHandle } from "../lib/log/mod.ts";
 import { loggingOptionsFromConfig } from "../lib/log/from_config.ts";
 import {

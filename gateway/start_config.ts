@@ -13,8 +13,8 @@ import {
   type ResolvedGatewayAuth,
   resolveGatewayAuth,
   shouldGenerateGatewayToken,
-} from "../lib/gateway_auth.ts";
-import { persistGeneratedToken } from "../lib/gateway_token.ts";
+} from "../lib/auth/resolve.ts";
+import { persistGeneratedToken } from "../lib/auth/generated_token.ts";
 import type { SecretSnapshot } from "../lib/secrets/snapshot.ts";
 import type { GatewayStartOptions } from "./server.ts";
 

@@ -8,7 +8,7 @@ import type { Logger } from "@logtape/logtape";
 import type { AgentRuntime } from "../lib/agent/contract.ts";
 import type { ReloadPlan } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
-import type { ResolvedGatewayAuth } from "../lib/gateway_auth.ts";
+import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
 import type { SecretSnapshot } from "../lib/secrets/snapshot.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 

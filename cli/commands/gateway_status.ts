@@ -5,7 +5,7 @@
  */
 import JSON5 from "json5";
 import { ExitCode, OpenClawError } from "../../lib/errors.ts";
-import { isPidAlive, readGatewayRuntime } from "../../lib/gateway_runtime.ts";
+import { isPidAlive, readGatewayRuntime } from "../../lib/instance/runtime_file.ts";
 import { resolveLogFile } from "../../lib/log/file_path.ts";
 import {
   resolveGatewayPort,

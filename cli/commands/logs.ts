@@ -166,7 +166,7 @@ async function openSource(flags: LogsFlags): Promise<LogSource> {
     // Remote gateways are only reachable over RPC; for a local one the file is right here.
     if (!target.isLocal) throw err;
   }
-  const { readGatewayRuntime } = await import("../../lib/gateway_runtime.ts");
+  const { readGatewayRuntime } = await import("../../lib/instance/runtime_file.ts");
   const { resolveLogFile } = await import("../../lib/log/file_path.ts");
   const { resolveProfile, resolveStateDir } = await import("../../lib/paths.ts");
   const logging = (target.config.logging ?? {}) as { file?: string };

@@ -122,7 +122,7 @@ async function configure(flags: ConfigureFlags): Promise<number | void> {
 async function withRefCredentials(flags: RpcFlags): Promise<RpcFlags> {
   if (flags.url || flags.token || flags.password) return flags;
   const { readConfigLoosely } = await import("../../lib/rpc/target.ts");
-  const { clientCredentials } = await import("../../lib/gateway_auth.ts");
+  const { clientCredentials } = await import("../../lib/auth/resolve.ts");
   const { clientSecretResolver } = await import("../../lib/secrets/client.ts");
   const { config } = await readConfigLoosely();
   const resolveSecret = await clientSecretResolver(config);

@@ -5,7 +5,7 @@
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { shortenHome } from "../../lib/paths.ts";
-import { runSetup } from "../../lib/setup.ts";
+import { runSetup } from "../../lib/setup/first_run.ts";
 import { printJson, printLine } from "../output.ts";
 import { act } from "../program.ts";
 

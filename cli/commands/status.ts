@@ -18,7 +18,7 @@ export function register(program: CommandUnknownOpts): void {
   ).action(act(async (flags: RpcFlags & { deep?: boolean }) => {
     const { resolveGatewayTarget } = await import("../../lib/rpc/target.ts");
     const { CLI_CLIENT, connectTarget } = await import("../../lib/rpc/session.ts");
-    const { isPidAlive, readGatewayRuntime } = await import("../../lib/gateway_runtime.ts");
+    const { isPidAlive, readGatewayRuntime } = await import("../../lib/instance/runtime_file.ts");
     const { resolveStateDir, shortenHome } = await import("../../lib/paths.ts");
     const target = await resolveGatewayTarget(flags);
     const gw = (target.config.gateway ?? {}) as { mode?: string; auth?: { mode?: string } };

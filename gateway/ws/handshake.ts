@@ -10,7 +10,7 @@ import {
   type PairedDevice,
   readPairedDevices,
   updatePairedDevices,
-} from "../../lib/devices.ts";
+} from "../../lib/devices/paired.ts";
 import {
   authFailureError,
   controlUiDeviceIdentityRequiredError,

@@ -16,8 +16,8 @@ import {
 } from "../config/read.ts";
 import { configEnvVars } from "../env.ts";
 import { OpenClawError } from "../errors.ts";
-import { clientCredentials, type GatewayAuthConfigView } from "../gateway_auth.ts";
-import { isPidAlive, readGatewayRuntime } from "../gateway_runtime.ts";
+import { clientCredentials, type GatewayAuthConfigView } from "../auth/resolve.ts";
+import { isPidAlive, readGatewayRuntime } from "../instance/runtime_file.ts";
 import { resolveConfigPath, resolveGatewayPort, resolveStateDir } from "../paths.ts";
 
 /** Flags shared by query commands. */

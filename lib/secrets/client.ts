@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SecretResolver } from "../gateway_auth.ts";
+import type { SecretResolver } from "../auth/resolve.ts";
 import { getAtPath } from "../config/path.ts";
 import { isSecretRef, type SecretRef, secretRefKey } from "./ref.ts";
 import { type ResolveOptions, resolveRefOutcomes, type SecretsConfigView } from "./resolve.ts";

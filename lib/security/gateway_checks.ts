@@ -6,7 +6,7 @@
  * @module
  */
 import { isSecretRef } from "../config/secret_ref.ts";
-import { cleanToken } from "../gateway_auth.ts";
+import { cleanToken } from "../auth/resolve.ts";
 import { isObj, type Obj, objAt, stringAt, stringsOf, valueAt } from "./_util.ts";
 import type { AuditContext } from "./context.ts";
 import type { SecurityFinding, Severity } from "./types.ts";

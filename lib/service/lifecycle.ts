@@ -6,7 +6,7 @@
  */
 import { OpenClawError } from "../errors.ts";
 import { ensureDir } from "../fs/atomic.ts";
-import { isPidAlive, readGatewayRuntime } from "../gateway_runtime.ts";
+import { isPidAlive, readGatewayRuntime } from "../instance/runtime_file.ts";
 import { type Env, processEnv, resolveStateDir } from "../paths.ts";
 import { SECRET_ENV_KEYS } from "./env.ts";
 import { serviceDrift } from "./inspect.ts";

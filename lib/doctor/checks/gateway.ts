@@ -13,8 +13,8 @@ import {
   type GatewayAuthConfigView,
   generateGatewayToken,
   resolveGatewayAuth,
-} from "../../gateway_auth.ts";
-import { gatewayRuntimePath, isPidAlive, readGatewayRuntime } from "../../gateway_runtime.ts";
+} from "../../auth/resolve.ts";
+import { gatewayRuntimePath, isPidAlive, readGatewayRuntime } from "../../instance/runtime_file.ts";
 import { resolveGatewayPort } from "../../paths.ts";
 import type { DoctorCheck, DoctorContext, DoctorFinding, PortHolder } from "../types.ts";
 

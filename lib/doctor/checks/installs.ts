@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isPidAlive, readGatewayRuntime } from "../../gateway_runtime.ts";
+import { isPidAlive, readGatewayRuntime } from "../../instance/runtime_file.ts";
 import { joinPath, resolveProfile, shortenHome } from "../../paths.ts";
 import type { DoctorCheck, DoctorContext, DoctorFinding } from "../types.ts";
 

@@ -9,7 +9,7 @@ import {
   timingSafeEqualString,
 } from "../../../gateway/auth.ts";
 import { OpenClawError } from "../../../lib/errors.ts";
-import type { ResolvedGatewayAuth } from "../../../lib/gateway_auth.ts";
+import type { ResolvedGatewayAuth } from "../../../lib/auth/resolve.ts";
 
 function auth(partial: Partial<ResolvedGatewayAuth>): ResolvedGatewayAuth {
   return { mode: "token", modeSource: "config", allowTailscale: false, source: {}, ...partial };

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { writeFileAtomic } from "./fs/atomic.ts";
-import { joinPath } from "./paths.ts";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import { joinPath } from "../paths.ts";
 
 /** What a running gateway records about itself. */
 export interface GatewayRuntimeInfo {

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import JSON5 from "json5";
-import { OpenClawError } from "../../lib/errors.ts";
+import { OpenClawError } from "../../../lib/errors.ts";
 import {
   clientCredentials,
   type GatewayAuthConfigView,
   generateGatewayToken,
   resolveGatewayAuth,
   shouldGenerateGatewayToken,
-} from "../../lib/gateway_auth.ts";
-import { OpenClawConfigSchema } from "../../lib/config/schema.ts";
-import { persistGeneratedToken } from "../../lib/gateway_token.ts";
+} from "../../../lib/auth/resolve.ts";
+import { OpenClawConfigSchema } from "../../../lib/config/schema.ts";
+import { persistGeneratedToken } from "../../../lib/auth/generated_token.ts";
 
 const cfg = (auth: Record<string, unknown>, rest: Record<string, unknown> = {}) =>
   ({ gateway: { auth, ...rest } }) as GatewayAuthConfigView;

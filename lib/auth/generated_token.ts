@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { applyConfigEdits } from "./config/edit.ts";
-import { parseConfigText } from "./config/read.ts";
-import { isSecretRef } from "./config/secret_ref.ts";
-import { updateConfigText } from "./config/store.ts";
-import { OpenClawError } from "./errors.ts";
-import { cleanToken } from "./gateway_auth.ts";
+import { applyConfigEdits } from "../config/edit.ts";
+import { parseConfigText } from "../config/read.ts";
+import { isSecretRef } from "../config/secret_ref.ts";
+import { updateConfigText } from "../config/store.ts";
+import { OpenClawError } from "../errors.ts";
+import { cleanToken } from "./resolve.ts";
 
 /** What {@linkcode persistGeneratedToken} left in the config. */
 export interface PersistedToken {

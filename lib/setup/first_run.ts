@@ -4,20 +4,20 @@
  *
  * @module
  */
-import { applyConfigEdits } from "./config/edit.ts";
-import { getAtPath } from "./config/path.ts";
-import { parseConfigText } from "./config/read.ts";
-import { updateConfigText } from "./config/store.ts";
-import { ensureDir } from "./fs/atomic.ts";
+import { applyConfigEdits } from "../config/edit.ts";
+import { getAtPath } from "../config/path.ts";
+import { parseConfigText } from "../config/read.ts";
+import { updateConfigText } from "../config/store.ts";
+import { ensureDir } from "../fs/atomic.ts";
 import {
   expandHome,
   joinPath,
   resolveConfigPath,
   resolveDefaultWorkspace,
   resolveStateDir,
-} from "./paths.ts";
-import { VERSION } from "./version.ts";
-import { WORKSPACE_TEMPLATES } from "./workspace/templates.ts";
+} from "../paths.ts";
+import { VERSION } from "../version.ts";
+import { WORKSPACE_TEMPLATES } from "../workspace/templates.ts";
 
 /** Options for {@linkcode runSetup}. */
 export interface SetupOptions {

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { ensureDir, writeFileAtomic } from "./fs/atomic.ts";
-import { withFileLock } from "./fs/lock.ts";
-import { joinPath } from "./paths.ts";
+import { ensureDir, writeFileAtomic } from "../fs/atomic.ts";
+import { withFileLock } from "../fs/lock.ts";
+import { joinPath } from "../paths.ts";
 
 /** A device token issued for one role. */
 export interface DeviceToken {

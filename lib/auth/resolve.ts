@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { OpenClawConfig } from "./config/schema.ts";
-import { isSecretRef, type SecretRef } from "./config/secret_ref.ts";
-import { ExitCode, OpenClawError } from "./errors.ts";
-import { type Env, processEnv } from "./paths.ts";
+import type { OpenClawConfig } from "../config/schema.ts";
+import { isSecretRef, type SecretRef } from "../config/secret_ref.ts";
+import { ExitCode, OpenClawError } from "../errors.ts";
+import { type Env, processEnv } from "../paths.ts";
 
 /** How clients authenticate to the gateway. */
 export type GatewayAuthMode = "token" | "password" | "trusted-proxy" | "none";
