@@ -17,9 +17,9 @@ export interface CallerInfo {
   clientMode?: string;
 }
 
-/** One method call. */
-export interface MethodCall {
-  params: Record<string, unknown>;
+/** One method call; `params` have passed the method's schema. */
+export interface MethodCall<P = Record<string, unknown>> {
+  params: P;
   caller: CallerInfo;
   state: GatewayState;
   /** Aborted when the caller disconnects or the gateway stops. */
@@ -32,8 +32,5 @@ export interface MethodCall {
   respondEarly(payload: unknown): void;
 }
 
-/** A handler: returns the `payload` of an `ok:true` response, or throws an `RpcError`. */
-export type MethodHandler = (call: MethodCall) => unknown | Promise<unknown>;
-
-/** Method name → handler. */
-export type MethodTable = Readonly<Record<string, MethodHandler>>;
+/** TRANSITIONAL: the old name → handler table, until every method file uses defineMethod. */
+export type MethodTable = Readonly<Record<string, (call: MethodCall) => unknown>>;

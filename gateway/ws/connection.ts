@@ -8,10 +8,12 @@
 import type { AuthRateLimiter } from "../auth.ts";
 import { parseFrame } from "../../lib/protocol/frames.ts";
 import { errorShape, missingScopeError } from "../../lib/protocol/errors.ts";
-import { requiredScopeFor, scopesSatisfy } from "../../lib/protocol/scopes.ts";
-import { type ErrorShape, toErrorShape } from "../rpc_error.ts";
+import { scopesSatisfy } from "../../lib/protocol/scopes.ts";
+import { protocolErrorOf } from "../../lib/protocol/error_map.ts";
+import type { ErrorShape } from "../../lib/protocol/frames.ts";
 import type { GatewayState, PresenceEntry } from "../state.ts";
-import type { CallerInfo, MethodTable } from "../methods/types.ts";
+import type { CallerInfo } from "../methods/types.ts";
+import type { MethodRegistry } from "../methods/registry.ts";
 import { type HandshakeOutcome, runHandshake } from "./handshake.ts";
 import type { ConnectionHub, ServerLimits } from "./hub.ts";
 
@@ -19,7 +21,7 @@ import type { ConnectionHub, ServerLimits } from "./hub.ts";
 export interface ConnectionDeps {
   hub: ConnectionHub;
   state: GatewayState;
-  methods: MethodTable;
+  methods: MethodRegistry;
   limits: ServerLimits;
   authLimiter: AuthRateLimiter;
   /** Called when the periodic health event fires (to refresh caches). */
@@ -177,7 +179,7 @@ export class GatewayConnection {
     } catch (err) {
       outcome = {
         ok: false,
-        error: toErrorShape(err),
+        error: protocolErrorOf(err).shape,
         closeCode: 1011,
         closeReason: "gateway message handler unavailable",
       };
@@ -192,7 +194,7 @@ export class GatewayConnection {
     this.#releasePreauth();
     this.#caller = { ...outcome.caller, connId: this.connId };
     this.#presence = { ...outcome.presence, ts: Date.now(), onlineSince: Date.now() };
-    const methods = Object.keys(this.#deps.methods);
+    const methods = this.#deps.methods.names();
     this.#sendRaw({
       type: "res",
       id: req.id,
@@ -242,31 +244,15 @@ export class GatewayConnection {
       );
       return;
     }
-    const handler = this.#deps.methods[frame.method];
-    if (!handler) {
-      this.#respondError(
-        frame.id,
-        errorShape("INVALID_REQUEST", `unknown method: ${frame.method}`),
-      );
-      return;
-    }
     const caller = this.#caller!;
-    const required = requiredScopeFor(frame.method);
-    if (required !== null && !scopesSatisfy(caller.scopes, required)) {
-      this.#respondError(frame.id, missingScopeError(required, [required]));
-      return;
-    }
-    const params = frame.params === undefined || frame.params === null ? {} : frame.params;
-    if (typeof params !== "object" || Array.isArray(params)) {
-      this.#respondError(
-        frame.id,
-        errorShape("INVALID_REQUEST", `invalid ${frame.method} params: expected an object`),
-      );
+    const resolved = this.#deps.methods.resolve(frame.method, frame.params, caller.scopes);
+    if (!resolved.ok) {
+      this.#respondError(frame.id, resolved.error);
       return;
     }
     try {
-      const payload = await handler({
-        params: params as Record<string, unknown>,
+      const payload = await resolved.method.run({
+        params: resolved.params,
         caller,
         state: this.#deps.state,
         signal: this.#abort.signal,
@@ -275,11 +261,13 @@ export class GatewayConnection {
       });
       this.#sendRaw({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
     } catch (err) {
-      const shape = toErrorShape(err);
-      if (shape.code === "UNAVAILABLE" && !(err instanceof Error && err.name === "RpcError")) {
-        this.#deps.state.log("gateway/ws").warn(`method ${frame.method} failed: ${shape.message}`);
+      const failure = protocolErrorOf(err);
+      if (!failure.expected) {
+        this.#deps.state.log("gateway/ws").warn(
+          `method ${frame.method} failed: ${failure.shape.message}`,
+        );
       }
-      this.#respondError(frame.id, shape);
+      this.#respondError(frame.id, failure.shape);
     }
   }
 

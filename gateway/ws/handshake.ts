@@ -34,7 +34,7 @@ import {
   sharedSecretRateLimitKey,
   timingSafeEqualString,
 } from "../auth.ts";
-import type { ErrorShape } from "../rpc_error.ts";
+import type { ErrorShape } from "../../lib/protocol/frames.ts";
 import type { CallerInfo } from "../methods/types.ts";
 import type { GatewayState, PresenceEntry } from "../state.ts";
 import type { PeerInfo } from "./connection.ts";
