@@ -7,7 +7,12 @@
  */
 import type { AuthRateLimiter } from "../auth.ts";
 import { parseFrame } from "../../lib/protocol/frames.ts";
-import { errorShape, missingScopeError } from "../../lib/protocol/errors.ts";
+import {
+  connectNotFirstError,
+  ErrorCode,
+  errorShape,
+  firstRequestMustBeConnectError,
+} from "../../lib/protocol/errors.ts";
 import { scopesSatisfy } from "../../lib/protocol/scopes.ts";
 import { protocolErrorOf } from "../../lib/protocol/error_map.ts";
 import type { ErrorShape } from "../../lib/protocol/frames.ts";
@@ -133,7 +138,10 @@ export class GatewayConnection {
       if (this.#phase === "open") {
         this.#respondError(
           "invalid",
-          errorShape("INVALID_REQUEST", "invalid request frame: binary frames are not supported"),
+          errorShape(
+            ErrorCode.INVALID_REQUEST,
+            "invalid request frame: binary frames are not supported",
+          ),
         );
       } else this.close(1008, "invalid request frame");
       return;
@@ -161,7 +169,7 @@ export class GatewayConnection {
     if (req.method !== "connect") {
       this.#respondError(
         req.id,
-        errorShape("INVALID_REQUEST", "invalid handshake: first request must be connect"),
+        firstRequestMustBeConnectError(),
       );
       this.close(1008, "invalid handshake: first request must be connect");
       return;
@@ -225,7 +233,7 @@ export class GatewayConnection {
     if (!parsed.ok) {
       this.#respondError(
         parsed.id ?? "invalid",
-        errorShape("INVALID_REQUEST", `invalid request frame: ${parsed.error}`),
+        errorShape(ErrorCode.INVALID_REQUEST, `invalid request frame: ${parsed.error}`),
       );
       return;
     }
@@ -233,14 +241,14 @@ export class GatewayConnection {
     if (frame.type !== "req") {
       this.#respondError(
         "invalid",
-        errorShape("INVALID_REQUEST", "invalid request frame: expected a request"),
+        errorShape(ErrorCode.INVALID_REQUEST, "invalid request frame: expected a request"),
       );
       return;
     }
     if (frame.method === "connect") {
       this.#respondError(
         frame.id,
-        errorShape("INVALID_REQUEST", "connect is only valid as the first request"),
+        connectNotFirstError(),
       );
       return;
     }
