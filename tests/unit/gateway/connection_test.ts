@@ -7,6 +7,7 @@ import type { GatewayState } from "../../../gateway/state.ts";
 import { GatewayConnection } from "../../../gateway/ws/connection.ts";
 import { type ConnectionHub, serverLimits } from "../../../gateway/ws/hub.ts";
 import { cliConnectParams } from "../../fixtures/ws_client.ts";
+import { MethodRegistry } from "../../../gateway/methods/registry.ts";
 
 class FakeSocket {
   readyState: number = WebSocket.OPEN;
@@ -46,7 +47,7 @@ async function openConnection(scopes = ["operator.read"]) {
     {
       hub,
       state,
-      methods: {},
+      methods: new MethodRegistry([]),
       limits: { ...serverLimits({}), maxBufferedBytes: 1000 },
       authLimiter: createAuthRateLimiter(),
       helloSnapshot: () => ({}),

@@ -7,6 +7,8 @@ import { createAuthRateLimiter } from "../../../gateway/auth.ts";
 import type { GatewayState } from "../../../gateway/state.ts";
 import { ConnectionHub, serverLimits } from "../../../gateway/ws/hub.ts";
 import { cliConnectParams, RawClient } from "../../fixtures/ws_client.ts";
+import { defineMethod, MethodRegistry } from "../../../gateway/methods/registry.ts";
+import { z } from "zod";
 
 function stubState(stateDir: string): GatewayState {
   const state = {
@@ -23,7 +25,14 @@ function stubState(stateDir: string): GatewayState {
   let hub: ConnectionHub;
   hub = new ConnectionHub({
     state,
-    methods: { health: () => ({ ok: true }) },
+    methods: new MethodRegistry([
+      defineMethod({
+        name: "health",
+        scope: null,
+        params: z.looseObject({}),
+        handler: () => ({ ok: true }),
+      }),
+    ]),
     authLimiter: createAuthRateLimiter(),
     healthPayload: () => ({ ok: true, ts: Date.now() }),
     helloSnapshot: () => ({
