@@ -5,6 +5,7 @@
  * @module
  */
 import { ExitCode, type ExitCodeValue, OpenClawError } from "../lib/errors.ts";
+import { GatewayRpcError } from "../lib/rpc/client.ts";
 
 const encoder = new TextEncoder();
 
@@ -80,11 +81,42 @@ export function formatTable(rows: readonly (readonly string[])[], gap = 2): stri
 /** The JSON failure envelope. */
 export interface ErrorEnvelope {
   ok: false;
-  error: { type: string; message: string; hint?: string; details?: unknown };
+  error: {
+    /** The CLI's error code (`GATEWAY_RPC_ERROR`, `CONFIG_INVALID`, …). */
+    type: string;
+    message: string;
+    hint?: string;
+    /** When the gateway refused a call: its protocol code (`INVALID_REQUEST`, `FORBIDDEN`, …). */
+    code?: string;
+    /** When the gateway refused a call: whether retrying may help. */
+    retryable?: boolean;
+    /** When the gateway refused a call: how long to wait before retrying. */
+    retryAfterMs?: number;
+    /** Machine-readable facts; for a refused call, the gateway's own `details`. */
+    details?: unknown;
+  };
 }
 
-/** Turns any thrown value into the JSON failure envelope. */
+/**
+ * Turns any thrown value into the JSON failure envelope. A refused gateway call shows the
+ * gateway's ErrorShape (`code`, `retryable`, `retryAfterMs`, `details`) next to the CLI's `type`.
+ */
 export function errorEnvelope(err: unknown): ErrorEnvelope {
+  if (err instanceof GatewayRpcError) {
+    const { code, retryable, retryAfterMs, details } = err.shape;
+    return {
+      ok: false,
+      error: {
+        type: err.code,
+        code,
+        message: err.message,
+        hint: err.hint,
+        ...(retryable === undefined ? {} : { retryable }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        details,
+      },
+    };
+  }
   if (err instanceof OpenClawError) {
     return {
       ok: false,
@@ -97,6 +129,16 @@ export function errorEnvelope(err: unknown): ErrorEnvelope {
   };
 }
 
+/** ` (INVALID_REQUEST)`, or ` (FORBIDDEN, MISSING_SCOPE)` with the gateway's detail code. */
+function codeSuffix(err: OpenClawError): string {
+  if (!(err instanceof GatewayRpcError)) return "";
+  const detail = (err.shape.details as { code?: unknown } | undefined)?.code;
+  const codes = typeof detail === "string" && detail !== err.shape.code
+    ? `${err.shape.code}, ${detail}`
+    : err.shape.code;
+  return ` ${style.dim(`(${codes})`, Deno.stderr)}`;
+}
+
 /**
  * Prints an error the way the chosen mode wants it and returns the exit code. Unexpected errors
  * print their stack only when `OPENCLAW_DEBUG` is set, so users never see one by accident.
@@ -105,7 +147,7 @@ export function reportError(err: unknown, json: boolean): ExitCodeValue {
   if (json) {
     printJson(errorEnvelope(err));
   } else if (err instanceof OpenClawError) {
-    printErr(`${style.red("Error:", Deno.stderr)} ${err.message}`);
+    printErr(`${style.red("Error:", Deno.stderr)} ${err.message}${codeSuffix(err)}`);
     if (err.hint) printErr(`${style.dim("Hint:", Deno.stderr)} ${err.hint}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);

@@ -16,6 +16,7 @@ import type {
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import { processEnv } from "../lib/paths.ts";
 import type { SecretRef } from "../lib/secrets/ref.ts";
+import type { ProcessManager } from "../lib/tools/process_manager.ts";
 import type { GatewayState } from "./state.ts";
 
 /** The runtime as the gateway holds it: the contract plus the hot-reload hook. */
@@ -27,6 +28,7 @@ export interface GatewayAgentRuntime extends AgentRuntime {
 /** Builds the real runtime for a gateway start; the only place the gateway loads lib/agent. */
 export async function createGatewayAgentRuntime(
   state: Pick<GatewayState, "config" | "stateDir" | "secrets" | "log" | "systemEvents">,
+  processes?: ProcessManager,
 ): Promise<GatewayAgentRuntime> {
   const { createAgentRuntime } = await import("../lib/agent/mod.ts");
   return createAgentRuntime({
@@ -37,6 +39,7 @@ export async function createGatewayAgentRuntime(
     // Read the snapshot at call time: secrets.reload swaps it.
     resolveSecret: (ref: SecretRef) => state.secrets.get(ref),
     log: state.log("agent"),
+    processes,
     // A background command's exit becomes a System: line for its session (heartbeats wake on it).
     onSystemEvent: (sessionKey: string, text: string) => {
       state.systemEvents.push({ ts: Date.now(), text, sessionKey, wake: true });
@@ -299,10 +302,4 @@ export async function dispatchTurn(
     host.broadcast("sessions.changed", { sessionKey, agentId, reason: "message", ts });
   }
   return result;
-}
-
-/** Resolves which agent a session key belongs to (`agent:<id>:…`), if it says. */
-export function agentIdFromSessionKey(sessionKey: string | undefined): string | undefined {
-  const m = /^agent:([^:]+):/.exec(sessionKey ?? "");
-  return m ? m[1].toLowerCase() : undefined;
 }

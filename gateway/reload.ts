@@ -16,6 +16,11 @@ import {
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import { dirname } from "../lib/paths.ts";
 import type { Logger } from "@logtape/logtape";
+import { type Clock, systemClock, type TimerHandle } from "../lib/clock.ts";
+import { errorMessage } from "../lib/errors.ts";
+
+/** What the reloader watches the config directory with (Deno.watchFs, or a fake in tests). */
+export type DirWatcher = AsyncIterable<{ paths: string[] }> & { close(): void };
 
 /** What the reloader changes in the running gateway. */
 export interface ReloadTarget {
@@ -26,6 +31,21 @@ export interface ReloadTarget {
   /** Restart the server in-process with the new config. */
   restart(reason: string, hash: string | null): void;
   log: Logger;
+  /** Runs the debounce timer. @default systemClock */
+  clock?: Clock;
+  /** Opens the directory watcher. @default Deno.watchFs(dir, { recursive: false }) */
+  watch?: (dir: string) => DirWatcher;
+}
+
+/** What the reloader has done so far (for `health`). */
+export interface ReloaderStats {
+  /** False when no watcher could be opened: only RPC writes reload then. */
+  watching: boolean;
+  /** Why the watcher could not be opened. */
+  watchError?: string;
+  reloads: number;
+  lastDecision?: ReloadPlan["decision"];
+  lastAt?: number;
 }
 
 /** The reloader of one server start. */
@@ -33,6 +53,7 @@ export interface ConfigReloader {
   /** Re-reads the file now (also used after RPC writes). */
   reload(reason: string): Promise<ReloadPlan["decision"]>;
   stop(): void;
+  stats(): ReloaderStats;
 }
 
 /** Starts watching `target.configPath` (its directory, since writes replace the file). */
@@ -40,6 +61,8 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
   let running: Promise<ReloadPlan["decision"]> | undefined;
   let again = false;
   let stopped = false;
+  const clock = target.clock ?? systemClock;
+  const stats: ReloaderStats = { watching: false, reloads: 0 };
 
   async function reloadOnce(reason: string): Promise<ReloadPlan["decision"]> {
     const file = await readConfigFile(target.configPath);
@@ -85,9 +108,12 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
         do {
           again = false;
           decision = await reloadOnce(reason);
+          stats.reloads++;
+          stats.lastDecision = decision;
+          stats.lastAt = clock.now();
         } while (again && !stopped);
       } catch (err) {
-        target.log.error(`config reload failed: ${err instanceof Error ? err.message : err}`);
+        target.log.error(`config reload failed: ${errorMessage(err)}`);
       } finally {
         running = undefined;
       }
@@ -97,35 +123,39 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
   }
 
   const base = target.configPath.slice(target.configPath.lastIndexOf("/") + 1);
-  let watcher: Deno.FsWatcher | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let watcher: DirWatcher | undefined;
+  let timer: TimerHandle | undefined;
   const debounceMs = () => target.current().config.gateway?.reload?.debounceMs ?? 300;
+  const open = target.watch ?? ((dir: string) => Deno.watchFs(dir, { recursive: false }));
   try {
-    watcher = Deno.watchFs(dirname(target.configPath), { recursive: false });
+    watcher = open(dirname(target.configPath));
+    stats.watching = true;
   } catch (err) {
-    target.log.warn(
-      `config watcher unavailable (${err instanceof Error ? err.message : err}); hot reload is off`,
-    );
+    stats.watchError = errorMessage(err);
+    target.log.warn(`config watcher unavailable (${stats.watchError}); hot reload is off`);
   }
   if (watcher) {
     (async () => {
       try {
         for await (const event of watcher) {
           if (!event.paths.some((p) => p.endsWith("/" + base))) continue;
-          clearTimeout(timer);
-          timer = setTimeout(() => void reload("file watcher"), debounceMs());
+          // Editors write a file in bursts (truncate, write, rename): one reload per burst.
+          clock.clearTimeout(timer);
+          timer = clock.setTimeout(() => void reload("file watcher"), debounceMs());
         }
       } catch {
         // The watcher was closed.
       }
+      stats.watching = false;
     })();
   }
 
   return {
     reload,
+    stats: () => ({ ...stats }),
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       try {
         watcher?.close();
       } catch { /* already closed */ }

@@ -10,31 +10,13 @@ import type { ReloadPlan } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
 import type { SecretSnapshot } from "../lib/secrets/snapshot.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
+import type { SubsystemHealth } from "./subsystems/lifecycle.ts";
 
-/** A client as the presence list shows it (protocol.md §4.8 PresenceEntry). */
-export interface PresenceEntry {
-  ts: number;
-  host?: string;
-  clientId?: string;
-  ip?: string;
-  version?: string;
-  platform?: string;
-  deviceFamily?: string;
-  modelIdentifier?: string;
-  timeZone?: string;
-  mode?: string;
-  lastInputSeconds?: number;
-  reason?: string;
-  tags?: string[];
-  text?: string;
-  deviceId?: string;
-  roles?: string[];
-  scopes?: string[];
-  instanceId?: string;
-  onlineSince?: number;
-  lastActivityAt?: number;
-}
+/** A client as the presence list shows it (protocol.md §4.8; the type is lib/protocol's). */
+export type { PresenceEntry } from "../lib/protocol/frames.ts";
+import type { PresenceEntry } from "../lib/protocol/frames.ts";
 
 /** A queued `System:` line for a session (from `system-event`). */
 export interface SystemEvent {
@@ -47,6 +29,8 @@ export interface SystemEvent {
 /** The live state of one server start. */
 export interface GatewayState {
   readonly startedAt: number;
+  /** The clock every timer of this start runs on. */
+  readonly clock: Clock;
   readonly stateDir: string;
   readonly configPath: string;
   /** The running config (validated, with defaults). Swapped by hot reloads. */
@@ -57,9 +41,12 @@ export interface GatewayState {
   auth: ResolvedGatewayAuth;
   /** Every active SecretRef of the config, resolved at start; requests read only from here. */
   secrets: SecretSnapshot;
+  /** Where the server listens (set by the `server` subsystem before anything else runs). */
   readonly host: string;
   readonly port: number;
   readonly bindMode: string;
+  /** `ws://host:port`. */
+  readonly url: string;
   logFile: string | undefined;
   readonly log: (subsystem: string) => Logger;
   /** Monotonic counters for `stateVersion` on presence/health events. */
@@ -83,6 +70,8 @@ export interface GatewayState {
    * config reloads clear the cache.
    */
   health(fresh?: boolean): Record<string, unknown>;
+  /** Each subsystem's state, from the subsystem itself. */
+  subsystems(): Record<string, SubsystemHealth>;
   /** Number of open, authenticated connections. */
   connectionCount(): number;
   /** Re-read the config file and apply it (hot) or restart, per `gateway.reload.mode`. */

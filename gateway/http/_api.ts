@@ -1,22 +1,24 @@
 /**
- * What the OpenAI-compatible routes share (protocol.md §10.1, §10.3): the §10.1 error bodies,
- * bounded JSON bodies, agent selection by `model` or header, per-request or stable session keys,
- * conversation flattening, and running a turn that a client disconnect aborts.
+ * What the OpenAI-compatible routes share (protocol.md §10.1, §10.3): bounded JSON bodies, agent
+ * selection by `model` or header, per-request or stable session keys, conversation flattening,
+ * and running a turn that a client disconnect aborts. Helpers throw an `HttpError` (errors.ts)
+ * instead of answering; `app.onError` renders it.
  *
  * @module
  */
 import type { Context } from "hono";
 import type { AgentStreamEvent, AgentTurnResult } from "../../lib/agent/contract.ts";
 import { type AgentHost, dispatchTurn, failedTurn } from "../agent_runtime.ts";
-import { listAgents } from "../methods/health.ts";
+import { listAgents } from "../../lib/agent/agents.ts";
+import { badRequest, HttpError } from "./errors.ts";
+
+export { jsonResponse } from "./errors.ts";
 
 /** Body limit of `/v1/chat/completions` and `/v1/responses`. */
 export const API_BODY_LIMIT_BYTES = 20 * 1024 * 1024;
 
 /** Reply text when the agent said nothing (stock wording). */
 export const NO_RESPONSE_TEXT = "No response from OpenClaw.";
-
-const JSON_TYPE = "application/json; charset=utf-8";
 
 /** Headers of every SSE response. */
 export const SSE_HEADERS = {
@@ -25,44 +27,27 @@ export const SSE_HEADERS = {
   "Connection": "keep-alive",
 };
 
-/** A JSON response with the §10.1 content type. */
-export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": JSON_TYPE } });
+function payloadTooLarge(): HttpError {
+  return new HttpError(413, { message: "Payload too large", type: "invalid_request_error" });
 }
 
-/** A §10.1 error response: `{"error":{"message","type"}}`. */
-export function apiError(status: number, message: string, type: string): Response {
-  return jsonResponse(status, { error: { message, type } });
-}
-
-/** 400 `invalid_request_error`. */
-export function badRequest(message: string): Response {
-  return apiError(400, message, "invalid_request_error");
-}
-
-/** 405 for a non-POST call of a POST route (§10.1). */
-export function methodNotAllowed(): Response {
-  return new Response("Method Not Allowed", {
-    status: 405,
-    headers: { "Allow": "POST", "Content-Type": "text/plain; charset=utf-8" },
-  });
-}
-
-/** Reads a JSON object body of at most `maxBytes`; a Response is the error to answer with. */
+/**
+ * Reads a JSON object body of at most `maxBytes`.
+ *
+ * @throws {HttpError} 413 when the body is too large, 400 when it is not a JSON object.
+ */
 export async function readJsonObject(
   req: Request,
   maxBytes: number,
-): Promise<Record<string, unknown> | Response> {
+): Promise<Record<string, unknown>> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    return apiError(413, "Payload too large", "invalid_request_error");
-  }
+  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
     for await (const chunk of req.body) {
       size += chunk.byteLength;
-      if (size > maxBytes) return apiError(413, "Payload too large", "invalid_request_error");
+      if (size > maxBytes) throw payloadTooLarge();
       chunks.push(chunk);
     }
   }
@@ -75,11 +60,11 @@ export async function readJsonObject(
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return badRequest("Invalid JSON body.");
+  } catch (err) {
+    throw new HttpError(400, { message: "Invalid JSON body.", cause: err });
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return badRequest("Request body must be a JSON object.");
+    throw badRequest("Request body must be a JSON object.");
   }
   return body as Record<string, unknown>;
 }
@@ -90,33 +75,37 @@ const INVALID_MODEL = "Invalid `model`. Use `openclaw` or `openclaw/<agentId>`."
 /**
  * Picks the agent (§10.3): `x-openclaw-agent-id` (or `x-openclaw-agent`), else `model`
  * (`openclaw`, `openclaw/default`, `openclaw/<id>`, `openclaw:<id>`, `agent:<id>`), else the
- * default agent. Returns the agent id, or the 400 to answer with.
+ * default agent.
+ *
+ * @returns The agent id.
+ * @throws {HttpError} 400 for a malformed or unknown agent.
  */
 export function selectAgent(
   host: Pick<AgentHost, "config">,
   headers: Headers,
   model: unknown,
-): string | Response {
+): string {
   const agents = listAgents(host.config);
   const fallback = (agents.find((a) => a.isDefault) ?? agents[0]).id;
   let wanted: string | undefined;
   const header = (headers.get("x-openclaw-agent-id") ?? headers.get("x-openclaw-agent"))?.trim();
   if (header) {
-    if (!AGENT_ID.test(header)) return badRequest(`Unknown agent '${header}'.`);
+    if (!AGENT_ID.test(header)) throw badRequest(`Unknown agent '${header}'.`);
     wanted = header;
   } else if (model !== undefined && model !== null) {
-    if (typeof model !== "string") return badRequest(INVALID_MODEL);
+    if (typeof model !== "string") throw badRequest(INVALID_MODEL);
     const m = model.trim();
     const lower = m.toLowerCase();
     if (lower !== "openclaw" && lower !== "openclaw/default") {
       const hit = /^(?:openclaw[/:]|agent:)(.+)$/i.exec(m);
-      if (!hit || !AGENT_ID.test(hit[1])) return badRequest(INVALID_MODEL);
+      if (!hit || !AGENT_ID.test(hit[1])) throw badRequest(INVALID_MODEL);
       wanted = hit[1];
     }
   }
   if (wanted === undefined) return fallback;
   const match = agents.find((a) => a.id.toLowerCase() === wanted!.toLowerCase());
-  return match ? match.id : badRequest(`Unknown agent '${wanted}'.`);
+  if (!match) throw badRequest(`Unknown agent '${wanted}'.`);
+  return match.id;
 }
 
 const RESERVED_SESSION_PREFIX = /^(subagent|cron|acp):/i;
@@ -125,23 +114,25 @@ const RESERVED_SESSION_PREFIX = /^(subagent|cron|acp):/i;
  * The session of an API request: `x-openclaw-session-key`, else stable per OpenAI `user`
  * (`agent:<id>:<prefix>-user:<user>`), else new per request (`agent:<id>:<prefix>:<uuid>`).
  * `ephemeral` tells whether the transcript starts empty (so the client's history must be sent).
+ *
+ * @throws {HttpError} 400 for a reserved or overlong session key or a malformed `user`.
  */
 export function requestSession(
   headers: Headers,
   agentId: string,
   prefix: "openai" | "openresponses",
   user: unknown,
-): { sessionKey: string; ephemeral: boolean } | Response {
+): { sessionKey: string; ephemeral: boolean } {
   const explicit = headers.get("x-openclaw-session-key")?.trim();
   if (explicit) {
     if (RESERVED_SESSION_PREFIX.test(explicit) || explicit.length > 512) {
-      return badRequest(`Invalid session key '${explicit.slice(0, 64)}'.`);
+      throw badRequest(`Invalid session key '${explicit.slice(0, 64)}'.`);
     }
     return { sessionKey: explicit, ephemeral: false };
   }
   if (user !== undefined && user !== null) {
     if (typeof user !== "string" || user.trim() === "" || user.length > 256) {
-      return badRequest("Invalid `user`: expected a non-empty string of at most 256 characters.");
+      throw badRequest("Invalid `user`: expected a non-empty string of at most 256 characters.");
     }
     return { sessionKey: `agent:${agentId}:${prefix}-user:${user.trim()}`, ephemeral: false };
   }
@@ -225,17 +216,23 @@ export interface HttpTurn {
 }
 
 /**
- * Starts the runtime (a 503 Response when it cannot) and returns a runner whose turn is aborted
- * when `abort` fires. The request's own signal (client disconnect) is linked by the caller.
+ * Starts the runtime and returns a runner whose turn is aborted when `signal` fires. The
+ * request's own signal (client disconnect) is linked by the caller.
+ *
+ * @throws {HttpError} 503 `unavailable` when the runtime cannot start.
  */
 export async function prepareRun(
   host: AgentHost,
-): Promise<((turn: HttpTurn, signal: AbortSignal) => Promise<AgentTurnResult>) | Response> {
+): Promise<(turn: HttpTurn, signal: AbortSignal) => Promise<AgentTurnResult>> {
   let runtime;
   try {
     runtime = await host.agent();
   } catch (err) {
-    return apiError(503, err instanceof Error ? err.message : String(err), "unavailable");
+    throw new HttpError(503, {
+      message: err instanceof Error ? err.message : String(err),
+      type: "unavailable",
+      cause: err,
+    });
   }
   return (turn, signal) => {
     const request = { ...turn, runId: crypto.randomUUID(), signal };

@@ -1,14 +1,17 @@
 /**
  * The gateway's HTTP surface (Hono): probes, security headers, the placeholder root page and the
- * error bodies of protocol.md §10.1. WebSocket upgrades never reach this app; the server routes
- * them to the hub first.
+ * agent API. Handlers and middleware throw; `app.onError` hands every failure to
+ * `renderHttpError` (errors.ts), the one place errors become the §10.1 bodies. WebSocket upgrades
+ * never reach this app; the server routes them to the hub first.
  *
  * @module
  */
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
+import { getLogger } from "../../lib/log/mod.ts";
 import type { AgentHost } from "../agent_runtime.ts";
-import { httpAuthFailureResponse, type HttpAuthResult } from "../auth.ts";
+import type { HttpAuthResult } from "../auth.ts";
+import { HttpError, methodNotAllowed, renderHttpError } from "./errors.ts";
 
 /** Lifecycle phase the probes report. */
 export type GatewayPhase = "starting" | "started" | "draining";
@@ -26,6 +29,12 @@ export interface HttpAppState {
   agentIds(): string[];
   /** Runs agent turns and tools; without it the agent API routes are not mounted. */
   agentHost?: AgentHost;
+  /**
+   * Hears about failures nobody planned for (the client gets a bare 500). Gets the error and the
+   * request's method and path (never its query or headers).
+   * @default a warning on the `gateway/http` logger
+   */
+  onUnexpectedError?: (err: unknown, request: { method: string; path: string }) => void;
 }
 
 /** Per-request bindings the server passes to `app.fetch`. */
@@ -33,16 +42,13 @@ export interface HttpBindings {
   remoteAddr?: Deno.NetAddr;
 }
 
-const JSON_TYPE = "application/json; charset=utf-8";
+/** The 404 of unknown routes and switched-off endpoints. */
+const notFound = () => new HttpError(404, { message: "Not Found", type: "not_found" });
 
-function jsonError(
-  c: Context,
-  status: 400 | 401 | 403 | 404 | 408 | 413 | 500 | 503,
-  message: string,
-  type: string,
-) {
-  return c.body(JSON.stringify({ error: { message, type } }), status, {
-    "Content-Type": JSON_TYPE,
+function logUnexpected(err: unknown, request: { method: string; path: string }): void {
+  getLogger("gateway/http").warn("{method} {path} failed: {error}", {
+    ...request,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
   });
 }
 
@@ -73,13 +79,13 @@ function mountAgentApi(
   host: AgentHost,
 ): void {
   const enabled = (endpoint: Endpoint): MiddlewareHandler =>
-    async function endpointEnabled(c, next) {
-      if (host.config.gateway?.http?.endpoints?.[endpoint]?.enabled !== true) {
-        return jsonError(c, 404, "Not Found", "not_found");
-      }
+    async function endpointEnabled(_c, next) {
+      if (host.config.gateway?.http?.endpoints?.[endpoint]?.enabled !== true) throw notFound();
       await next();
     };
-  const notAllowed = async () => (await import("./_api.ts")).methodNotAllowed();
+  const notAllowed = () => {
+    throw methodNotAllowed("POST");
+  };
   let responseSessions: import("./responses.ts").ResponseSessions | undefined;
 
   app.post("/v1/chat/completions", enabled("chatCompletions"), requireAuth, async (c) => {
@@ -110,6 +116,15 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
     c.header("Referrer-Policy", "no-referrer");
     c.header("X-Frame-Options", "DENY");
   });
+  // Hono passes only Error instances to onError; anything else thrown would bypass it.
+  app.use("*", async function wrapNonErrors(_c, next) {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof Error) throw err;
+      throw new Error(`non-Error thrown: ${String(err)}`, { cause: err });
+    }
+  });
 
   const live = (c: Context) => c.json({ ok: true, status: "live" });
   app.on(["GET", "HEAD"], ["/health", "/healthz"], live);
@@ -134,8 +149,15 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
     next,
   ) {
     const verdict = state.authorize(c.req.raw, c.env?.remoteAddr?.hostname);
-    // The handler must not run for an unauthenticated caller, so return before next().
-    if (!verdict.ok) return httpAuthFailureResponse(verdict);
+    // The handler must not run for an unauthenticated caller, so throw before next().
+    if (!verdict.ok) {
+      throw new HttpError(verdict.status, {
+        message: verdict.body.error.message,
+        type: verdict.body.error.type,
+        body: verdict.body,
+        headers: verdict.headers,
+      });
+    }
     await next();
   };
 
@@ -156,7 +178,10 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
   app.get("/v1/models/:id{.+}", requireAuth, (c) => {
     const id = decodeURIComponent(c.req.param("id"));
     if (!modelIds().includes(id)) {
-      return jsonError(c, 404, `The model '${id}' does not exist`, "invalid_request_error");
+      throw new HttpError(404, {
+        message: `The model '${id}' does not exist`,
+        type: "invalid_request_error",
+      });
     }
     return c.json(modelEntry(id));
   });
@@ -168,10 +193,11 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
     return c.html(ROOT_PAGE(state.wsUrl()));
   });
 
-  app.notFound((c) => jsonError(c, 404, "Not Found", "not_found"));
-  app.onError(function renderError(_err, c) {
+  app.notFound(() => notFound().getResponse());
+  const onUnexpected = state.onUnexpectedError ?? logUnexpected;
+  app.onError(function renderError(err, c) {
     // Handlers throw; only here do errors become responses, and never with a stack.
-    return jsonError(c, 500, "internal error", "api_error");
+    return renderHttpError(err, (e) => onUnexpected(e, { method: c.req.method, path: c.req.path }));
   });
   return app;
 }

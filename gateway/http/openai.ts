@@ -10,9 +10,7 @@ import type { AgentTurnResult, AgentUsage } from "../../lib/agent/contract.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import {
   API_BODY_LIMIT_BYTES,
-  apiError,
   type ApiMessage,
-  badRequest,
   clientDisconnect,
   contentText,
   flattenConversation,
@@ -25,6 +23,7 @@ import {
   sseResponse,
   unixSeconds,
 } from "./_api.ts";
+import { badRequest, HttpError } from "./errors.ts";
 
 const MAX_IMAGE_PARTS = 8;
 
@@ -45,39 +44,39 @@ export function completionUsage(usage: AgentUsage) {
   };
 }
 
-function parseMessages(raw: unknown): ApiMessage[] | Response {
-  if (!Array.isArray(raw)) return badRequest("Missing user message in `messages`.");
+function parseMessages(raw: unknown): ApiMessage[] {
+  if (!Array.isArray(raw)) throw badRequest("Missing user message in `messages`.");
   let images = 0;
   const out: ApiMessage[] = [];
   for (const m of raw) {
-    if (typeof m !== "object" || m === null) return badRequest("Invalid entry in `messages`.");
+    if (typeof m !== "object" || m === null) throw badRequest("Invalid entry in `messages`.");
     const { role, content } = m as { role?: unknown; content?: unknown };
-    if (typeof role !== "string") return badRequest("Invalid entry in `messages`: role required.");
+    if (typeof role !== "string") throw badRequest("Invalid entry in `messages`: role required.");
     if (Array.isArray(content)) {
       images += content.filter((p) => (p as { type?: string })?.type === "image_url").length;
     }
     out.push({ role, text: contentText(content) });
   }
   if (images > MAX_IMAGE_PARTS) {
-    return badRequest(`Too many image_url parts (at most ${MAX_IMAGE_PARTS}).`);
+    throw badRequest(`Too many image_url parts (at most ${MAX_IMAGE_PARTS}).`);
   }
   return out;
 }
 
-/** Handles one `POST /v1/chat/completions` (auth and the enabled check already passed). */
+/**
+ * Handles one `POST /v1/chat/completions` (auth and the enabled check already passed).
+ *
+ * @throws {HttpError} 400/413 for a bad request, 503 when the runtime cannot start, 500 when a
+ *   non-streamed turn fails.
+ */
 export async function handleChatCompletions(c: Context, host: AgentHost): Promise<Response> {
   const body = await readJsonObject(c.req.raw, API_BODY_LIMIT_BYTES);
-  if (body instanceof Response) return body;
   const agentId = selectAgent(host, c.req.raw.headers, body.model);
-  if (agentId instanceof Response) return agentId;
   const messages = parseMessages(body.messages);
-  if (messages instanceof Response) return messages;
   const session = requestSession(c.req.raw.headers, agentId, "openai", body.user);
-  if (session instanceof Response) return session;
   const flat = flattenConversation(messages, undefined, session.ephemeral);
-  if (!flat) return badRequest("Missing user message in `messages`.");
+  if (!flat) throw badRequest("Missing user message in `messages`.");
   const run = await prepareRun(host);
-  if (run instanceof Response) return run;
 
   const id = `chatcmpl_${crypto.randomUUID()}`;
   const created = unixSeconds();
@@ -99,7 +98,7 @@ export async function handleChatCompletions(c: Context, host: AgentHost): Promis
       gone.release();
     }
     if (result.stopReason === "error" || result.stopReason === "timeout") {
-      return apiError(500, result.error ?? "internal error", "api_error");
+      throw new HttpError(500, { message: result.error ?? "internal error", type: "api_error" });
     }
     return c.json({
       id,

@@ -10,9 +10,7 @@ import type { AgentTurnResult, AgentUsage } from "../../lib/agent/contract.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import {
   API_BODY_LIMIT_BYTES,
-  apiError,
   type ApiMessage,
-  badRequest,
   clientDisconnect,
   contentText,
   flattenConversation,
@@ -25,6 +23,7 @@ import {
   sseResponse,
   unixSeconds,
 } from "./_api.ts";
+import { badRequest, HttpError } from "./errors.ts";
 
 const MAX_REMEMBERED_RESPONSES = 1000;
 
@@ -55,9 +54,9 @@ export function responsesUsage(usage: AgentUsage) {
   };
 }
 
-function parseInput(input: unknown): ApiMessage[] | Response {
+function parseInput(input: unknown): ApiMessage[] {
   if (typeof input === "string") return [{ role: "user", text: input }];
-  if (!Array.isArray(input)) return badRequest("Missing user message in `input`.");
+  if (!Array.isArray(input)) throw badRequest("Missing user message in `input`.");
   const out: ApiMessage[] = [];
   for (const item of input) {
     if (typeof item === "string") {
@@ -65,10 +64,10 @@ function parseInput(input: unknown): ApiMessage[] | Response {
       continue;
     }
     const it = item as { type?: unknown; role?: unknown; content?: unknown } | null;
-    if (typeof it !== "object" || it === null) return badRequest("Invalid entry in `input`.");
+    if (typeof it !== "object" || it === null) throw badRequest("Invalid entry in `input`.");
     // Client-side tool outputs and reasoning items have no place in an agent turn.
     if (it.type !== undefined && it.type !== "message") continue;
-    if (typeof it.role !== "string") return badRequest("Invalid entry in `input`: role required.");
+    if (typeof it.role !== "string") throw badRequest("Invalid entry in `input`: role required.");
     out.push({ role: it.role, text: contentText(it.content) });
   }
   return out;
@@ -76,34 +75,34 @@ function parseInput(input: unknown): ApiMessage[] | Response {
 
 type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
 
-/** Handles one `POST /v1/responses` (auth and the enabled check already passed). */
+/**
+ * Handles one `POST /v1/responses` (auth and the enabled check already passed).
+ *
+ * @throws {HttpError} 400/413 for a bad request, 503 when the runtime cannot start, 500 when a
+ *   non-streamed turn fails.
+ */
 export async function handleResponses(
   c: Context,
   host: AgentHost,
   sessions: ResponseSessions,
 ): Promise<Response> {
   const body = await readJsonObject(c.req.raw, API_BODY_LIMIT_BYTES);
-  if (body instanceof Response) return body;
   const agentId = selectAgent(host, c.req.raw.headers, body.model);
-  if (agentId instanceof Response) return agentId;
   const messages = parseInput(body.input);
-  if (messages instanceof Response) return messages;
   let session = requestSession(c.req.raw.headers, agentId, "openresponses", body.user);
-  if (session instanceof Response) return session;
   const previousId = body.previous_response_id;
   if (previousId !== undefined && previousId !== null) {
     const prev = typeof previousId === "string" ? sessions.get(previousId) : undefined;
-    if (!prev) return badRequest(`Previous response with id '${String(previousId)}' not found.`);
+    if (!prev) throw badRequest(`Previous response with id '${String(previousId)}' not found.`);
     if (prev.agentId !== agentId) {
-      return badRequest(`Previous response '${previousId}' belongs to another agent.`);
+      throw badRequest(`Previous response '${previousId}' belongs to another agent.`);
     }
     session = { sessionKey: prev.sessionKey, ephemeral: false };
   }
   const instructions = typeof body.instructions === "string" ? body.instructions : undefined;
   const flat = flattenConversation(messages, instructions, session.ephemeral);
-  if (!flat) return badRequest("Missing user message in `input`.");
+  if (!flat) throw badRequest("Missing user message in `input`.");
   const run = await prepareRun(host);
-  if (run instanceof Response) return run;
 
   const id = `resp_${crypto.randomUUID()}`;
   const itemId = `msg_${crypto.randomUUID()}`;
@@ -159,7 +158,9 @@ export async function handleResponses(
       gone.release();
     }
     const status = endStatus(result);
-    if (status === "failed") return apiError(500, result.error ?? "internal error", "api_error");
+    if (status === "failed") {
+      throw new HttpError(500, { message: result.error ?? "internal error", type: "api_error" });
+    }
     sessions.remember(id, agentId, session.sessionKey);
     return c.json(response(status, result, result.text || NO_RESPONSE_TEXT));
   }

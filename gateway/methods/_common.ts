@@ -1,112 +1,45 @@
 /**
- * What the agent, chat, sessions and tools methods share: parameter checks that answer
- * "invalid <method> params: …", the runtime getter, agent/session resolution and the per-start
- * idempotency caches.
+ * What the agent, chat, sessions and tools methods share: param schema pieces, the runtime
+ * getter, agent resolution and the per-start idempotency caches.
  *
  * @module
  */
-import type { AgentRuntime, ThinkingLevel } from "../../lib/agent/contract.ts";
-import { agentIdFromSessionKey } from "../agent_runtime.ts";
+import { z } from "zod";
+import type { AgentRuntime } from "../../lib/agent/contract.ts";
+import { agentIdFromSessionKey } from "../../lib/agent/session_key.ts";
+import { THINKING_LEVELS } from "../../lib/agent/thinking.ts";
+import { invalidRequest, ProtocolError } from "../../lib/protocol/error_map.ts";
 import { IdempotencyCache } from "../idempotency.ts";
-import { invalidRequest, RpcError } from "../rpc_error.ts";
 import type { GatewayState } from "../state.ts";
 
-/** Accepted `thinking` values. */
-export const THINKING_LEVELS: readonly ThinkingLevel[] = [
-  "off",
-  "minimal",
-  "low",
-  "medium",
-  "high",
-  "xhigh",
-];
+/** Longest session key a method accepts (what the session store accepts). */
+export const SESSION_KEY_MAX = 512;
+/** Longest idempotency key. */
+export const IDEMPOTENCY_KEY_MAX = 256;
 
-type Params = Record<string, unknown>;
-
-/** Reads an optional string param (`required` makes it mandatory and non-empty). */
-export function stringParam(
-  method: string,
-  params: Params,
-  key: string,
-  options: { required?: boolean; max?: number } = {},
-): string | undefined {
-  const v = params[key];
-  if (v === undefined || v === null) {
-    if (options.required) {
-      throw invalidRequest(`invalid ${method} params: ${key} (non-empty string) required`);
-    }
-    return undefined;
-  }
-  if (typeof v !== "string" || (options.required && v.trim() === "")) {
-    throw invalidRequest(`invalid ${method} params: ${key} must be a non-empty string`);
-  }
-  if (options.max !== undefined && v.length > options.max) {
-    throw invalidRequest(
-      `invalid ${method} params: ${key} must be at most ${options.max} characters`,
-    );
-  }
-  return v;
+/**
+ * A mandatory string that is not blank ("required" when missing, "must not be empty" when it is
+ * only whitespace); `max` caps its length.
+ */
+export function requiredString(max?: number): z.ZodType<string> {
+  const base = max === undefined ? z.string() : z.string().max(max);
+  return base.refine((s) => s.trim() !== "", { message: "must not be empty" });
 }
 
-/** Reads an optional integer param within `[min, max]`. */
-export function intParam(
-  method: string,
-  params: Params,
-  key: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const v = params[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw invalidRequest(
-      `invalid ${method} params: ${key} must be an integer between ${min} and ${max}`,
-    );
-  }
-  return v;
-}
+/** An optional `thinking` level, matched case-insensitively (`"HIGH"` is `high`). */
+export const ThinkingParamSchema = z.string().transform((s) => s.toLowerCase()).pipe(
+  z.enum(THINKING_LEVELS),
+).optional();
 
-/** Reads an optional boolean param. */
-export function boolParam(method: string, params: Params, key: string): boolean | undefined {
-  const v = params[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") {
-    throw invalidRequest(`invalid ${method} params: ${key} must be a boolean`);
-  }
-  return v;
-}
-
-/** Reads an optional `thinking` level. */
-export function thinkingParam(method: string, params: Params): ThinkingLevel | undefined {
-  const v = stringParam(method, params, "thinking");
-  if (v === undefined) return undefined;
-  const level = v.toLowerCase() as ThinkingLevel;
-  if (!THINKING_LEVELS.includes(level)) {
-    throw invalidRequest(
-      `invalid ${method} params: thinking must be one of ${THINKING_LEVELS.join(", ")}`,
-    );
-  }
-  return level;
-}
-
-/** The runtime, or `UNAVAILABLE` when it cannot be created. */
+/** The runtime, or a retryable `UNAVAILABLE` when it cannot be created. */
 export async function runtimeOf(state: GatewayState): Promise<AgentRuntime> {
   try {
     return await state.agent();
   } catch (err) {
-    throw new RpcError({
-      code: "UNAVAILABLE",
-      message: err instanceof Error ? err.message : String(err),
+    throw new ProtocolError("UNAVAILABLE", err instanceof Error ? err.message : String(err), {
       retryable: true,
     });
   }
-}
-
-/** The main session key of an agent (`agent:<id>:<session.mainKey>`). */
-export function mainSessionKey(state: GatewayState, agentId: string): string {
-  const mainKey = (state.config.session as { mainKey?: string } | undefined)?.mainKey?.trim()
-    .toLowerCase() || "main";
-  return `agent:${agentId}:${mainKey}`;
 }
 
 /**

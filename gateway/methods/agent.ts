@@ -6,19 +6,21 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { AgentTurnResult } from "../../lib/agent/contract.ts";
+import { buildMainSessionKey } from "../../lib/agent/session_key.ts";
 import { dispatchTurn } from "../agent_runtime.ts";
 import type { GatewayState } from "../state.ts";
 import {
-  intParam,
-  mainSessionKey,
+  IDEMPOTENCY_KEY_MAX,
+  requiredString,
   resolveAgentId,
   runCaches,
   runtimeOf,
-  stringParam,
-  thinkingParam,
+  SESSION_KEY_MAX,
+  ThinkingParamSchema,
 } from "./_common.ts";
-import type { MethodTable } from "./types.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
 /** Default wait of `agent.wait` when `timeoutMs` is not given. */
 const AGENT_WAIT_DEFAULT_MS = 30_000;
@@ -87,89 +89,104 @@ function knownRun(state: GatewayState, runId: string) {
 }
 
 /** The agent methods. */
-export const agentMethods: MethodTable = {
-  agent: async (call) => {
-    const { params, state } = call;
-    const message = stringParam("agent", params, "message", { required: true })!;
-    const key = stringParam("agent", params, "idempotencyKey", { required: true, max: 256 })!;
-    const sessionKeyParam = stringParam("agent", params, "sessionKey", { max: 512 });
-    const sessionId = stringParam("agent", params, "sessionId");
-    const agentIdParam = stringParam("agent", params, "agentId");
-    const model = stringParam("agent", params, "model");
-    const extraSystemPrompt = stringParam("agent", params, "extraSystemPrompt");
-    const channel = stringParam("agent", params, "channel");
-    stringParam("agent", params, "to");
-    const thinking = thinkingParam("agent", params);
-    const timeout = intParam("agent", params, "timeout", 0, 86_400);
+export const agentMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "agent",
+    scope: "operator.write",
+    params: z.looseObject({
+      message: requiredString(),
+      idempotencyKey: requiredString(IDEMPOTENCY_KEY_MAX),
+      sessionKey: z.string().max(SESSION_KEY_MAX).optional(),
+      sessionId: z.string().optional(),
+      agentId: z.string().optional(),
+      model: z.string().optional(),
+      extraSystemPrompt: z.string().optional(),
+      channel: z.string().optional(),
+      to: z.string().optional(),
+      thinking: ThinkingParamSchema,
+      timeout: z.int().min(0).max(86_400).optional(),
+    }),
+    handler: async (call) => {
+      const { params, state } = call;
+      const { message, idempotencyKey: key, sessionId, model, extraSystemPrompt, thinking } =
+        params;
 
-    const cache = runCaches(state).agent;
-    const follow = async (entry: NonNullable<ReturnType<typeof cache.get>>) => {
-      if (entry.outcome) return entry.outcome;
-      call.respondEarly(entry.ack);
-      return await entry.done;
-    };
-    const seen = cache.get(key);
-    if (seen) return await follow(seen);
+      const cache = runCaches(state).agent;
+      const follow = async (entry: NonNullable<ReturnType<typeof cache.get>>) => {
+        if (entry.outcome) return entry.outcome;
+        call.respondEarly(entry.ack);
+        return await entry.done;
+      };
+      const seen = cache.get(key);
+      if (seen) return await follow(seen);
 
-    const runtime = await runtimeOf(state);
-    const agentId = resolveAgentId("agent", runtime, agentIdParam, sessionKeyParam);
-    // Another request with the same key may have started while the runtime loaded.
-    const raced = cache.get(key);
-    if (raced) return await follow(raced);
+      const runtime = await runtimeOf(state);
+      const agentId = resolveAgentId("agent", runtime, params.agentId, params.sessionKey);
+      // Another request with the same key may have started while the runtime loaded.
+      const raced = cache.get(key);
+      if (raced) return await follow(raced);
 
-    // `--session-id` alone picks a transcript; the runtime knows which key it belongs to.
-    const sessionKey = sessionKeyParam ?? (sessionId ? undefined : mainSessionKey(state, agentId));
-    const acceptedAt = Date.now();
-    const accepted = {
-      runId: key,
-      status: "accepted",
-      ...(sessionKey ? { sessionKey } : {}),
-      agentId,
-      acceptedAt,
-    };
-    const done = dispatchTurn(state, runtime, {
-      runId: key,
-      agentId,
-      sessionKey,
-      sessionId,
-      message,
-      model,
-      thinking,
-      extraSystemPrompt,
-      timeoutSeconds: timeout ? timeout : undefined,
-      channel: channel ?? "cli",
-    }).then((result) => agentFinalPayload(result, acceptedAt));
-    cache.start(key, key, done, accepted);
-    call.respondEarly(accepted);
-    return await done;
-  },
+      // `--session-id` alone picks a transcript; the runtime knows which key it belongs to.
+      const sessionKey = params.sessionKey ??
+        (sessionId ? undefined : buildMainSessionKey(agentId, state.config.session?.mainKey));
+      const acceptedAt = Date.now();
+      const accepted = {
+        runId: key,
+        status: "accepted",
+        ...(sessionKey ? { sessionKey } : {}),
+        agentId,
+        acceptedAt,
+      };
+      const done = dispatchTurn(state, runtime, {
+        runId: key,
+        agentId,
+        sessionKey,
+        sessionId,
+        message,
+        model,
+        thinking,
+        extraSystemPrompt,
+        timeoutSeconds: params.timeout ? params.timeout : undefined,
+        channel: params.channel ?? "cli",
+      }).then((result) => agentFinalPayload(result, acceptedAt));
+      cache.start(key, key, done, accepted);
+      call.respondEarly(accepted);
+      return await done;
+    },
+  }),
 
-  "agent.wait": async ({ params, state }) => {
-    const runId = stringParam("agent.wait", params, "runId", { required: true })!;
-    const timeoutMs = intParam("agent.wait", params, "timeoutMs", 0, 86_400_000) ??
-      AGENT_WAIT_DEFAULT_MS;
-    const known = knownRun(state, runId);
-    if (known) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const outcome = known.outcome ?? await Promise.race([
-        known.done,
-        new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), timeoutMs)),
-      ]).finally(() => clearTimeout(timer));
-      if (!outcome) return { runId, status: "timeout" };
+  defineMethod({
+    name: "agent.wait",
+    scope: "operator.write",
+    params: z.looseObject({
+      runId: requiredString(),
+      timeoutMs: z.int().min(0).max(86_400_000).optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { runId, timeoutMs = AGENT_WAIT_DEFAULT_MS } = params;
+      const known = knownRun(state, runId);
+      if (known) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const outcome = known.outcome ?? await Promise.race([
+          known.done,
+          new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), timeoutMs)),
+        ]).finally(() => clearTimeout(timer));
+        if (!outcome) return { runId, status: "timeout" };
+        return {
+          runId,
+          status: outcome.status,
+          startedAt: known.startedAt,
+          ...(outcome.error ? { error: outcome.error } : {}),
+        };
+      }
+      const runtime = await runtimeOf(state);
+      const result = await runtime.waitForRun(runId, timeoutMs);
+      if (!result) return { runId, status: "timeout" };
       return {
         runId,
-        status: outcome.status,
-        startedAt: known.startedAt,
-        ...(outcome.error ? { error: outcome.error } : {}),
+        status: runStatus(result),
+        ...(result.error ? { error: result.error } : {}),
       };
-    }
-    const runtime = await runtimeOf(state);
-    const result = await runtime.waitForRun(runId, timeoutMs);
-    if (!result) return { runId, status: "timeout" };
-    return {
-      runId,
-      status: runStatus(result),
-      ...(result.error ? { error: result.error } : {}),
-    };
-  },
-};
+    },
+  }),
+];

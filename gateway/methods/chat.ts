@@ -6,20 +6,20 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { TranscriptMessage } from "../../lib/agent/contract.ts";
 import { dispatchTurn } from "../agent_runtime.ts";
-import { invalidRequest } from "../rpc_error.ts";
 import {
-  boolParam,
-  intParam,
+  IDEMPOTENCY_KEY_MAX,
+  requiredString,
   resolveAgentId,
   runCaches,
   runtimeOf,
-  stringParam,
-  thinkingParam,
+  SESSION_KEY_MAX,
+  ThinkingParamSchema,
 } from "./_common.ts";
 import { runStatus } from "./agent.ts";
-import type { MethodTable } from "./types.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
 /** Messages `chat.history` returns when no `limit` is given. */
 const HISTORY_DEFAULT_LIMIT = 200;
@@ -43,87 +43,100 @@ export function historyMessage(m: TranscriptMessage): Record<string, unknown> {
 }
 
 /** The chat methods. */
-export const chatMethods: MethodTable = {
-  "chat.send": async ({ params, state }) => {
-    const sessionKey = stringParam("chat.send", params, "sessionKey", {
-      required: true,
-      max: 512,
-    })!;
-    if (typeof params.message !== "string") {
-      throw invalidRequest("invalid chat.send params: message (string) required");
-    }
-    const message = params.message;
-    if (message.trim() === "") {
-      throw invalidRequest("invalid chat.send params: message must not be empty");
-    }
-    const key = stringParam("chat.send", params, "idempotencyKey", { required: true, max: 256 })!;
-    const agentIdParam = stringParam("chat.send", params, "agentId");
-    const sessionId = stringParam("chat.send", params, "sessionId");
-    const thinking = thinkingParam("chat.send", params);
-    const timeoutMs = intParam("chat.send", params, "timeoutMs", 1, 86_400_000);
-    boolParam("chat.send", params, "deliver");
+export const chatMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "chat.send",
+    scope: "operator.write",
+    params: z.looseObject({
+      sessionKey: requiredString(SESSION_KEY_MAX),
+      message: requiredString(),
+      idempotencyKey: requiredString(IDEMPOTENCY_KEY_MAX),
+      agentId: z.string().optional(),
+      sessionId: z.string().optional(),
+      thinking: ThinkingParamSchema,
+      timeoutMs: z.int().min(1).max(86_400_000).optional(),
+      deliver: z.boolean().optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { sessionKey, message, idempotencyKey: key, sessionId, thinking, timeoutMs } = params;
+      const cache = runCaches(state).chat;
+      const replay = () => {
+        const seen = cache.get(key);
+        if (!seen) return undefined;
+        return seen.outcome ?? { runId: seen.runId, status: "in_flight" };
+      };
+      const early = replay();
+      if (early) return early;
+      const runtime = await runtimeOf(state);
+      const agentId = resolveAgentId("chat.send", runtime, params.agentId, sessionKey);
+      const raced = replay();
+      if (raced) return raced;
 
-    const cache = runCaches(state).chat;
-    const replay = () => {
-      const seen = cache.get(key);
-      if (!seen) return undefined;
-      return seen.outcome ?? { runId: seen.runId, status: "in_flight" };
-    };
-    const early = replay();
-    if (early) return early;
-    const runtime = await runtimeOf(state);
-    const agentId = resolveAgentId("chat.send", runtime, agentIdParam, sessionKey);
-    const raced = replay();
-    if (raced) return raced;
+      const done = dispatchTurn(state, runtime, {
+        runId: key,
+        agentId,
+        sessionKey,
+        sessionId,
+        message,
+        thinking,
+        timeoutSeconds: timeoutMs ? Math.ceil(timeoutMs / 1000) : undefined,
+        channel: "webchat",
+      }).then((result) => ({
+        runId: key,
+        status: runStatus(result),
+        ...(result.error ? { error: result.error } : {}),
+      }));
+      cache.start(key, key, done);
+      return { runId: key, status: "started" };
+    },
+  }),
 
-    const done = dispatchTurn(state, runtime, {
-      runId: key,
-      agentId,
-      sessionKey,
-      sessionId,
-      message,
-      thinking,
-      timeoutSeconds: timeoutMs ? Math.ceil(timeoutMs / 1000) : undefined,
-      channel: "webchat",
-    }).then((result) => ({
-      runId: key,
-      status: runStatus(result),
-      ...(result.error ? { error: result.error } : {}),
-    }));
-    cache.start(key, key, done);
-    return { runId: key, status: "started" };
-  },
+  defineMethod({
+    name: "chat.abort",
+    scope: "operator.write",
+    params: z.looseObject({
+      sessionKey: requiredString(),
+      runId: z.string().optional(),
+      agentId: z.string().optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { sessionKey, runId, agentId } = params;
+      const runtime = await runtimeOf(state);
+      const runIds = runtime.abort({ sessionKey, runId, agentId });
+      return { ok: true, aborted: runIds.length > 0, runIds };
+    },
+  }),
 
-  "chat.abort": async ({ params, state }) => {
-    const sessionKey = stringParam("chat.abort", params, "sessionKey", { required: true })!;
-    const runId = stringParam("chat.abort", params, "runId");
-    const agentId = stringParam("chat.abort", params, "agentId");
-    const runtime = await runtimeOf(state);
-    const runIds = runtime.abort({ sessionKey, runId, agentId });
-    return { ok: true, aborted: runIds.length > 0, runIds };
-  },
-
-  "chat.history": async ({ params, state }) => {
-    const sessionKey = stringParam("chat.history", params, "sessionKey", { required: true })!;
-    const agentIdParam = stringParam("chat.history", params, "agentId");
-    const limit = intParam("chat.history", params, "limit", 1, 5000) ?? HISTORY_DEFAULT_LIMIT;
-    const runtime = await runtimeOf(state);
-    const agentId = resolveAgentId("chat.history", runtime, agentIdParam, sessionKey);
-    const [messages, sessions] = await Promise.all([
-      runtime.history({ sessionKey, agentId, limit }),
-      runtime.listSessions({ agentId }),
-    ]);
-    const row = sessions.find((s) => s.key === sessionKey);
-    const defaults = state.config.agents?.defaults as { thinkingDefault?: string } | undefined;
-    return {
-      sessionKey,
-      sessionId: row?.sessionId ?? null,
-      messages: messages.map(historyMessage),
-      pendingInputs: [],
-      totalMessages: row?.messageCount ?? messages.length,
-      hasMore: (row?.messageCount ?? 0) > messages.length,
-      thinkingLevel: defaults?.thinkingDefault ?? "off",
-      verboseLevel: "off",
-    };
-  },
-};
+  defineMethod({
+    name: "chat.history",
+    scope: "operator.read",
+    params: z.looseObject({
+      sessionKey: requiredString(),
+      agentId: z.string().optional(),
+      limit: z.int().min(1).max(5000).optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { sessionKey, limit = HISTORY_DEFAULT_LIMIT } = params;
+      const runtime = await runtimeOf(state);
+      // A key the session store refuses throws SESSION_KEY_INVALID: the connection answers it
+      // as INVALID_REQUEST (lib/protocol/error_map.ts).
+      const agentId = resolveAgentId("chat.history", runtime, params.agentId, sessionKey);
+      const [messages, sessions] = await Promise.all([
+        runtime.history({ sessionKey, agentId, limit }),
+        runtime.listSessions({ agentId }),
+      ]);
+      const row = sessions.find((s) => s.key === sessionKey);
+      const defaults = state.config.agents?.defaults as { thinkingDefault?: string } | undefined;
+      return {
+        sessionKey,
+        sessionId: row?.sessionId ?? null,
+        messages: messages.map(historyMessage),
+        pendingInputs: [],
+        totalMessages: row?.messageCount ?? messages.length,
+        hasMore: (row?.messageCount ?? 0) > messages.length,
+        thinkingLevel: defaults?.thinkingDefault ?? "off",
+        verboseLevel: "off",
+      };
+    },
+  }),
+];

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { ConfigEdit } from "../../lib/config/edit.ts";
 import { checkConfigText, formatIssueLines } from "../../lib/config/load.ts";
 import { getAtPath, type PathSegment } from "../../lib/config/path.ts";
@@ -19,17 +20,30 @@ import { diffConfigPaths } from "../../lib/config/reload_rules.ts";
 import { configJsonSchema } from "../../lib/config/schema.ts";
 import { updateConfigText } from "../../lib/config/store.ts";
 import { OpenClawError } from "../../lib/errors.ts";
+import { invalidRequest, ProtocolError } from "../../lib/protocol/error_map.ts";
+import { rateLimitError } from "../../lib/protocol/errors.ts";
 import { VERSION } from "../../lib/version.ts";
-import { invalidRequest, RpcError } from "../rpc_error.ts";
 import type { GatewayState } from "../state.ts";
-import type { MethodCall, MethodTable } from "./types.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
+import type { MethodCall } from "./types.ts";
 
-function rawParam(method: string, params: Record<string, unknown>): string {
-  if (typeof params.raw !== "string") {
-    throw invalidRequest(`invalid ${method} params: raw (string) required`);
-  }
-  return params.raw;
-}
+/**
+ * `config.set` params (protocol.md §8.3). `baseHash` may be `null` (same as absent); a missing
+ * or empty one is refused in {@link writeConfig} only once a config file exists.
+ */
+const ConfigSetParams = z.looseObject({
+  raw: z.string(),
+  baseHash: z.string().nullish(),
+});
+
+/** `config.apply` params: as `config.set`, plus the restart delay (default 2000 ms). */
+const ConfigApplyParams = z.looseObject({
+  ...ConfigSetParams.shape,
+  restartDelayMs: z.number().optional(),
+});
+
+/** `config.patch` params: `raw` is a JSON5 merge-patch object. */
+const ConfigPatchParams = ConfigSetParams;
 
 function parseRaw(method: string, raw: string, path: string): unknown {
   try {
@@ -42,21 +56,13 @@ function parseRaw(method: string, raw: string, path: string): unknown {
 }
 
 /** Enforces the seed's 3-per-60-s limit per deviceId+clientIp on control-plane writes. */
-function takeWriteSlot(method: string, { caller, state }: MethodCall): void {
+function takeWriteSlot(method: string, { caller, state }: MethodCall<unknown>): void {
   const key = `${caller.deviceId ?? "-"}|${caller.clientIp}`;
-  const verdict = state.controlPlaneLimiter.take(key);
+  const limiter = state.controlPlaneLimiter;
+  const verdict = limiter.take(key);
   if (verdict.ok) return;
-  const secs = Math.ceil(verdict.retryAfterMs / 1000);
-  throw new RpcError({
-    code: "UNAVAILABLE",
-    message: `rate limit exceeded for ${method}; retry after ${secs}s`,
-    retryable: true,
-    retryAfterMs: verdict.retryAfterMs,
-    details: {
-      method,
-      limit: `${state.controlPlaneLimiter.limit} per ${state.controlPlaneLimiter.windowMs / 1000}s`,
-    },
-  });
+  const label = `${limiter.limit} per ${limiter.windowMs / 1000}s`;
+  throw ProtocolError.of(rateLimitError(method, verdict.retryAfterMs, label));
 }
 
 interface WriteResult {
@@ -76,14 +82,14 @@ interface WriteResult {
 async function writeConfig(
   method: string,
   state: GatewayState,
-  baseHash: unknown,
+  baseHash: string | null | undefined,
   compute: (currentText: string, currentParsed: unknown) => string,
 ): Promise<WriteResult> {
   let changedPaths: string[] = [];
   let validated: unknown;
   const update = await updateConfigText(state.configPath, (current) => {
     if (current.exists) {
-      if (typeof baseHash !== "string" || baseHash === "") {
+      if (!baseHash) {
         throw invalidRequest("config base hash required; re-run config.get and retry");
       }
       if (baseHash !== current.hash) {
@@ -184,99 +190,123 @@ function stripNulls(value: unknown): unknown {
 }
 
 /** The config methods. */
-export const configMethods: MethodTable = {
-  "config.get": async ({ state }) => {
-    const file = await readConfigFile(state.configPath);
-    let parsed: unknown = null;
-    let readError: string | undefined;
-    try {
-      parsed = file.exists ? parseConfigText(file.text, state.configPath) : {};
-    } catch (err) {
-      readError = (err as Error).message;
-    }
-    const check = readError
-      ? undefined
-      : checkConfigText(file.text, state.configPath, { applyEnv: false });
-    const secretsSource = check?.resolved ?? parsed;
-    return {
-      path: state.configPath,
-      exists: file.exists,
-      raw: file.exists ? redactConfigText(file.text, secretsSource) : null,
-      parsed: redactConfigObject(parsed),
-      valid: check?.valid ?? false,
-      config: check?.config ? redactConfigObject(check.config) : null,
-      issues: check?.issues ?? (readError ? [{ path: "<root>", message: readError }] : []),
-      warnings: [],
-      legacyIssues: check?.legacy ?? [],
-      ...(readError ? { readError } : {}),
-      hash: file.hash,
-      appliedConfigHash: state.configHash,
-    };
-  },
+export const configMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "config.get",
+    scope: "operator.read",
+    params: z.looseObject({}),
+    handler: async ({ state }) => {
+      const file = await readConfigFile(state.configPath);
+      let parsed: unknown = null;
+      let readError: string | undefined;
+      try {
+        parsed = file.exists ? parseConfigText(file.text, state.configPath) : {};
+      } catch (err) {
+        readError = (err as Error).message;
+      }
+      const check = readError
+        ? undefined
+        : checkConfigText(file.text, state.configPath, { applyEnv: false });
+      const secretsSource = check?.resolved ?? parsed;
+      return {
+        path: state.configPath,
+        exists: file.exists,
+        raw: file.exists ? redactConfigText(file.text, secretsSource) : null,
+        parsed: redactConfigObject(parsed),
+        valid: check?.valid ?? false,
+        config: check?.config ? redactConfigObject(check.config) : null,
+        issues: check?.issues ?? (readError ? [{ path: "<root>", message: readError }] : []),
+        warnings: [],
+        legacyIssues: check?.legacy ?? [],
+        ...(readError ? { readError } : {}),
+        hash: file.hash,
+        appliedConfigHash: state.configHash,
+      };
+    },
+  }),
 
-  "config.set": async ({ params, state }) => {
-    const raw = rawParam("config.set", params);
-    parseRaw("config.set", raw, state.configPath);
-    const edit = await loadEditor();
-    const r = await writeConfig(
-      "config.set",
-      state,
-      params.baseHash,
-      (_text, current) => restoreSentinels(edit, "config.set", raw, current, state.configPath),
-    );
-    return { ok: true, path: r.path, hash: r.hash, config: r.config };
-  },
+  defineMethod({
+    name: "config.set",
+    scope: "operator.admin",
+    params: ConfigSetParams,
+    handler: async ({ params, state }) => {
+      const { raw } = params;
+      parseRaw("config.set", raw, state.configPath);
+      const edit = await loadEditor();
+      const r = await writeConfig(
+        "config.set",
+        state,
+        params.baseHash,
+        (_text, current) => restoreSentinels(edit, "config.set", raw, current, state.configPath),
+      );
+      return { ok: true, path: r.path, hash: r.hash, config: r.config };
+    },
+  }),
 
-  "config.apply": async (call) => {
-    const { params, state } = call;
-    const raw = rawParam("config.apply", params);
-    parseRaw("config.apply", raw, state.configPath);
-    takeWriteSlot("config.apply", call);
-    const edit = await loadEditor();
-    const r = await writeConfig(
-      "config.apply",
-      state,
-      params.baseHash,
-      (_text, current) => restoreSentinels(edit, "config.apply", raw, current, state.configPath),
-    );
-    const delayMs = typeof params.restartDelayMs === "number"
-      ? Math.max(0, params.restartDelayMs)
-      : 2000;
-    state.requestRestart("config.apply", delayMs);
-    return {
-      ok: true,
-      path: r.path,
-      hash: r.hash,
-      config: r.config,
-      restart: { scheduled: true, delayMs, reason: "config.apply" },
-      sentinel: { persisted: false, payload: null },
-    };
-  },
+  defineMethod({
+    name: "config.apply",
+    scope: "operator.admin",
+    params: ConfigApplyParams,
+    handler: async (call) => {
+      const { params, state } = call;
+      const { raw } = params;
+      parseRaw("config.apply", raw, state.configPath);
+      takeWriteSlot("config.apply", call);
+      const edit = await loadEditor();
+      const r = await writeConfig(
+        "config.apply",
+        state,
+        params.baseHash,
+        (_text, current) => restoreSentinels(edit, "config.apply", raw, current, state.configPath),
+      );
+      const delayMs = params.restartDelayMs === undefined
+        ? 2000
+        : Math.max(0, params.restartDelayMs);
+      state.requestRestart("config.apply", delayMs);
+      return {
+        ok: true,
+        path: r.path,
+        hash: r.hash,
+        config: r.config,
+        restart: { scheduled: true, delayMs, reason: "config.apply" },
+        sentinel: { persisted: false, payload: null },
+      };
+    },
+  }),
 
-  "config.patch": async (call) => {
-    const { params, state } = call;
-    const raw = rawParam("config.patch", params);
-    const patch = parseRaw("config.patch", raw, state.configPath);
-    if (!isRecord(patch)) {
-      throw invalidRequest("invalid config.patch params: raw must be a JSON5 object");
-    }
-    takeWriteSlot("config.patch", call);
-    const edit = await loadEditor();
-    const r = await writeConfig("config.patch", state, params.baseHash, (text, current) => {
-      const edits = mergePatchEdits(patch, current);
-      return edits.length ? edit(text, edits, state.configPath).text : text;
-    });
-    if (r.noop) return { ok: true, noop: true, changedPaths: [], path: r.path, config: r.config };
-    return {
-      ok: true,
-      path: r.path,
-      hash: r.hash,
-      config: r.config,
-      changedPaths: r.changedPaths,
-      // Only a restart-class change restarts; hot changes are already live (gateway.reload.mode).
-      restart: { scheduled: r.reload === "restart", reason: "config.patch" },
-    };
-  },
+  defineMethod({
+    name: "config.patch",
+    scope: "operator.admin",
+    params: ConfigPatchParams,
+    handler: async (call) => {
+      const { params, state } = call;
+      const patch = parseRaw("config.patch", params.raw, state.configPath);
+      if (!isRecord(patch)) {
+        throw invalidRequest("invalid config.patch params: raw must be a JSON5 object");
+      }
+      takeWriteSlot("config.patch", call);
+      const edit = await loadEditor();
+      const r = await writeConfig("config.patch", state, params.baseHash, (text, current) => {
+        const edits = mergePatchEdits(patch, current);
+        return edits.length ? edit(text, edits, state.configPath).text : text;
+      });
+      if (r.noop) return { ok: true, noop: true, changedPaths: [], path: r.path, config: r.config };
+      return {
+        ok: true,
+        path: r.path,
+        hash: r.hash,
+        config: r.config,
+        changedPaths: r.changedPaths,
+        // Only a restart-class change restarts; hot changes are already live (gateway.reload.mode).
+        restart: { scheduled: r.reload === "restart", reason: "config.patch" },
+      };
+    },
+  }),
 
-  "config.schema": () => ({ schema: configJsonSchema(), version: VERSION }),
-};
+  defineMethod({
+    name: "config.schema",
+    scope: "operator.read",
+    params: z.looseObject({}),
+    handler: () => ({ schema: configJsonSchema(), version: VERSION }),
+  }),
+];

@@ -4,25 +4,13 @@
  *
  * @module
  */
-import type { OpenClawConfig } from "../../lib/config/schema.ts";
+import { z } from "zod";
+import { listAgents } from "../../lib/agent/agents.ts";
+import { resolveHeartbeatConfig } from "../../lib/heartbeat/config.ts";
 import { joinPath } from "../../lib/paths.ts";
 import { VERSION } from "../../lib/version.ts";
 import type { GatewayState } from "../state.ts";
-import type { MethodTable } from "./types.ts";
-
-interface AgentSummary {
-  id: string;
-  name?: string;
-  isDefault: boolean;
-}
-
-/** Returns the configured agents; `main` when none are listed. */
-export function listAgents(config: OpenClawConfig): AgentSummary[] {
-  const list = (config.agents?.list ?? []) as { id: string; name?: string; default?: boolean }[];
-  if (list.length === 0) return [{ id: "main", isDefault: true }];
-  const defaultIndex = Math.max(0, list.findIndex((a) => a.default));
-  return list.map((a, i) => ({ id: a.id, name: a.name, isDefault: i === defaultIndex }));
-}
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
 interface SessionsSummary {
   path: string;
@@ -52,39 +40,6 @@ function readSessions(stateDir: string, agentId: string, now: number): SessionsS
   }
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
-
-/** Parses `30m`, `1h`, `45s`, `500ms` (bare numbers are minutes, as in stock). */
-export function parseDurationMs(value: unknown): number | null {
-  if (typeof value === "number") return value * 60_000;
-  if (typeof value !== "string") return null;
-  const m = DURATION.exec(value.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = m[2] ?? "m";
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
-}
-
-function heartbeatOf(config: OpenClawConfig, agentId: string) {
-  const defaults = (config.agents?.defaults?.heartbeat ?? config.agent?.heartbeat ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const own = ((config.agents?.list ?? []) as { id: string; heartbeat?: Record<string, unknown> }[])
-    .find((a) => a.id === agentId)?.heartbeat ?? {};
-  const hb = { ...defaults, ...own };
-  const every = typeof hb.every === "string" ? hb.every : "30m";
-  const everyMs = parseDurationMs(every);
-  return {
-    enabled: everyMs !== null && everyMs > 0,
-    every,
-    everyMs,
-    prompt: typeof hb.prompt === "string" ? hb.prompt : undefined,
-    target: typeof hb.target === "string" ? hb.target : "last",
-    ackMaxChars: typeof hb.ackMaxChars === "number" ? hb.ackMaxChars : 300,
-  };
-}
-
 /** Builds the HealthSummary of protocol.md §8.2. */
 export function buildHealthSummary(state: GatewayState): Record<string, unknown> {
   const t0 = performance.now();
@@ -93,10 +48,11 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
     agentId: a.id,
     name: a.name,
     isDefault: a.isDefault,
-    heartbeat: heartbeatOf(state.config, a.id),
+    heartbeat: resolveHeartbeatConfig(state.config, a.id),
     sessions: readSessions(state.stateDir, a.id, now),
   }));
   const def = agents.find((a) => a.isDefault) ?? agents[0];
+  const subsystems = state.subsystems();
   const channels: Record<string, unknown> = {};
   const channelOrder: string[] = [];
   const channelLabels: Record<string, string> = {};
@@ -107,17 +63,30 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
     const enabled = (block as { enabled?: boolean }).enabled !== false;
     channelOrder.push(id);
     channelLabels[id] = id.charAt(0).toUpperCase() + id.slice(1);
-    // No channel transports run yet, so a configured channel is reported as not running.
-    channels[id] = { configured: true, enabled, running: false };
+    // A channel runs as the subsystem `channel:<id>`; its state is the subsystem's own.
+    const sub = subsystems[`channel:${id}`];
+    channels[id] = {
+      configured: true,
+      enabled,
+      running: sub?.status === "running",
+      ...(sub?.error
+        ? { lastError: sub.error }
+        : sub
+        ? {}
+        : { lastError: enabled ? "no transport for this channel in this gateway" : "disabled" }),
+    };
   }
   return {
     ok: true,
     ts: now,
     durationMs: Math.round(performance.now() - t0),
     channels,
+    subsystems,
     channelOrder,
     channelLabels,
-    heartbeatSeconds: def?.heartbeat.everyMs ? Math.round(def.heartbeat.everyMs / 1000) : 0,
+    heartbeatSeconds: def?.heartbeat.enabled && def.heartbeat.everyMs
+      ? Math.round(def.heartbeat.everyMs / 1000)
+      : 0,
     defaultAgentId: def?.agentId,
     agents,
     sessions: def?.sessions ?? { path: "", count: 0, recent: [] },
@@ -145,6 +114,7 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
       authMode: state.auth.mode,
     },
     connections: state.connectionCount(),
+    subsystems: state.subsystems(),
     agents: listAgents(state.config),
     heartbeat: { lastHeartbeat: state.lastHeartbeat },
     queuedSystemEvents: state.systemEvents.length,
@@ -159,7 +129,17 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
 }
 
 /** The health and status methods. */
-export const healthMethods: MethodTable = {
-  health: ({ state, params }) => state.health(params.probe === true),
-  status: ({ state }) => buildStatus(state),
-};
+export const healthMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "health",
+    scope: null,
+    params: z.looseObject({ probe: z.boolean().optional() }),
+    handler: ({ state, params }) => state.health(params.probe === true),
+  }),
+  defineMethod({
+    name: "status",
+    scope: "operator.read",
+    params: z.looseObject({}),
+    handler: ({ state }) => buildStatus(state),
+  }),
+];

@@ -3,35 +3,32 @@
  *
  * @module
  */
+import { z } from "zod";
 import { tailLogFile } from "../../lib/log/tail.ts";
-import { invalidRequest } from "../rpc_error.ts";
-import type { MethodTable } from "./types.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
-function intParam(
-  params: Record<string, unknown>,
-  key: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const v = params[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw invalidRequest(
-      `invalid logs.tail params: ${key} must be an integer between ${min} and ${max}`,
-    );
-  }
-  return v;
-}
+/** `logs.tail` params (protocol.md §8); `null` counts as absent, as it always did. */
+const LogsTailParams = z.looseObject({
+  cursor: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
+  limit: z.int().min(1).max(5000).nullish(),
+  maxBytes: z.int().min(1).max(1_000_000).nullish(),
+});
 
 /** The logs method. */
-export const logsMethods: MethodTable = {
-  "logs.tail": async ({ params, state }) => {
-    const cursor = intParam(params, "cursor", 0, Number.MAX_SAFE_INTEGER);
-    const limit = intParam(params, "limit", 1, 5000);
-    const maxBytes = intParam(params, "maxBytes", 1, 1_000_000);
-    if (!state.logFile) {
-      return { file: null, cursor: 0, size: 0, lines: [], truncated: false, reset: false };
-    }
-    return await tailLogFile(state.logFile, { cursor, limit, maxBytes });
-  },
-};
+export const logsMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "logs.tail",
+    scope: "operator.read",
+    params: LogsTailParams,
+    handler: async ({ params, state }) => {
+      if (!state.logFile) {
+        return { file: null, cursor: 0, size: 0, lines: [], truncated: false, reset: false };
+      }
+      return await tailLogFile(state.logFile, {
+        cursor: params.cursor ?? undefined,
+        limit: params.limit ?? undefined,
+        maxBytes: params.maxBytes ?? undefined,
+      });
+    },
+  }),
+];

@@ -4,27 +4,19 @@
  *
  * @module
  */
+import { z } from "zod";
 import type { AgentRuntime, SessionSummary } from "../../lib/agent/contract.ts";
-import { invalidRequest } from "../rpc_error.ts";
-import type { GatewayState } from "../state.ts";
 import {
-  boolParam,
-  intParam,
-  mainSessionKey,
-  resolveAgentId,
-  runtimeOf,
-  stringParam,
-} from "./_common.ts";
-import type { MethodCall, MethodTable } from "./types.ts";
+  buildMainSessionKey,
+  canonicalSessionKey,
+  sessionKind,
+} from "../../lib/agent/session_key.ts";
+import { invalidRequest } from "../../lib/protocol/error_map.ts";
+import type { GatewayState } from "../state.ts";
+import { resolveAgentId, runtimeOf, SESSION_KEY_MAX } from "./_common.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
 const PREVIEW_MAX_KEYS = 64;
-
-/** What kind of conversation a key is (stock `kind`). */
-export function sessionKind(key: string): "direct" | "group" | "global" | "unknown" {
-  if (key === "global") return "global";
-  if (key === "unknown") return "unknown";
-  return /:(group|channel):/.test(key) ? "group" : "direct";
-}
 
 function sessionRow(s: SessionSummary): Record<string, unknown> {
   return {
@@ -51,10 +43,15 @@ async function allSessions(runtime: AgentRuntime, agentId?: string): Promise<Ses
   return [...byKey.values()];
 }
 
-/** `key` (stock) or `sessionKey` (what chat methods call it). */
-function keyParam(method: string, params: Record<string, unknown>): string {
-  const key = stringParam(method, params, "key", { max: 512 }) ??
-    stringParam(method, params, "sessionKey", { max: 512 });
+/** `key` (stock) or `sessionKey` (what chat methods call it): one of them, not empty. */
+const SessionTargetParams = {
+  key: z.string().max(SESSION_KEY_MAX).optional(),
+  sessionKey: z.string().max(SESSION_KEY_MAX).optional(),
+  agentId: z.string().optional(),
+};
+
+function keyParam(method: string, params: { key?: string; sessionKey?: string }): string {
+  const key = params.key ?? params.sessionKey;
   if (!key) throw invalidRequest(`invalid ${method} params: key (non-empty string) required`);
   return key;
 }
@@ -69,101 +66,125 @@ function clip(text: string, max: number): string {
 }
 
 /** The sessions methods. */
-export const sessionsMethods: MethodTable = {
-  "sessions.list": async ({ params, state }) => {
-    const limit = intParam("sessions.list", params, "limit", 1, 10_000);
-    const offset = intParam("sessions.list", params, "offset", 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const activeMinutes = intParam("sessions.list", params, "activeMinutes", 1, 10_000_000);
-    const search = stringParam("sessions.list", params, "search")?.toLowerCase();
-    const label = stringParam("sessions.list", params, "label");
-    const agentIdParam = stringParam("sessions.list", params, "agentId");
-    const runtime = await runtimeOf(state);
-    const agentId = agentIdParam
-      ? resolveAgentId("sessions.list", runtime, agentIdParam, undefined)
-      : undefined;
-    const now = Date.now();
-    const rows = (await allSessions(runtime, agentId))
-      .filter((s) => !activeMinutes || now - s.updatedAt <= activeMinutes * 60_000)
-      .filter((s) => !label || s.label === label)
-      .filter((s) =>
-        !search || s.key.toLowerCase().includes(search) ||
-        (s.label ?? "").toLowerCase().includes(search)
-      )
-      .sort((a, b) => b.updatedAt - a.updatedAt);
-    const page = rows.slice(offset, limit === undefined ? undefined : offset + limit);
-    const hasMore = offset + page.length < rows.length;
-    return {
-      ts: now,
-      count: page.length,
-      sessions: page.map(sessionRow),
-      totalCount: rows.length,
-      limitApplied: limit ?? null,
-      offset,
-      hasMore,
-      ...(hasMore ? { nextOffset: offset + page.length } : {}),
-    };
-  },
+export const sessionsMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "sessions.list",
+    scope: "operator.read",
+    params: z.looseObject({
+      limit: z.int().min(1).max(10_000).optional(),
+      offset: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      activeMinutes: z.int().min(1).max(10_000_000).optional(),
+      search: z.string().optional(),
+      label: z.string().optional(),
+      agentId: z.string().optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { limit, offset = 0, activeMinutes, label } = params;
+      const search = params.search?.toLowerCase();
+      const runtime = await runtimeOf(state);
+      const agentId = params.agentId
+        ? resolveAgentId("sessions.list", runtime, params.agentId, undefined)
+        : undefined;
+      const now = Date.now();
+      const rows = (await allSessions(runtime, agentId))
+        .filter((s) => !activeMinutes || now - s.updatedAt <= activeMinutes * 60_000)
+        .filter((s) => !label || s.label === label)
+        .filter((s) =>
+          !search || s.key.toLowerCase().includes(search) ||
+          (s.label ?? "").toLowerCase().includes(search)
+        )
+        .sort((a, b) => b.updatedAt - a.updatedAt);
+      const page = rows.slice(offset, limit === undefined ? undefined : offset + limit);
+      const hasMore = offset + page.length < rows.length;
+      return {
+        ts: now,
+        count: page.length,
+        sessions: page.map(sessionRow),
+        totalCount: rows.length,
+        limitApplied: limit ?? null,
+        offset,
+        hasMore,
+        ...(hasMore ? { nextOffset: offset + page.length } : {}),
+      };
+    },
+  }),
 
-  "sessions.preview": async ({ params, state }) => {
-    const keys = params.keys;
-    if (
-      !Array.isArray(keys) || keys.length === 0 || keys.length > PREVIEW_MAX_KEYS ||
-      !keys.every((k) => typeof k === "string" && k !== "")
-    ) {
-      throw invalidRequest(
-        `invalid sessions.preview params: keys must be 1–${PREVIEW_MAX_KEYS} non-empty strings`,
-      );
-    }
-    const limit = intParam("sessions.preview", params, "limit", 1, 100) ?? 12;
-    const maxChars = intParam("sessions.preview", params, "maxChars", 20, 100_000) ?? 240;
-    const runtime = await runtimeOf(state);
-    const known = new Set((await allSessions(runtime)).map((s) => s.key));
-    const previews = await Promise.all((keys as string[]).map(async (key) => {
-      if (!known.has(key)) return { key, status: "missing", items: [] };
-      const messages = await runtime.history({ sessionKey: key, limit }).catch(() => undefined);
-      if (!messages) return { key, status: "error", items: [] };
-      const items = messages
-        .filter((m) => m.text)
-        .map((m) => ({
-          role: m.role === "tool" ? "toolResult" : m.role,
-          text: clip(m.text, maxChars),
-        }));
-      return { key, status: items.length ? "ok" : "empty", items };
-    }));
-    return { ts: Date.now(), previews };
-  },
+  defineMethod({
+    name: "sessions.preview",
+    scope: "operator.read",
+    params: z.looseObject({
+      keys: z.array(z.string().min(1)).min(1).max(PREVIEW_MAX_KEYS),
+      limit: z.int().min(1).max(100).optional(),
+      maxChars: z.int().min(20).max(100_000).optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { keys, limit = 12, maxChars = 240 } = params;
+      const runtime = await runtimeOf(state);
+      const known = new Set((await allSessions(runtime)).map((s) => s.key));
+      const previews = await Promise.all(keys.map(async (key) => {
+        if (!known.has(key)) return { key, status: "missing", items: [] };
+        const messages = await runtime.history({ sessionKey: key, limit }).catch(() => undefined);
+        if (!messages) return { key, status: "error", items: [] };
+        const items = messages
+          .filter((m) => m.text)
+          .map((m) => ({
+            role: m.role === "tool" ? "toolResult" : m.role,
+            text: clip(m.text, maxChars),
+          }));
+        return { key, status: items.length ? "ok" : "empty", items };
+      }));
+      return { ts: Date.now(), previews };
+    },
+  }),
 
-  "sessions.reset": async ({ params, state }: MethodCall) => {
-    const key = keyParam("sessions.reset", params);
-    const agentIdParam = stringParam("sessions.reset", params, "agentId");
-    const reason = stringParam("sessions.reset", params, "reason") ?? "reset";
-    if (reason !== "new" && reason !== "reset") {
-      throw invalidRequest('invalid sessions.reset params: reason must be "new" or "reset"');
-    }
-    const runtime = await runtimeOf(state);
-    const agentId = resolveAgentId("sessions.reset", runtime, agentIdParam, key);
-    const { sessionId } = await runtime.resetSession({ sessionKey: key, agentId });
-    announce(state, key, agentId, reason);
-    return { ok: true, key, entry: { sessionId } };
-  },
+  defineMethod({
+    name: "sessions.reset",
+    scope: "operator.admin",
+    params: z.looseObject({
+      ...SessionTargetParams,
+      reason: z.enum(["new", "reset"]).optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const key = keyParam("sessions.reset", params);
+      const reason = params.reason ?? "reset";
+      const runtime = await runtimeOf(state);
+      const agentId = resolveAgentId("sessions.reset", runtime, params.agentId, key);
+      const { sessionId } = await runtime.resetSession({ sessionKey: key, agentId });
+      announce(state, key, agentId, reason);
+      return { ok: true, key, entry: { sessionId } };
+    },
+  }),
 
-  "sessions.delete": async ({ params, state }: MethodCall) => {
-    const key = keyParam("sessions.delete", params);
-    const agentIdParam = stringParam("sessions.delete", params, "agentId");
-    const deleteTranscript = boolParam("sessions.delete", params, "deleteTranscript");
-    const runtime = await runtimeOf(state);
-    const agentId = resolveAgentId("sessions.delete", runtime, agentIdParam, key);
-    if (key === mainSessionKey(state, agentId)) {
-      throw invalidRequest(
-        `invalid sessions.delete params: cannot delete the main session "${key}"; use sessions.reset`,
-      );
-    }
-    const { deleted } = await runtime.deleteSession({
-      sessionKey: key,
-      agentId,
-      deleteTranscript,
-    });
-    if (deleted) announce(state, key, agentId, "delete");
-    return { ok: true, key, deleted, archived: [] };
-  },
-};
+  defineMethod({
+    name: "sessions.delete",
+    // `{archivedOnly: true}` only touches archived transcripts, so operator.write is enough.
+    scope: (params) => params.archivedOnly === true ? "operator.write" : "operator.admin",
+    params: z.looseObject({
+      ...SessionTargetParams,
+      deleteTranscript: z.boolean().optional(),
+      archivedOnly: z.boolean().optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const key = keyParam("sessions.delete", params);
+      const runtime = await runtimeOf(state);
+      const agentId = resolveAgentId("sessions.delete", runtime, params.agentId, key);
+      // The runtime keeps no archived transcripts: an archive-only delete (the operator.write
+      // scope) has nothing to remove and must never reach the live session.
+      if (params.archivedOnly === true) return { ok: true, key, deleted: false, archived: [] };
+      const mainKey = state.config.session?.mainKey;
+      const canonical = canonicalSessionKey(key, agentId, mainKey).toLowerCase();
+      if (canonical === buildMainSessionKey(agentId, mainKey)) {
+        throw invalidRequest(
+          `invalid sessions.delete params: cannot delete the main session "${key}"; use sessions.reset`,
+        );
+      }
+      const { deleted } = await runtime.deleteSession({
+        sessionKey: key,
+        agentId,
+        deleteTranscript: params.deleteTranscript,
+      });
+      if (deleted) announce(state, key, agentId, "delete");
+      return { ok: true, key, deleted, archived: [] };
+    },
+  }),
+];

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { invalidRequest } from "../rpc_error.ts";
+import { z } from "zod";
+import { invalidRequest } from "../../lib/protocol/error_map.ts";
 import type { PresenceEntry } from "../state.ts";
-import type { MethodTable } from "./types.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
 const PRESENCE_FIELDS = [
   "deviceId",
@@ -22,50 +23,82 @@ const PRESENCE_FIELDS = [
 
 const MAX_QUEUED_EVENTS = 100;
 
+const optionalString = z.string().optional();
+const stringList = z.array(z.string()).optional();
+
+/** `system-event` params (reference/automation.md; unknown keys stay allowed). */
+const SystemEventParams = z.looseObject({
+  text: z.string().refine((t) => t.trim() !== "", "must not be empty"),
+  sessionKey: optionalString,
+  wake: z.boolean().optional(),
+  deviceId: optionalString,
+  instanceId: optionalString,
+  host: optionalString,
+  ip: optionalString,
+  mode: optionalString,
+  version: optionalString,
+  platform: optionalString,
+  deviceFamily: optionalString,
+  modelIdentifier: optionalString,
+  reason: optionalString,
+  lastInputSeconds: z.number().optional(),
+  roles: stringList,
+  scopes: stringList,
+  tags: stringList,
+});
+
 /** The system methods. */
-export const systemMethods: MethodTable = {
-  "system-presence": ({ state }) => state.presence(),
+export const systemMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "system-presence",
+    scope: "operator.read",
+    params: z.looseObject({}),
+    handler: ({ state }) => state.presence(),
+  }),
 
-  "system-event": ({ params, state, caller }) => {
-    const text = params.text;
-    if (typeof text !== "string" || text.trim() === "") {
-      throw invalidRequest("invalid system-event params: text (non-empty string) required");
-    }
-    const wake = params.wake === true;
-    const now = Date.now();
-    const entry: PresenceEntry = { ts: now, text };
-    for (const f of PRESENCE_FIELDS) {
-      if (typeof params[f] === "string") entry[f] = params[f] as string;
-    }
-    if (typeof params.lastInputSeconds === "number") {
-      entry.lastInputSeconds = params.lastInputSeconds;
-    }
-    for (const f of ["roles", "scopes", "tags"] as const) {
-      if (Array.isArray(params[f])) {
-        entry[f] = (params[f] as unknown[]).filter((x): x is string => typeof x === "string");
+  defineMethod({
+    name: "system-event",
+    scope: "operator.admin",
+    params: SystemEventParams,
+    handler: ({ params, state, caller }) => {
+      const { text } = params;
+      const wake = params.wake === true;
+      const now = Date.now();
+      const entry: PresenceEntry = { ts: now, text };
+      for (const f of PRESENCE_FIELDS) {
+        const value = params[f];
+        if (value !== undefined) entry[f] = value;
       }
-    }
-    if (text.startsWith("Node:")) {
-      // A presence line from a node: it updates presence only and cannot wake anything.
-      if (wake) {
-        throw invalidRequest(
-          "invalid system-event params: wake is not allowed for Node: presence lines",
-        );
+      if (params.lastInputSeconds !== undefined) entry.lastInputSeconds = params.lastInputSeconds;
+      for (const f of ["roles", "scopes", "tags"] as const) {
+        const value = params[f];
+        if (value !== undefined) entry[f] = value;
       }
-    } else {
-      const sessionKey = typeof params.sessionKey === "string"
-        ? params.sessionKey
-        : "agent:main:main";
-      state.systemEvents.push({ ts: now, text, sessionKey, wake });
-      if (state.systemEvents.length > MAX_QUEUED_EVENTS) state.systemEvents.shift();
-    }
-    state.notePresence(entry.instanceId ?? entry.deviceId ?? `conn:${caller.connId}`, entry);
-    state.broadcast("presence", { presence: state.presence() }, {
-      dropIfSlow: true,
-      stateVersion: true,
-    });
-    return { ok: true };
-  },
+      if (text.startsWith("Node:")) {
+        // A presence line from a node: it updates presence only and cannot wake anything.
+        if (wake) {
+          throw invalidRequest(
+            "invalid system-event params: wake is not allowed for Node: presence lines",
+          );
+        }
+      } else {
+        const sessionKey = params.sessionKey ?? "agent:main:main";
+        state.systemEvents.push({ ts: now, text, sessionKey, wake });
+        if (state.systemEvents.length > MAX_QUEUED_EVENTS) state.systemEvents.shift();
+      }
+      state.notePresence(entry.instanceId ?? entry.deviceId ?? `conn:${caller.connId}`, entry);
+      state.broadcast("presence", { presence: state.presence() }, {
+        dropIfSlow: true,
+        stateVersion: true,
+      });
+      return { ok: true };
+    },
+  }),
 
-  "last-heartbeat": ({ state }) => state.lastHeartbeat,
-};
+  defineMethod({
+    name: "last-heartbeat",
+    scope: "operator.read",
+    params: z.looseObject({}),
+    handler: ({ state }) => state.lastHeartbeat,
+  }),
+];

@@ -4,23 +4,27 @@
  *
  * @module
  */
-import { invalidRequest } from "../rpc_error.ts";
-import { resolveAgentId, runtimeOf, stringParam } from "./_common.ts";
-import type { MethodTable } from "./types.ts";
+import { z } from "zod";
+import { requiredString, resolveAgentId, runtimeOf, SESSION_KEY_MAX } from "./_common.ts";
+import { defineMethod, type MethodDefinition } from "./registry.ts";
 
 /** The tools methods. */
-export const toolsMethods: MethodTable = {
-  "tools.invoke": async ({ params, state }) => {
-    const name = stringParam("tools.invoke", params, "name", { required: true, max: 128 })!;
-    const sessionKey = stringParam("tools.invoke", params, "sessionKey", { max: 512 });
-    const agentIdParam = stringParam("tools.invoke", params, "agentId");
-    stringParam("tools.invoke", params, "idempotencyKey");
-    const args = params.args ?? {};
-    if (typeof args !== "object" || Array.isArray(args)) {
-      throw invalidRequest("invalid tools.invoke params: args must be an object");
-    }
-    const runtime = await runtimeOf(state);
-    const agentId = resolveAgentId("tools.invoke", runtime, agentIdParam, sessionKey);
-    return await runtime.invokeTool({ name, args, sessionKey, agentId, surface: "rpc" });
-  },
-};
+export const toolsMethods: MethodDefinition[] = [
+  defineMethod({
+    name: "tools.invoke",
+    scope: "operator.write",
+    params: z.looseObject({
+      name: requiredString(128),
+      sessionKey: z.string().max(SESSION_KEY_MAX).optional(),
+      agentId: z.string().optional(),
+      idempotencyKey: z.string().optional(),
+      args: z.looseObject({}).optional(),
+    }),
+    handler: async ({ params, state }) => {
+      const { name, sessionKey, args = {} } = params;
+      const runtime = await runtimeOf(state);
+      const agentId = resolveAgentId("tools.invoke", runtime, params.agentId, sessionKey);
+      return await runtime.invokeTool({ name, args, sessionKey, agentId, surface: "rpc" });
+    },
+  }),
+];

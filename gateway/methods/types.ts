@@ -31,6 +31,3 @@ export interface MethodCall<P = Record<string, unknown>> {
    */
   respondEarly(payload: unknown): void;
 }
-
-/** TRANSITIONAL: the old name → handler table, until every method file uses defineMethod. */
-export type MethodTable = Readonly<Record<string, (call: MethodCall) => unknown>>;

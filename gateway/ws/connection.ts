@@ -6,7 +6,15 @@
  * @module
  */
 import type { AuthRateLimiter } from "../auth.ts";
-import { parseFrame } from "../../lib/protocol/frames.ts";
+import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
+import { type HelloOk, parseFrame, type Snapshot } from "../../lib/protocol/frames.ts";
+import {
+  CLOSE,
+  CloseCode,
+  type CloseSpec,
+  PROTOCOL_VERSION,
+  truncateCloseReason,
+} from "../../lib/protocol/constants.ts";
 import {
   connectNotFirstError,
   ErrorCode,
@@ -29,10 +37,12 @@ export interface ConnectionDeps {
   methods: MethodRegistry;
   limits: ServerLimits;
   authLimiter: AuthRateLimiter;
+  /** Runs the handshake deadline here and the hub's `tick`/`health` timers. @default systemClock */
+  clock?: Clock;
   /** Called when the periodic health event fires (to refresh caches). */
   onHealthTick?: () => void;
   /** The hello-ok `snapshot`. */
-  helloSnapshot(): Record<string, unknown>;
+  helloSnapshot(): Snapshot;
 }
 
 /** Facts about the peer, fixed at upgrade time. */
@@ -63,12 +73,13 @@ export class GatewayConnection {
   readonly #socket: WebSocket;
   readonly #peer: PeerInfo;
   readonly #deps: ConnectionDeps;
+  readonly #clock: Clock;
   readonly #nonce = crypto.randomUUID();
   readonly #abort = new AbortController();
   #phase: Phase = "challenge";
   #seq = 0;
   #pending: string[] = [];
-  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #handshakeTimer: TimerHandle | undefined;
   #caller: CallerInfo | undefined;
   #presence: PresenceEntry | undefined;
   #closed: Promise<void>;
@@ -77,6 +88,7 @@ export class GatewayConnection {
     this.#socket = socket;
     this.#peer = peer;
     this.#deps = deps;
+    this.#clock = deps.clock ?? systemClock;
     let resolveClosed!: () => void;
     this.#closed = new Promise((r) => resolveClosed = r);
     socket.onopen = () => this.#onOpen();
@@ -85,7 +97,7 @@ export class GatewayConnection {
       const wasOpen = this.#phase === "open";
       if (this.#phase !== "open") this.#releasePreauth();
       this.#phase = "closed";
-      clearTimeout(this.#handshakeTimer);
+      this.#clock.clearTimeout(this.#handshakeTimer);
       this.#abort.abort();
       this.#deps.hub.connectionClosed(this, wasOpen);
       resolveClosed();
@@ -114,11 +126,11 @@ export class GatewayConnection {
     this.#sendRaw({
       type: "event",
       event: "connect.challenge",
-      payload: { nonce: this.#nonce, ts: Date.now(), capabilities: [] },
+      payload: { nonce: this.#nonce, ts: this.#clock.now(), capabilities: [] },
     });
-    this.#handshakeTimer = setTimeout(() => {
+    this.#handshakeTimer = this.#clock.setTimeout(() => {
       // protocol.md §4.7: a handshake that never finishes is closed cleanly with no reason.
-      if (this.#phase !== "open") this.close(1000, "");
+      if (this.#phase !== "open") this.closeWith(CLOSE.handshakeTimeout);
     }, this.#deps.limits.handshakeTimeoutMs);
   }
 
@@ -126,11 +138,11 @@ export class GatewayConnection {
     if (this.#phase === "closed") return;
     const size = byteLength(data);
     if (this.#phase !== "open" && size > this.#deps.limits.maxPreauthPayloadBytes) {
-      this.close(1009, "preauth payload too large");
+      this.closeWith(CLOSE.preauthPayloadTooLarge);
       return;
     }
     if (size > this.#deps.limits.maxPayloadBytes) {
-      this.close(1009, "payload too large");
+      this.close(CloseCode.preauthPayloadTooLarge, "payload too large");
       return;
     }
     if (typeof data !== "string") {
@@ -143,14 +155,14 @@ export class GatewayConnection {
             "invalid request frame: binary frames are not supported",
           ),
         );
-      } else this.close(1008, "invalid request frame");
+      } else this.closeWith(CLOSE.invalidRequestFrame);
       return;
     }
     if (this.#phase === "challenge") {
       void this.#handleFirstFrame(data);
     } else if (this.#phase === "connecting") {
       if (this.#pending.length >= this.#deps.limits.maxPendingHandshakeFrames) {
-        this.close(1008, "too many pending handshake frames");
+        this.closeWith(CLOSE.tooManyPendingHandshakeFrames);
         return;
       }
       this.#pending.push(data);
@@ -162,7 +174,7 @@ export class GatewayConnection {
   async #handleFirstFrame(text: string): Promise<void> {
     const parsed = parseFrame(text);
     if (!parsed.ok || parsed.frame.type !== "req") {
-      this.close(1008, "invalid request frame");
+      this.closeWith(CLOSE.invalidRequestFrame);
       return;
     }
     const req = parsed.frame;
@@ -171,7 +183,7 @@ export class GatewayConnection {
         req.id,
         firstRequestMustBeConnectError(),
       );
-      this.close(1008, "invalid handshake: first request must be connect");
+      this.close(CloseCode.policyViolation, "invalid handshake: first request must be connect");
       return;
     }
     this.#phase = "connecting";
@@ -188,8 +200,8 @@ export class GatewayConnection {
       outcome = {
         ok: false,
         error: protocolErrorOf(err).shape,
-        closeCode: 1011,
-        closeReason: "gateway message handler unavailable",
+        closeCode: CLOSE.handlerUnavailable.code,
+        closeReason: CLOSE.handlerUnavailable.reason,
       };
     }
     if ((this.#phase as Phase) === "closed") return;
@@ -198,29 +210,26 @@ export class GatewayConnection {
       this.close(outcome.closeCode, outcome.closeReason);
       return;
     }
-    clearTimeout(this.#handshakeTimer);
+    this.#clock.clearTimeout(this.#handshakeTimer);
     this.#releasePreauth();
     this.#caller = { ...outcome.caller, connId: this.connId };
-    this.#presence = { ...outcome.presence, ts: Date.now(), onlineSince: Date.now() };
+    const now = this.#clock.now();
+    this.#presence = { ...outcome.presence, ts: now, onlineSince: now };
     const methods = this.#deps.methods.names();
-    this.#sendRaw({
-      type: "res",
-      id: req.id,
-      ok: true,
-      payload: {
-        type: "hello-ok",
-        protocol: 4,
-        server: { version: outcome.serverVersion, connId: this.connId },
-        features: { methods, events: outcome.events },
-        snapshot: this.#deps.helloSnapshot(),
-        auth: outcome.helloAuth,
-        policy: {
-          maxPayload: this.#deps.limits.maxPayloadBytes,
-          maxBufferedBytes: this.#deps.limits.maxBufferedBytes,
-          tickIntervalMs: this.#deps.limits.tickIntervalMs,
-        },
+    const hello: HelloOk = {
+      type: "hello-ok",
+      protocol: PROTOCOL_VERSION,
+      server: { version: outcome.serverVersion, connId: this.connId },
+      features: { methods, events: outcome.events },
+      snapshot: this.#deps.helloSnapshot(),
+      auth: outcome.helloAuth,
+      policy: {
+        maxPayload: this.#deps.limits.maxPayloadBytes,
+        maxBufferedBytes: this.#deps.limits.maxBufferedBytes,
+        tickIntervalMs: this.#deps.limits.tickIntervalMs,
       },
-    });
+    };
+    this.#sendRaw({ type: "res", id: req.id, ok: true, payload: hello });
     this.#phase = "open";
     this.#deps.hub.connectionOpened();
     const queued = this.#pending;
@@ -297,7 +306,7 @@ export class GatewayConnection {
     const seq = ++this.#seq;
     if (this.#socket.bufferedAmount > this.#deps.limits.maxBufferedBytes) {
       if (options.dropIfSlow) return; // the seq gap tells the client something was skipped
-      this.close(1008, "slow consumer");
+      this.closeWith(CLOSE.slowConsumer);
       return;
     }
     this.#sendRaw({
@@ -322,15 +331,19 @@ export class GatewayConnection {
     }
   }
 
+  /** Closes with one of the protocol's fixed closes. */
+  closeWith(spec: CloseSpec): Promise<void> {
+    return this.close(spec.code, spec.reason);
+  }
+
   /** Closes the socket (reason cut to fit the 123-byte limit) and resolves when it is closed. */
   close(code: number, reason: string): Promise<void> {
     if (
       this.#socket.readyState === WebSocket.OPEN || this.#socket.readyState === WebSocket.CONNECTING
     ) {
-      let r = reason;
-      while (encoder.encode(r).length > 120) r = r.slice(0, -1);
       try {
-        this.#socket.close(code, r);
+        // An empty reason stays empty (the handshake deadline closes 1000 with none).
+        this.#socket.close(code, reason === "" ? "" : truncateCloseReason(reason));
       } catch {
         this.#socket.close();
       }

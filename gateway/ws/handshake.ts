@@ -21,7 +21,9 @@ import {
 } from "../../lib/protocol/errors.ts";
 import {
   acceptsProtocol,
+  type AuthMethod,
   type ConnectParams,
+  type HelloOk,
   parseConnectParams,
 } from "../../lib/protocol/frames.ts";
 import { isOperatorScope } from "../../lib/protocol/scopes.ts";
@@ -57,7 +59,7 @@ export interface HandshakeSuccess {
   ok: true;
   caller: Omit<CallerInfo, "connId">;
   presence: Omit<PresenceEntry, "ts">;
-  helloAuth: Record<string, unknown>;
+  helloAuth: HelloOk["auth"];
   serverVersion: string;
   events: string[];
 }
@@ -101,7 +103,7 @@ function requestedScopes(params: ConnectParams): string[] {
 }
 
 type AuthResult =
-  | { ok: true; method: string; viaDeviceToken: boolean }
+  | { ok: true; method: AuthMethod; viaDeviceToken: boolean }
   | { ok: false; failure: HandshakeFailure };
 
 function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult {

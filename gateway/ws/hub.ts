@@ -7,6 +7,7 @@
  */
 import { eventRequiredScope } from "../../lib/protocol/scopes.ts";
 import {
+  CLOSE,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
   MAX_PENDING_HANDSHAKE_FRAMES,
@@ -15,7 +16,12 @@ import {
   protocolLimits,
   TICK_INTERVAL_MS,
 } from "../../lib/protocol/constants.ts";
+import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
+import type { OpenClawConfig } from "../../lib/config/schema.ts";
+import { isLoopbackAddress, resolveClientIp } from "../auth.ts";
+import type { GatewayPhase } from "../http/app.ts";
 import type { PresenceEntry } from "../state.ts";
+import { originAllowed } from "./origin.ts";
 import { type ConnectionDeps, GatewayConnection, type PeerInfo } from "./connection.ts";
 
 /** How often the `health` event refreshes (protocol.md §7.3). */
@@ -60,13 +66,15 @@ export class ConnectionHub {
   readonly #extraPresence = new Map<string, PresenceEntry>();
   readonly #options: HubOptions;
   readonly limits: ServerLimits;
-  #tick: ReturnType<typeof setInterval> | undefined;
-  #health: ReturnType<typeof setInterval> | undefined;
+  readonly #clock: Clock;
+  #tick: TimerHandle | undefined;
+  #health: TimerHandle | undefined;
   #closing = false;
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.limits = options.limits ?? serverLimits();
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Answers a WebSocket upgrade request, or refuses it with a plain HTTP status. */
@@ -178,19 +186,19 @@ export class ConnectionHub {
 
   #startTimers(): void {
     // Timers run only while clients are connected, so an idle gateway uses no CPU.
-    this.#tick ??= setInterval(
-      () => this.broadcast("tick", { ts: Date.now() }),
+    this.#tick ??= this.#clock.setInterval(
+      () => this.broadcast("tick", { ts: this.#clock.now() }),
       this.limits.tickIntervalMs,
     );
-    this.#health ??= setInterval(() => {
+    this.#health ??= this.#clock.setInterval(() => {
       this.#options.onHealthTick?.();
       this.broadcast("health", this.#options.healthPayload(), { dropIfSlow: true });
     }, this.limits.healthEventIntervalMs);
   }
 
   #stopTimers(): void {
-    clearInterval(this.#tick);
-    clearInterval(this.#health);
+    this.#clock.clearInterval(this.#tick);
+    this.#clock.clearInterval(this.#health);
     this.#tick = undefined;
     this.#health = undefined;
   }
@@ -204,7 +212,53 @@ export class ConnectionHub {
     this.#stopTimers();
     const payload = restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs };
     this.broadcast("shutdown", payload);
-    const closed = [...this.#connections].map((c) => c.close(1012, "service restart"));
-    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000))]);
+    const closed = [...this.#connections].map((c) => c.closeWith(CLOSE.serviceRestart));
+    // Real time, not the clock: this waits for sockets, it schedules nothing.
+    let timer: TimerHandle | undefined;
+    await Promise.race([Promise.all(closed), new Promise((r) => timer = setTimeout(r, 1000))])
+      .finally(() => clearTimeout(timer));
   }
+}
+
+/** What {@linkcode createRequestHandler} routes with. */
+export interface RequestRouting {
+  hub: ConnectionHub;
+  /** The HTTP app (Hono's `fetch`). */
+  fetch(req: Request, env: { remoteAddr: Deno.NetAddr }): Response | Promise<Response>;
+  phase(): GatewayPhase;
+  /** The running config (trusted proxies and allowed origins are read per request). */
+  config(): OpenClawConfig;
+}
+
+/**
+ * The server's one request handler: WebSocket upgrades go to the hub once the gateway is ready
+ * and the Origin is allowed; every other request goes to the HTTP app.
+ */
+export function createRequestHandler(
+  routing: RequestRouting,
+): (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response> {
+  return function routeRequest(req, info) {
+    const remote = info.remoteAddr.hostname;
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return routing.fetch(req, { remoteAddr: info.remoteAddr });
+    }
+    const config = routing.config();
+    const clientIp = resolveClientIp({
+      remoteAddr: remote,
+      headers: req.headers,
+      trustedProxies: config.gateway?.trustedProxies ?? [],
+      allowRealIpFallback: config.gateway?.allowRealIpFallback ?? false,
+    }) ?? remote;
+    if (routing.phase() !== "started") {
+      return new Response("gateway not ready", { status: 503, headers: { Connection: "close" } });
+    }
+    if (!originAllowed(req.headers, config)) {
+      return new Response("origin not allowed", { status: 403, headers: { Connection: "close" } });
+    }
+    return routing.hub.upgrade(req, {
+      clientIp,
+      remoteAddr: remote,
+      isLoopback: isLoopbackAddress(clientIp),
+    });
+  };
 }

@@ -11,6 +11,7 @@ import { type Env, expandHome, joinPath } from "../paths.ts";
 import { type ModelChain, resolveModelChain } from "../models/refs.ts";
 import type { ThinkingLevel } from "./contract.ts";
 import { DEFAULT_AGENT_ID, normalizeAgentId, normalizeMainKey } from "./session_key.ts";
+import { THINKING_LEVELS } from "./thinking.ts";
 
 /** Default of `agents.defaults.bootstrapMaxChars` (stock: 12000 per file). */
 export const DEFAULT_BOOTSTRAP_MAX_CHARS = 12_000;
@@ -18,15 +19,6 @@ export const DEFAULT_BOOTSTRAP_MAX_CHARS = 12_000;
 export const DEFAULT_BOOTSTRAP_TOTAL_MAX_CHARS = 60_000;
 /** Default of `agents.defaults.timeoutSeconds`. */
 export const DEFAULT_TIMEOUT_SECONDS = 600;
-
-const THINKING_LEVELS: readonly ThinkingLevel[] = [
-  "off",
-  "minimal",
-  "low",
-  "medium",
-  "high",
-  "xhigh",
-];
 
 /** Who the assistant is (`agents.list[].identity`, legacy top-level `identity`). */
 export interface AgentIdentity {

@@ -58,6 +58,7 @@ export function createAgentRuntime(options: CreateAgentRuntimeOptions): AgentRun
     stateDir: options.stateDir,
     config: () => config,
     onSystemEvent: options.onSystemEvent,
+    processes: options.processes,
   });
   const tools = options.tools ?? runtimeTools!.registry;
   const cooldowns = options.cooldowns ?? new ModelCooldowns();

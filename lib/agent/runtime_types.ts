@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ProcessManager } from "../tools/process_manager.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { SecretResolver } from "../models/catalog.ts";
 import type { ModelCooldowns } from "../models/cooldowns.ts";
@@ -47,6 +48,11 @@ export interface CreateAgentRuntimeOptions {
    * (`tools.exec.notifyOnExit`); the gateway queues it as a system event.
    */
   onSystemEvent?: (sessionKey: string, text: string) => void;
+  /**
+   * The commands the exec tool starts. The gateway owns it (its `processes` subsystem kills them
+   * on shutdown); without it the runtime makes its own and kills them on `close()`.
+   */
+  processes?: ProcessManager;
 }
 
 /** What changed in a session (for `sessions.changed`). */

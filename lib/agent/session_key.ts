@@ -89,6 +89,34 @@ export function parseAgentSessionKey(key: string): { agentId: string; rest: stri
 }
 
 /**
+ * Returns the agent a session key names (`agent:<agentId>:<rest>`, id normalised), or
+ * `undefined` when the key names none (`global`, bare keys, malformed `agent:` keys, no key).
+ *
+ * @example
+ * ```ts
+ * agentIdFromSessionKey("agent:Ops:main"); // "ops"
+ * agentIdFromSessionKey("main"); // undefined
+ * ```
+ */
+export function agentIdFromSessionKey(key: string | undefined): string | undefined {
+  return key === undefined ? undefined : parseAgentSessionKey(key)?.agentId;
+}
+
+/** What kind of conversation a session key is (stock `kind` in `sessions.list` rows). */
+export type SessionKind = "direct" | "group" | "global" | "unknown";
+
+/**
+ * Tells what kind of conversation a session key is: the `global` and `unknown` sentinels are
+ * themselves, keys with a `:group:` or `:channel:` segment are group chats, everything else
+ * (main sessions included) is direct.
+ */
+export function sessionKind(key: string): SessionKind {
+  if (key === "global") return "global";
+  if (key === "unknown") return "unknown";
+  return /:(group|channel):/.test(key) ? "group" : "direct";
+}
+
+/**
  * Turns a session key as a client sent it into the key the store uses: agent-scoped keys keep
  * their shape (agent id normalised), `global` stays, `main` (or the configured main key) becomes
  * the agent's main key, and any other bare key is scoped to the agent (`agent:<id>:<key>`).

@@ -12,6 +12,16 @@
  */
 import type { ThinkingLevel } from "./contract.ts";
 
+/** Every thinking level, lowest first (what `thinking` params and config values may say). */
+export const THINKING_LEVELS: readonly [ThinkingLevel, ...ThinkingLevel[]] = [
+  "off",
+  "minimal",
+  "low",
+  "medium",
+  "high",
+  "xhigh",
+];
+
 /** Anthropic thinking budgets per level (tokens). */
 export const ANTHROPIC_THINKING_BUDGETS: Readonly<Record<Exclude<ThinkingLevel, "off">, number>> = {
   minimal: 1024,

@@ -1,12 +1,10 @@
 /**
- * Operator scopes: the closed set, what each implies, which scope each method and event needs,
- * and which methods count as control-plane writes (reference/protocol.md §5, §7.2, §8).
+ * Operator scopes: the closed set, what each implies, which scope each event needs, and which
+ * methods count as control-plane writes (each method's own scope is in the gateway's registry) (reference/protocol.md §5, §7.2, §8).
  * Everything unknown fails closed to `operator.admin`.
  *
  * @module
  */
-import type { ErrorShape } from "./frames.ts";
-import { missingScopeError } from "./errors.ts";
 
 /** The closed set of operator scopes. */
 export const OPERATOR_SCOPES = [
@@ -106,67 +104,19 @@ export function firstMissingScope(
   return required.find((scope) => !scopeSatisfied(scope, granted)) ?? null;
 }
 
-/** Scope of each method we implement; `null` means any authenticated connection. */
-export const METHOD_SCOPES: Readonly<Record<string, OperatorScope | null>> = {
-  "health": null,
-  "status": "operator.read",
-  "system-presence": "operator.read",
-  "system-event": "operator.admin",
-  "last-heartbeat": "operator.read",
-  "set-heartbeats": "operator.admin",
-  "config.get": "operator.read",
-  "config.schema": "operator.read",
-  "config.schema.lookup": "operator.read",
-  "config.set": "operator.admin",
-  "config.apply": "operator.admin",
-  "config.patch": "operator.admin",
-  "logs.tail": "operator.read",
-  "secrets.reload": "operator.admin",
-  "models.list": "operator.read",
-  "sessions.list": "operator.read",
-  "sessions.preview": "operator.read",
-  "chat.history": "operator.read",
-  "chat.send": "operator.write",
-  "chat.abort": "operator.write",
-  "agent": "operator.write",
-  "agent.wait": "operator.write",
-  "tools.invoke": "operator.write",
-  "sessions.reset": "operator.admin",
-  "sessions.delete": "operator.admin",
-};
-
-/** Method prefixes that always need `operator.admin` unless listed in {@link METHOD_SCOPES}. */
+/**
+ * Method prefixes that belong to `operator.admin` (§5). The gateway's method registry holds each
+ * method's scope; its tests check that nothing under these prefixes asks for less, except the
+ * read-only config methods.
+ */
 export const ADMIN_METHOD_PREFIXES = ["config.", "exec.approvals.", "wizard.", "update."] as const;
 
-/**
- * Returns the scope a method needs, or null when any authenticated connection may call it.
- * The table wins, then the admin prefixes; unknown methods need admin (fail closed).
- * `sessions.delete` is dynamic: `{archivedOnly:true}` only needs `operator.write`.
- */
-export function requiredScopeFor(method: string, params?: unknown): OperatorScope | null {
-  if (
-    method === "sessions.delete" && params !== null && typeof params === "object" &&
-    (params as Record<string, unknown>).archivedOnly === true
-  ) {
-    return WRITE_SCOPE;
-  }
-  if (Object.hasOwn(METHOD_SCOPES, method)) return METHOD_SCOPES[method];
-  return ADMIN_SCOPE;
-}
-
-/**
- * Checks an operator's scopes for a method: null when allowed, else the `FORBIDDEN`
- * "missing scope: <scope>" error shape.
- */
-export function authorizeMethod(
-  method: string,
-  granted: readonly string[],
-  params?: unknown,
-): ErrorShape | null {
-  const required = requiredScopeFor(method, params);
-  if (required === null || scopeSatisfied(required, granted)) return null;
-  return missingScopeError(required, [required]);
-}
+/** Admin-prefixed methods that only read (`operator.read`). */
+export const READ_ONLY_ADMIN_PREFIXED_METHODS: ReadonlySet<string> = new Set([
+  "config.get",
+  "config.schema",
+  "config.schema.lookup",
+]);
 
 /** Methods under the control-plane write rate limit. */
 export const CONTROL_PLANE_WRITE_METHODS: ReadonlySet<string> = new Set([

@@ -48,7 +48,10 @@ export interface RpcErrorShape {
 export interface GatewayClient extends AsyncDisposable {
   /** The hello-ok payload. */
   readonly hello: Record<string, unknown>;
-  /** Calls a method; throws `GATEWAY_RPC_ERROR` with the gateway's ErrorShape on `ok:false`. */
+  /**
+   * Calls a method; on `ok:false` throws a {@linkcode GatewayRpcError} (`GATEWAY_RPC_ERROR`)
+   * carrying the gateway's ErrorShape.
+   */
   call<T = unknown>(
     method: string,
     params?: unknown,
@@ -69,21 +72,68 @@ function unreachable(url: string, why: string, cause?: unknown): OpenClawError {
   });
 }
 
-/** Builds the error for an `ok:false` response. */
-export function rpcError(method: string, shape: RpcErrorShape): OpenClawError {
-  const isAuth = method === "connect" && /^unauthorized/.test(shape.message);
-  return new OpenClawError(
+/**
+ * An `ok:false` answer of the gateway: an {@linkcode OpenClawError} (`GATEWAY_RPC_ERROR`, or
+ * `GATEWAY_AUTH_FAILED` for refused credentials) that keeps the gateway's ErrorShape, so callers
+ * and the CLI's JSON envelope can show the protocol code (`INVALID_REQUEST`, `FORBIDDEN`,
+ * `UNAVAILABLE`, …), `retryAfterMs` and the gateway's `details`. `details` of the
+ * OpenClawError is the whole shape, as it always was.
+ */
+export class GatewayRpcError extends OpenClawError {
+  /** The method that failed. */
+  readonly method: string;
+  /** The gateway's `res.error`. */
+  readonly shape: RpcErrorShape;
+
+  /**
+   * @param code `GATEWAY_RPC_ERROR` or `GATEWAY_AUTH_FAILED`.
+   * @param method The method that failed.
+   * @param shape The gateway's `res.error`.
+   * @param hint The command or flag that fixes it.
+   */
+  constructor(code: string, method: string, shape: RpcErrorShape, hint?: string) {
+    super(code, `${method} failed: ${shape.message}`, { hint, details: shape });
+    this.name = "GatewayRpcError";
+    this.method = method;
+    this.shape = shape;
+  }
+}
+
+/**
+ * Builds the error for an `ok:false` response.
+ *
+ * @param method The method that was called.
+ * @param shape The gateway's `res.error`; anything malformed is read as an `UNAVAILABLE` shape.
+ * @returns A `GATEWAY_AUTH_FAILED` error for refused connect credentials, else
+ *   `GATEWAY_RPC_ERROR`.
+ */
+export function rpcError(method: string, shape: RpcErrorShape): GatewayRpcError {
+  const safe = normalizeShape(shape);
+  const isAuth = method === "connect" && /^unauthorized/.test(safe.message);
+  return new GatewayRpcError(
     isAuth ? "GATEWAY_AUTH_FAILED" : "GATEWAY_RPC_ERROR",
-    `${method} failed: ${shape.message}`,
-    {
-      hint: isAuth
-        ? "Check the token: openclaw config get gateway.auth.token, or pass --token / set OPENCLAW_GATEWAY_TOKEN"
-        : shape.retryAfterMs
-        ? `Retry in ${Math.ceil(shape.retryAfterMs / 1000)} s`
-        : undefined,
-      details: shape,
-    },
+    method,
+    safe,
+    isAuth
+      ? "Check the token: openclaw config get gateway.auth.token, or pass --token / set OPENCLAW_GATEWAY_TOKEN"
+      : safe.retryAfterMs
+      ? `Retry in ${Math.ceil(safe.retryAfterMs / 1000)} s`
+      : undefined,
   );
+}
+
+/** A gateway that sends a broken `res.error` still gets a readable error. */
+function normalizeShape(shape: unknown): RpcErrorShape {
+  if (typeof shape !== "object" || shape === null) {
+    return { code: "UNAVAILABLE", message: "the gateway sent no error details" };
+  }
+  const s = shape as Partial<RpcErrorShape>;
+  if (typeof s.code === "string" && typeof s.message === "string") return s as RpcErrorShape;
+  return {
+    ...s,
+    code: typeof s.code === "string" ? s.code : "UNAVAILABLE",
+    message: typeof s.message === "string" ? s.message : "the gateway sent no error message",
+  };
 }
 
 interface Pending {

@@ -8,6 +8,7 @@ import type { AgentRuntimeHandle, AgentStreamEvent } from "../../lib/agent/mod.t
 import { readTranscript } from "../../lib/agent/sessions/transcript.ts";
 import { startFakeProvider } from "../fixtures/fake_providers/mod.ts";
 import { collect, harness, makeConfig, ROOT, until } from "./_agent_runtime_harness.ts";
+import { startHarness } from "../unit/gateway/_agent_harness.ts";
 
 Deno.test("runTurn() queues two turns on one session, never interleaving them", async () => {
   await using fake = await startFakeProvider({ kind: "openai-completions" });
@@ -301,4 +302,21 @@ console.log("FINISHED");
     await hanging.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+});
+
+Deno.test("chat.history with a session key the runtime refuses answers INVALID_REQUEST", async () => {
+  await using h = await harness({}, "fake/fake-model");
+  await using gw = startHarness(h.config, h.runtime);
+  const c = await gw.client();
+  for (const sessionKey of ["agent::", "agent:main", `x${"y".repeat(512)}`]) {
+    const res = await c.request("chat.history", { sessionKey });
+    assert.equal(res.ok, false, sessionKey);
+    assert.equal(res.error.code, "INVALID_REQUEST", JSON.stringify(res.error));
+    assert.equal(res.error.details?.code, "SESSION_KEY_INVALID");
+    assert.match(res.error.message, /^Invalid session key "/);
+  }
+  // A good key still answers (an empty history).
+  const ok = await c.request("chat.history", { sessionKey: "agent:main:main" });
+  assert.equal(ok.ok, true, JSON.stringify(ok));
+  assert.deepEqual(ok.payload.messages, []);
 });

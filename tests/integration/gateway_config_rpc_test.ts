@@ -197,7 +197,7 @@ Deno.test("logs.tail serves the gateway's log by cursor", async () => {
   const past = await t.c.request("logs.tail", { cursor: first.payload.size + 1000 });
   assert.equal(past.payload.reset, true);
   const bad = await t.c.request("logs.tail", { limit: 0 });
-  assert.match(bad.error.message, /invalid logs\.tail params: limit/);
+  assert.equal(bad.error.message, "invalid logs.tail params: limit: must be >= 1");
 });
 
 Deno.test("system-event updates presence; last-heartbeat is null before any heartbeat", async () => {
@@ -217,7 +217,7 @@ Deno.test("system-event updates presence; last-heartbeat is null before any hear
   assert.ok(list.payload.some((p: { text?: string }) => p.text === "Check urgent follow-ups"));
   assert.equal((await t.c.request("last-heartbeat", {})).payload, null);
   const bad = await t.c.request("system-event", {});
-  assert.match(bad.error.message, /text/);
+  assert.equal(bad.error.message, "invalid system-event params: text: required");
 });
 
 Deno.test("config.apply writes the whole config and restarts in-process", async () => {

@@ -19,7 +19,7 @@ export interface RuntimeTools {
   registry: ToolRegistry;
   /** Sets `sandboxed`, the exec runner and the workspace for the call's session. */
   prepare(context: AgentToolContext): AgentToolContext;
-  /** Kills every process the exec tool started (gateway shutdown). */
+  /** Kills every process the exec tool started, unless the caller owns the manager. */
   close(): Promise<void>;
 }
 
@@ -29,9 +29,11 @@ export function createRuntimeTools(
     stateDir: string;
     config: () => OpenClawConfig;
     onSystemEvent?: (sessionKey: string, text: string) => void;
+    /** Commands are started here; when given, its owner (not `close()`) kills them. */
+    processes?: ProcessManager;
   },
 ): RuntimeTools {
-  const processes = new ProcessManager();
+  const processes = options.processes ?? new ProcessManager();
   const registry = createDefaultToolRegistry();
   for (const tool of createCoreTools({ manager: processes, config: options.config })) {
     registry.register(tool);
@@ -87,5 +89,6 @@ export function createRuntimeTools(
     return { ...ctx, sandboxed: true, execRunner: runner };
   };
 
-  return { registry, prepare, close: () => processes.closeAll() };
+  const close = options.processes ? () => Promise.resolve() : () => processes.closeAll();
+  return { registry, prepare, close };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  agentIdFromSessionKey,
   assertSessionId,
   buildMainSessionKey,
   buildPeerSessionKey,
@@ -7,6 +8,7 @@ import {
   isValidSessionId,
   normalizeAgentId,
   parseAgentSessionKey,
+  sessionKind,
 } from "../../../lib/agent/session_key.ts";
 import { OpenClawError } from "../../../lib/errors.ts";
 
@@ -74,4 +76,21 @@ Deno.test("assertSessionId() refuses path-like ids", () => {
     () => assertSessionId("a..b"),
     (e: unknown) => e instanceof OpenClawError && e.code === "SESSION_ID_INVALID",
   );
+});
+
+Deno.test("agentIdFromSessionKey() names the agent of agent-scoped keys only", () => {
+  assert.equal(agentIdFromSessionKey("agent:Ops:main"), "ops");
+  assert.equal(agentIdFromSessionKey("agent:main:telegram:group:42"), "main");
+  for (const key of [undefined, "", "main", "global", "agent::", "agent:main", "agent:main:"]) {
+    assert.equal(agentIdFromSessionKey(key), undefined, String(key));
+  }
+});
+
+Deno.test("sessionKind() tells direct, group, global and unknown keys apart", () => {
+  assert.equal(sessionKind("agent:main:main"), "direct");
+  assert.equal(sessionKind("agent:main:telegram:direct:7"), "direct");
+  assert.equal(sessionKind("agent:main:telegram:group:42"), "group");
+  assert.equal(sessionKind("agent:main:discord:channel:9"), "group");
+  assert.equal(sessionKind("global"), "global");
+  assert.equal(sessionKind("unknown"), "unknown");
 });

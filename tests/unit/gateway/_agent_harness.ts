@@ -1,32 +1,33 @@
 /**
  * An in-process gateway for the agent surfaces: the real hub, method table and HTTP app over a
- * stub state whose `agent()` is a {@link FakeAgentRuntime}.
+ * stub state whose `agent()` is a {@link FakeAgentRuntime} (or any runtime the test passes).
  */
 import { createAuthRateLimiter } from "../../../gateway/auth.ts";
 import { createHttpApp } from "../../../gateway/http/app.ts";
 import { GATEWAY_METHODS } from "../../../gateway/methods/mod.ts";
 import type { GatewayState } from "../../../gateway/state.ts";
+import type { AgentRuntime } from "../../../lib/agent/contract.ts";
 import { ConnectionHub, serverLimits } from "../../../gateway/ws/hub.ts";
 import type { OpenClawConfig } from "../../../lib/config/schema.ts";
 import { FakeAgentRuntime } from "../../fixtures/fake_agent_runtime.ts";
 import { cliConnectParams, RawClient } from "../../fixtures/ws_client.ts";
 
 /** A running in-process gateway. */
-export interface Harness extends AsyncDisposable {
-  runtime: FakeAgentRuntime;
+export interface Harness<R extends AgentRuntime = FakeAgentRuntime> extends AsyncDisposable {
+  runtime: R;
   state: GatewayState;
   /** `http://127.0.0.1:<port>` */
   base: string;
   app: ReturnType<typeof createHttpApp>;
-  /** A connected operator client (read + write + admin). */
-  client(): Promise<RawClient>;
+  /** A connected operator client (read + write + admin unless `scopes` says otherwise). */
+  client(scopes?: string[]): Promise<RawClient>;
 }
 
 /** Starts the harness; `config` is the running config (defaults not applied). */
-export function startHarness(
+export function startHarness<R extends AgentRuntime = FakeAgentRuntime>(
   config: Record<string, unknown> = {},
-  runtime = new FakeAgentRuntime(),
-): Harness {
+  runtime: R = new FakeAgentRuntime() as unknown as R,
+): Harness<R> {
   const clients: RawClient[] = [];
   const state = {
     startedAt: Date.now(),
@@ -46,7 +47,12 @@ export function startHarness(
     methods: GATEWAY_METHODS,
     authLimiter: createAuthRateLimiter(),
     healthPayload: () => ({ ok: true }),
-    helloSnapshot: () => ({ presence: [], health: {}, stateVersion: state.stateVersion }),
+    helloSnapshot: () => ({
+      presence: [],
+      health: {},
+      stateVersion: state.stateVersion,
+      uptimeMs: 0,
+    }),
     limits: serverLimits({}),
   });
   const app = createHttpApp({
@@ -71,11 +77,11 @@ export function startHarness(
     state,
     app,
     base: `http://127.0.0.1:${port}`,
-    async client() {
+    async client(scopes?: string[]) {
       const c = await RawClient.open(`ws://127.0.0.1:${port}`);
       clients.push(c);
       await c.challenge();
-      const res = await c.request("connect", cliConnectParams());
+      const res = await c.request("connect", cliConnectParams(undefined, scopes ? { scopes } : {}));
       if (!res.ok) throw new Error(JSON.stringify(res));
       return c;
     },

@@ -67,11 +67,14 @@ Deno.test("agent refuses bad params with invalid agent params messages", async (
   await using h = startHarness();
   const c = await h.client();
   const cases: [unknown, RegExp][] = [
-    [{ message: "hi" }, /^invalid agent params: idempotencyKey \(non-empty string\) required$/],
+    [{ message: "hi" }, /^invalid agent params: idempotencyKey: required$/],
     [{ idempotencyKey: "x" }, /^invalid agent params: message/],
     [{ message: "hi", idempotencyKey: "x", agentId: "ghost" }, /unknown agent "ghost"/],
-    [{ message: "hi", idempotencyKey: "x", thinking: "max" }, /thinking must be one of/],
-    [{ message: "hi", idempotencyKey: "x", timeout: -1 }, /timeout must be an integer/],
+    [
+      { message: "hi", idempotencyKey: "x", thinking: "max" },
+      /thinking: "max" is not one of "off", "minimal", "low", "medium", "high", "xhigh"/,
+    ],
+    [{ message: "hi", idempotencyKey: "x", timeout: -1 }, /timeout: must be >= 0/],
   ];
   for (const [params, re] of cases) {
     const res = await c.request("agent", params);
@@ -199,6 +202,58 @@ Deno.test("chat.history, sessions.list, preview, reset and delete work over one 
   assert.deepEqual(del.payload, { ok: true, key: "agent:main:side", deleted: true, archived: [] });
 });
 
+Deno.test("sessions.delete refuses the main session under any spelling of its key", async () => {
+  await using h = startHarness({ session: { mainKey: "Home" } });
+  const c = await h.client();
+  for (const key of ["agent:main:home", "home", "HOME", "main", "AGENT:Main:home"]) {
+    const res = await c.request("sessions.delete", { key });
+    assert.equal(res.ok, false, key);
+    assert.equal(
+      res.error.message,
+      `invalid sessions.delete params: cannot delete the main session "${key}"; use sessions.reset`,
+    );
+  }
+  const bad = await c.request("sessions.delete", { key: "agent::" });
+  assert.equal(bad.error.code, "INVALID_REQUEST");
+  assert.equal(bad.error.details.code, "SESSION_KEY_INVALID");
+});
+
+Deno.test("sessions.delete with archivedOnly needs only operator.write and keeps the live session", async () => {
+  await using h = startHarness();
+  const admin = await h.client();
+  const id = send(admin, "agent", {
+    message: "x",
+    idempotencyKey: "a1",
+    sessionKey: "agent:main:s",
+  });
+  await admin.next(resOf(id));
+  await admin.next(resOf(id));
+  const writer = await h.client(["operator.write"]);
+  const full = await writer.request("sessions.delete", { key: "agent:main:s" });
+  assert.equal(full.error.code, "FORBIDDEN");
+  assert.match(full.error.message, /^missing scope: operator\.admin$/);
+  const archived = await writer.request("sessions.delete", {
+    key: "agent:main:s",
+    archivedOnly: true,
+  });
+  assert.deepEqual(archived.payload, {
+    ok: true,
+    key: "agent:main:s",
+    deleted: false,
+    archived: [],
+  });
+  assert.ok(h.runtime.sessions.has("agent:main:s"), "the live session is still there");
+});
+
+Deno.test("agent takes thinking levels in any case", async () => {
+  await using h = startHarness();
+  const c = await h.client();
+  const id = send(c, "agent", { message: "hi", idempotencyKey: "t1", thinking: "HIGH" });
+  await c.next(resOf(id));
+  await c.next(resOf(id));
+  assert.equal(h.runtime.requests[0].thinking, "high");
+});
+
 Deno.test("tools.invoke answers ok or an ok:false payload, never an RPC error for refusals", async () => {
   await using h = startHarness();
   h.runtime.tools.set("sessions_list", () => ({ sessions: [] }));
@@ -210,7 +265,10 @@ Deno.test("tools.invoke answers ok or an ok:false payload, never an RPC error fo
   assert.equal(missing.payload.ok, false);
   assert.equal(missing.payload.error.type, "not_found");
   const bad = await c.request("tools.invoke", { name: "x", args: [1] });
-  assert.match(bad.error.message, /^invalid tools.invoke params: args must be an object$/);
+  assert.match(
+    bad.error.message,
+    /^invalid tools.invoke params: args: expected object, got array$/,
+  );
 });
 
 Deno.test("hello-ok advertises the agent methods and events", async () => {

@@ -50,7 +50,12 @@ async function openConnection(scopes = ["operator.read"]) {
       methods: new MethodRegistry([]),
       limits: { ...serverLimits({}), maxBufferedBytes: 1000 },
       authLimiter: createAuthRateLimiter(),
-      helloSnapshot: () => ({}),
+      helloSnapshot: () => ({
+        presence: [],
+        health: {},
+        stateVersion: { presence: 1, health: 1 },
+        uptimeMs: 0,
+      }),
     },
   );
   socket.onopen?.();

@@ -9,8 +9,9 @@ import { ConnectionHub, serverLimits } from "../../../gateway/ws/hub.ts";
 import { cliConnectParams, RawClient } from "../../fixtures/ws_client.ts";
 import { defineMethod, MethodRegistry } from "../../../gateway/methods/registry.ts";
 import { z } from "zod";
+import { FakeClock } from "../../fixtures/fake_clock.ts";
 
-function stubState(stateDir: string): GatewayState {
+function stubState(stateDir: string, clock: FakeClock): GatewayState {
   const state = {
     stateDir,
     config: {},
@@ -41,7 +42,8 @@ function stubState(stateDir: string): GatewayState {
       stateVersion: { presence: 1, health: 1 },
       uptimeMs: 0,
     }),
-    limits: { ...serverLimits({}), tickIntervalMs: 40, healthEventIntervalMs: 90 },
+    clock,
+    limits: serverLimits({}),
   });
   (state as unknown as { hub: ConnectionHub }).hub = hub;
   return state;
@@ -49,7 +51,8 @@ function stubState(stateDir: string): GatewayState {
 
 Deno.test("ConnectionHub sends tick and health events on schedule with a per-connection seq", async () => {
   const dir = await Deno.makeTempDir();
-  const state = stubState(dir);
+  const clock = new FakeClock();
+  const state = stubState(dir, clock);
   const hub = (state as unknown as { hub: ConnectionHub }).hub;
   const ac = new AbortController();
   const server = Deno.serve(
@@ -60,16 +63,22 @@ Deno.test("ConnectionHub sends tick and health events on schedule with a per-con
     const c = await RawClient.open(`ws://127.0.0.1:${server.addr.port}`);
     await c.challenge();
     assert.equal((await c.request("connect", cliConnectParams())).ok, true);
+    // protocol.md: tick every 30 s, health every 60 s, on the hub's clock.
+    clock.advance(30_000);
     const t1 = await c.next((f) => f.event === "tick");
+    assert.equal(t1.payload.ts, clock.now());
+    clock.advance(30_000);
     const t2 = await c.next((f) => f.event === "tick");
     assert.ok(t2.seq > t1.seq);
-    assert.equal(typeof t1.payload.ts, "number");
     const h = await c.next((f) => f.event === "health");
     assert.equal(h.payload.ok, true);
     c.close();
     await c.closed;
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && hub.openCount() > 0; i++) await new Promise((r) => setTimeout(r, 5));
     assert.equal(hub.openCount(), 0);
+    // With nobody listening, the timers are gone (an idle gateway uses no CPU).
+    for (let i = 0; i < 100 && clock.pending > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(clock.pending, 0);
   } finally {
     await hub.shutdown("test");
     ac.abort();

@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
 import {
-  authorizeMethod,
   canReceiveEvent,
   CONTROL_PLANE_WRITE_LIMIT,
   eventRequiredScope,
   firstMissingScope,
   isControlPlaneWrite,
-  METHOD_SCOPES,
   OPERATOR_SCOPES,
-  requiredScopeFor,
   scopesSatisfy,
 } from "../../../lib/protocol/scopes.ts";
 
@@ -38,47 +35,6 @@ Deno.test("scopesSatisfy() applies the operator scope implications", () => {
   assert.equal(
     firstMissingScope(["operator.read"], ["operator.read", "operator.pairing"]),
     "operator.pairing",
-  );
-});
-
-Deno.test("requiredScopeFor() follows the method table, admin prefixes and fails closed", () => {
-  assert.equal(requiredScopeFor("health"), null);
-  assert.equal(requiredScopeFor("status"), "operator.read");
-  assert.equal(requiredScopeFor("config.get"), "operator.read");
-  assert.equal(requiredScopeFor("config.schema"), "operator.read");
-  assert.equal(requiredScopeFor("config.set"), "operator.admin");
-  assert.equal(requiredScopeFor("config.openFile"), "operator.admin");
-  assert.equal(requiredScopeFor("exec.approvals.get"), "operator.admin");
-  assert.equal(requiredScopeFor("wizard.start"), "operator.admin");
-  assert.equal(requiredScopeFor("update.run"), "operator.admin");
-  assert.equal(requiredScopeFor("chat.send"), "operator.write");
-  assert.equal(requiredScopeFor("sessions.delete"), "operator.admin");
-  assert.equal(requiredScopeFor("sessions.delete", { archivedOnly: true }), "operator.write");
-  assert.equal(requiredScopeFor("no.such.method"), "operator.admin");
-  assert.equal(requiredScopeFor("__proto__"), "operator.admin");
-  assert.equal(requiredScopeFor("toString"), "operator.admin");
-  for (const [method, scope] of Object.entries(METHOD_SCOPES)) {
-    if (method.startsWith("config.") && scope !== "operator.admin") {
-      assert.ok(["config.get", "config.schema", "config.schema.lookup"].includes(method), method);
-    }
-  }
-});
-
-Deno.test("authorizeMethod() returns the missing-scope error shape", () => {
-  assert.equal(authorizeMethod("health", []), null);
-  assert.equal(authorizeMethod("status", ["operator.write"]), null);
-  assert.deepEqual(authorizeMethod("config.apply", ["operator.read", "operator.write"]), {
-    code: "FORBIDDEN",
-    message: "missing scope: operator.admin",
-    details: {
-      code: "MISSING_SCOPE",
-      missingScope: "operator.admin",
-      requiredScopes: ["operator.admin"],
-    },
-  });
-  assert.equal(
-    authorizeMethod("chat.history", ["operator.sessions.read"])?.message,
-    "missing scope: operator.read",
   );
 });
 
