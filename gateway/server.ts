@@ -104,7 +104,10 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const server = serverSubsystem(state, {
     flags: options,
     methods: GATEWAY_METHODS,
-    authLimiter: createAuthRateLimiter(config.gateway?.auth?.rateLimit ?? {}),
+    authLimiter: createAuthRateLimiter({
+      ...config.gateway?.auth?.rateLimit,
+      now: () => clock.now(),
+    }),
     phase: () => phase,
     helloSnapshot: () => state.helloSnapshot(),
     agentHost: state,

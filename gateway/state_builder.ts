@@ -7,7 +7,9 @@
  * @module
  */
 import type { Logger } from "@logtape/logtape";
+import { defaultAgentId } from "../lib/agent/agents.ts";
 import type { AgentRuntime } from "../lib/agent/contract.ts";
+import { buildMainSessionKey, normalizeMainKey } from "../lib/agent/session_key.ts";
 import {
   type ResolvedGatewayAuth,
   resolveGatewayAuth,
@@ -181,12 +183,18 @@ export class GatewayStateImpl implements GatewayState {
       appliedConfigHash: this.configHash,
       configPath: this.configPath,
       stateDir: this.stateDir,
-      sessionDefaults: {
-        defaultAgentId: "main",
-        mainKey: "main",
-        mainSessionKey: "agent:main:main",
-      },
+      sessionDefaults: this.#sessionDefaults(),
       authMode: this.auth.mode,
+    };
+  }
+
+  #sessionDefaults() {
+    const defaultAgent = defaultAgentId(this.config);
+    const mainKey = normalizeMainKey(this.config.session?.mainKey);
+    return {
+      defaultAgentId: defaultAgent,
+      mainKey,
+      mainSessionKey: buildMainSessionKey(defaultAgent, mainKey),
     };
   }
 

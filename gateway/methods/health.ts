@@ -7,49 +7,21 @@
 import { z } from "zod";
 import { listAgents } from "../../lib/agent/agents.ts";
 import { resolveHeartbeatConfig } from "../../lib/heartbeat/config.ts";
-import { joinPath } from "../../lib/paths.ts";
+import { summarizeSessions } from "../../lib/agent/sessions/summary.ts";
 import { VERSION } from "../../lib/version.ts";
 import type { GatewayState } from "../state.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
 
-interface SessionsSummary {
-  path: string;
-  count: number;
-  recent: { key: string; updatedAt: number | null; age: number | null }[];
-}
-
-function readSessions(stateDir: string, agentId: string, now: number): SessionsSummary {
-  const path = joinPath(stateDir, "agents", agentId, "sessions", "sessions.json");
-  try {
-    const store = JSON.parse(Deno.readTextFileSync(path)) as Record<string, { updatedAt?: number }>;
-    const rows = Object.entries(store).map(([key, v]) => ({
-      key,
-      updatedAt: typeof v?.updatedAt === "number" ? v.updatedAt : null,
-    }));
-    rows.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0));
-    return {
-      path,
-      count: rows.length,
-      recent: rows.slice(0, 5).map((r) => ({
-        ...r,
-        age: r.updatedAt === null ? null : now - r.updatedAt,
-      })),
-    };
-  } catch {
-    return { path, count: 0, recent: [] };
-  }
-}
-
 /** Builds the HealthSummary of protocol.md §8.2. */
 export function buildHealthSummary(state: GatewayState): Record<string, unknown> {
   const t0 = performance.now();
-  const now = Date.now();
+  const now = state.clock.now();
   const agents = listAgents(state.config).map((a) => ({
     agentId: a.id,
     name: a.name,
     isDefault: a.isDefault,
     heartbeat: resolveHeartbeatConfig(state.config, a.id),
-    sessions: readSessions(state.stateDir, a.id, now),
+    sessions: summarizeSessions(state.stateDir, a.id, now),
   }));
   const def = agents.find((a) => a.isDefault) ?? agents[0];
   const subsystems = state.subsystems();
@@ -101,7 +73,7 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
     version: VERSION,
     pid: Deno.pid,
     startedAt: new Date(state.startedAt).toISOString(),
-    uptimeMs: Date.now() - state.startedAt,
+    uptimeMs: state.clock.now() - state.startedAt,
     configPath: state.configPath,
     stateDir: state.stateDir,
     logFile: state.logFile,
