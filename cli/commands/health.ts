@@ -6,6 +6,7 @@
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { printJson, printLine } from "../output.ts";
 import { act } from "../program.ts";
+import { describeSubsystems } from "./_subsystems.ts";
 import { addRpcOptions, type RpcFlags, timeoutMs } from "./rpc_options.ts";
 
 interface HealthSummary {
@@ -21,6 +22,7 @@ interface HealthSummary {
   channelOrder?: string[];
   channels?: Record<string, { running?: boolean; enabled?: boolean }>;
   sessions?: { count?: number };
+  subsystems?: Record<string, unknown>;
 }
 
 /** Registers `health`. */
@@ -66,5 +68,8 @@ export function register(program: CommandUnknownOpts): void {
         }`,
       );
     }
+    const subsystems = describeSubsystems(summary.subsystems);
+    printLine(`Subsystems: ${subsystems.summary}`);
+    for (const line of subsystems.problems) printLine(`  ${line}`);
   }));
 }

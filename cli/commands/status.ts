@@ -5,6 +5,7 @@
  * @module
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import { describeSubsystems } from "./_subsystems.ts";
 import { formatTable, printJson, printLine, style } from "../output.ts";
 import { act } from "../program.ts";
 import { addRpcOptions, type RpcFlags, timeoutMs } from "./rpc_options.ts";
@@ -94,6 +95,8 @@ export function register(program: CommandUnknownOpts): void {
       rows.push(["Heartbeat", def?.heartbeat?.enabled ? `every ${def.heartbeat.every}` : "off"]);
       rows.push(["Sessions", `${sessions.count ?? 0} stored`]);
       rows.push(["Log file", shortenHome(String(status?.logFile ?? "(none)"))]);
+      const subsystems = describeSubsystems(status?.subsystems ?? health.subsystems);
+      rows.push(["Subsystems", [subsystems.summary, ...subsystems.problems].join("; ")]);
     }
     printLine(style.bold("OpenClaw status"));
     printLine("");

@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { HelloOkSchema } from "../../lib/protocol/frames.ts";
-import { freePort, makeSandbox, spawnGateway, startGateway, writeFile } from "../helpers.ts";
+import {
+  freePort,
+  makeSandbox,
+  runCli,
+  spawnGateway,
+  startGateway,
+  writeFile,
+} from "../helpers.ts";
 import { cliConnectParams, RawClient } from "../fixtures/ws_client.ts";
 
 const TOKEN = "architecture-test-token-0123456789";
@@ -36,6 +43,8 @@ Deno.test("health and status report every subsystem's state from the subsystem",
   assert.equal(subsystems.agent.loaded, false, "the agent runtime loads on first use");
   const status = await c.request("status", {});
   assert.deepEqual(Object.keys(status.payload.subsystems), BUILT_IN);
+  const cli = await runCli(sb, ["health"]);
+  assert.match(cli.stdout, /^Subsystems: all 7 running$/m);
   c.close();
 });
 
@@ -55,6 +64,16 @@ Deno.test("a failing optional subsystem leaves the gateway up, degraded and visi
   assert.equal(sandbox.required, false);
   assert.match(sandbox.error, /agent main: .*network mode "host" is blocked/);
   assert.equal(health.payload.subsystems.server.status, "running");
+  // The CLI says so too, with the reason.
+  const cliHealth = await runCli(sb, ["health"]);
+  assert.equal(cliHealth.code, 0, cliHealth.stderr);
+  assert.match(cliHealth.stdout, /Subsystems: 6 of 7 running/);
+  assert.match(
+    cliHealth.stdout,
+    /sandbox: degraded \(agent main: .*network mode "host" is blocked/,
+  );
+  const cliStatus = await runCli(sb, ["status"]);
+  assert.match(cliStatus.stdout, /Subsystems\s+6 of 7 running; sandbox: degraded/);
   // Still serving: HTTP probes and RPC answer.
   const live = await fetch(`http://127.0.0.1:${gw.port}/healthz`);
   assert.equal(live.status, 200);
