@@ -47,19 +47,20 @@ export function secretsSubsystem(
   let queue: Promise<unknown> = Promise.resolve();
   let reloads = 0;
 
-  const adopt = async (snapshot: SecretSnapshot) => {
+  // New values are masked before anything can log them, even if the swap is then refused.
+  const mask = async (snapshot: SecretSnapshot) => {
     const fresh = [...snapshot.values.values()].filter((v) => !resolved.has(v));
     fresh.forEach((v) => resolved.add(v));
     if (fresh.length > 0) await options.logging.maskValues(fresh);
-    for (const w of snapshot.warnings) log?.warn(w.message);
   };
 
   const reloadNow = () => {
     const run = async () => {
       const next = await resolveSecretRefs(host.config, { mask: resolved });
+      await mask(next);
       options.commit(next);
       host.secrets = next;
-      await adopt(next);
+      for (const w of next.warnings) log?.warn(w.message);
       reloads++;
       log?.info(`secrets reloaded (${next.values.size} resolved)`);
       return { warningCount: next.warnings.length };
@@ -75,8 +76,10 @@ export function secretsSubsystem(
     after: ["logging"],
     async start(ctx) {
       log = ctx.log;
-      host.secrets = await resolveSecretRefs(host.config);
-      await adopt(host.secrets);
+      const first = await resolveSecretRefs(host.config);
+      await mask(first);
+      host.secrets = first;
+      for (const w of first.warnings) log?.warn(w.message);
     },
     async reload({ config, previous }) {
       const refs = (c: OpenClawConfig) => JSON.stringify(collectSecretRefs(c));
