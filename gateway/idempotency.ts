@@ -5,9 +5,7 @@
  *
  * @module
  */
-
-/** How long an outcome is replayed (stock: 5 minutes). */
-export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
+import { DEDUPE_MAX_ENTRIES, DEDUPE_TTL_MS } from "../lib/protocol/constants.ts";
 
 /** One remembered request. */
 export interface IdempotencyEntry<T> {
@@ -23,9 +21,9 @@ export interface IdempotencyEntry<T> {
 
 /** Options for {@linkcode IdempotencyCache}. */
 export interface IdempotencyOptions {
-  /** @default IDEMPOTENCY_TTL_MS */
+  /** How long an outcome is replayed. @default DEDUPE_TTL_MS (5 minutes) */
   ttlMs?: number;
-  /** @default 2000 */
+  /** @default DEDUPE_MAX_ENTRIES (1000) */
   maxEntries?: number;
   /** Injectable clock. @default Date.now */
   now?: () => number;
@@ -39,8 +37,8 @@ export class IdempotencyCache<T> {
   readonly #now: () => number;
 
   constructor(options: IdempotencyOptions = {}) {
-    this.#ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
-    this.#maxEntries = options.maxEntries ?? 2000;
+    this.#ttlMs = options.ttlMs ?? DEDUPE_TTL_MS;
+    this.#maxEntries = options.maxEntries ?? DEDUPE_MAX_ENTRIES;
     this.#now = options.now ?? Date.now;
     if (!(this.#ttlMs > 0)) throw new RangeError(`Cannot use ttlMs ${this.#ttlMs}: must be > 0`);
   }

@@ -1,9 +1,15 @@
 /**
  * The gateway process: start a server, wait for it to end, start it again after a restart
- * (same pid), and turn signals into stops (SIGTERM/SIGINT) and restarts (SIGUSR1).
+ * (same pid), and turn signals into stops (SIGTERM/SIGINT) and restarts (SIGHUP).
+ *
+ * Never SIGUSR1: Deno (≥ 2.9.2) answers it by opening an unauthenticated V8 inspector on
+ * 127.0.0.1:9229, which would let any local user run code inside the gateway, so the gateway
+ * neither listens for it nor asks anyone to send it. SIGHUP is as safe as any signal: only the
+ * same user (or root) may send it.
  *
  * @module
  */
+import { CONTROL_PLANE_WRITE_LIMIT } from "../lib/protocol/scopes.ts";
 import { createWindowLimiter } from "./rate_limit.ts";
 import { type GatewayStartOptions, type RunningGateway, startGateway } from "./server.ts";
 
@@ -11,7 +17,10 @@ import { type GatewayStartOptions, type RunningGateway, startGateway } from "./s
 export async function runGateway(
   options: Omit<GatewayStartOptions, "controlPlaneLimiter">,
 ): Promise<number> {
-  const controlPlaneLimiter = createWindowLimiter({ limit: 3, windowMs: 60_000 });
+  const controlPlaneLimiter = createWindowLimiter({
+    limit: CONTROL_PLANE_WRITE_LIMIT.maxRequests,
+    windowMs: CONTROL_PLANE_WRITE_LIMIT.windowMs,
+  });
   let current: RunningGateway | undefined;
   let stopRequested = false;
 
@@ -20,12 +29,12 @@ export async function runGateway(
     void current?.stop(`received ${signal}`);
   };
   // Refusing a restart into a config that cannot start is requestRestart's job (preflight).
-  const onRestart = () => current?.state.requestRestart("SIGUSR1", 0);
+  const onRestart = () => current?.state.requestRestart("SIGHUP", 0);
   const handlers: [Deno.Signal, () => void][] = [["SIGTERM", onStop("SIGTERM")], [
     "SIGINT",
     onStop("SIGINT"),
   ]];
-  if (Deno.build.os !== "windows") handlers.push(["SIGUSR1", () => void onRestart()]);
+  if (Deno.build.os !== "windows") handlers.push(["SIGHUP", () => void onRestart()]);
   for (const [sig, fn] of handlers) Deno.addSignalListener(sig, fn);
   try {
     let first = true;

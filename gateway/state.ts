@@ -16,7 +16,7 @@ import type { SubsystemHealth } from "./subsystems/lifecycle.ts";
 
 /** A client as the presence list shows it (protocol.md §4.8; the type is lib/protocol's). */
 export type { PresenceEntry } from "../lib/protocol/frames.ts";
-import type { PresenceEntry } from "../lib/protocol/frames.ts";
+import type { PresenceEntry, StateVersion } from "../lib/protocol/frames.ts";
 
 /** A queued `System:` line for a session (from `system-event`). */
 export interface SystemEvent {
@@ -50,10 +50,10 @@ export interface GatewayState {
   logFile: string | undefined;
   readonly log: (subsystem: string) => Logger;
   /** Monotonic counters for `stateVersion` on presence/health events. */
-  stateVersion: { presence: number; health: number };
+  stateVersion: StateVersion;
   lastHeartbeat: unknown | null;
   systemEvents: SystemEvent[];
-  /** Ask for an in-process restart (config.apply, restart-class reloads, SIGUSR1). */
+  /** Ask for an in-process restart (config.apply, restart-class reloads, SIGHUP). */
   requestRestart(reason: string, delayMs?: number): void;
   /** Send an event to every connection allowed to see it. */
   broadcast(

@@ -11,6 +11,23 @@ export const CLI_ENTRY = Deno.env.get("OPENCLAW_CLI") ?? `${ROOT}main.ts`;
 export const DENO_DIR = Deno.env.get("DENO_DIR") ??
   `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`;
 
+/** A temp directory removed (with its contents) on dispose. */
+export interface TempDir extends AsyncDisposable {
+  /** The directory, with symlinks resolved (macOS `/var` is `/private/var`). */
+  path: string;
+}
+
+/** Creates a temp directory for one test; remove it with `await using`. */
+export async function tempDir(prefix = "openclaw-tmp-"): Promise<TempDir> {
+  const path = await Deno.realPath(await Deno.makeTempDir({ prefix }));
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
 /** An isolated home for one test; remove it with `await using`. */
 export interface Sandbox extends AsyncDisposable {
   home: string;
@@ -20,9 +37,35 @@ export interface Sandbox extends AsyncDisposable {
   env: Record<string, string>;
 }
 
-/** Creates a temp HOME and the base environment for CLI runs inside it. */
-export async function makeSandbox(extraEnv: Record<string, string> = {}): Promise<Sandbox> {
-  const home = await Deno.makeTempDir({ prefix: "openclaw-test-" });
+/** Options of {@link makeSandbox}. */
+export interface SandboxOptions {
+  /** Extra variables for the sandbox's env (they win over the defaults). */
+  env?: Record<string, string>;
+  /** Prefix of the temp dir's name. */
+  prefix?: string;
+  /** Create `~/.openclaw` (mode 700) up front; implied by `config`. */
+  createStateDir?: boolean;
+  /** Write this text to `~/.openclaw/openclaw.json` (mode 600). */
+  config?: string;
+}
+
+/**
+ * Creates a temp HOME and the base environment for CLI runs inside it. This is the one way tests
+ * make a home or state dir for the CLI, the gateway or a library call that takes a `stateDir`.
+ */
+export async function makeSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const dir = await tempDir(options.prefix ?? "openclaw-test-");
+  const home = dir.path;
+  const stateDir = `${home}/.openclaw`;
+  const configPath = `${stateDir}/openclaw.json`;
+  if (options.createStateDir || options.config !== undefined) {
+    await Deno.mkdir(stateDir, { mode: 0o700 });
+    await Deno.chmod(stateDir, 0o700);
+  }
+  if (options.config !== undefined) {
+    await Deno.writeTextFile(configPath, options.config);
+    await Deno.chmod(configPath, 0o600);
+  }
   const env: Record<string, string> = {
     HOME: home,
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
@@ -31,17 +74,53 @@ export async function makeSandbox(extraEnv: Record<string, string> = {}): Promis
     TZ: "UTC",
     // Daily log files go inside the sandbox, never into the real /tmp/openclaw.
     OPENCLAW_LOG_DIR: `${home}/logs`,
-    ...extraEnv,
+    ...options.env,
   };
   return {
     home,
-    stateDir: `${home}/.openclaw`,
-    configPath: `${home}/.openclaw/openclaw.json`,
+    stateDir,
+    configPath,
     env,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
+    [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose](),
   };
+}
+
+/** Options of {@link waitUntil}. */
+export interface WaitOptions {
+  /** Give up after this long (default 10 s). */
+  timeoutMs?: number;
+  /** Pause between checks (default 10 ms). */
+  intervalMs?: number;
+  /** What is awaited, for the timeout error (a function is called only on timeout). */
+  message?: string | (() => string);
+}
+
+/** The values of `T` that are truthy. */
+export type Truthy<T> = Exclude<T, false | 0 | 0n | "" | null | undefined>;
+
+/**
+ * Polls `predicate` (sync or async) until it returns a truthy value, and returns that value.
+ * Throws after `timeoutMs`, naming `message` and the time waited; an error the predicate throws
+ * ends the wait at once.
+ */
+export async function waitUntil<T>(
+  predicate: () => T | Promise<T>,
+  options: WaitOptions = {},
+): Promise<Truthy<T>> {
+  const { timeoutMs = 10_000, intervalMs = 10 } = options;
+  const start = performance.now();
+  while (true) {
+    const value = await predicate();
+    if (value) return value as Truthy<T>;
+    const elapsed = performance.now() - start;
+    if (elapsed >= timeoutMs) {
+      const what = typeof options.message === "function"
+        ? options.message()
+        : options.message ?? "a condition";
+      throw new Error(`timed out after ${Math.round(elapsed)} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, Math.min(intervalMs, timeoutMs - elapsed)));
+  }
 }
 
 /** The outcome of one CLI run. */
@@ -138,16 +217,13 @@ export function spawnGateway(
     url: `ws://127.0.0.1:${port}`,
     output: () => text,
     async waitFor(pattern, timeoutMs = 15_000) {
-      const start = Date.now();
-      while (!pattern.test(text)) {
+      await waitUntil(() => {
+        if (pattern.test(text)) return true;
         if (exit !== undefined) {
           throw new Error(`gateway exited (${exit}) before ${pattern}:\n${text}`);
         }
-        if (Date.now() - start > timeoutMs) {
-          throw new Error(`timed out waiting for ${pattern}:\n${text}`);
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
+        return false;
+      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
     },
     async stop(signal: Deno.Signal = "SIGTERM") {
       if (exit === undefined) {

@@ -9,6 +9,7 @@ import type { AgentRuntime } from "../../lib/agent/contract.ts";
 import { agentIdFromSessionKey } from "../../lib/agent/session_key.ts";
 import { THINKING_LEVELS } from "../../lib/agent/thinking.ts";
 import { invalidRequest, ProtocolError } from "../../lib/protocol/error_map.ts";
+import { ErrorCode } from "../../lib/protocol/error_shape.ts";
 import { IdempotencyCache } from "../idempotency.ts";
 import type { GatewayState } from "../state.ts";
 
@@ -36,9 +37,13 @@ export async function runtimeOf(state: GatewayState): Promise<AgentRuntime> {
   try {
     return await state.agent();
   } catch (err) {
-    throw new ProtocolError("UNAVAILABLE", err instanceof Error ? err.message : String(err), {
-      retryable: true,
-    });
+    throw new ProtocolError(
+      ErrorCode.UNAVAILABLE,
+      err instanceof Error ? err.message : String(err),
+      {
+        retryable: true,
+      },
+    );
   }
 }
 

@@ -8,16 +8,20 @@
 import { z } from "zod";
 import type { ConfigEdit } from "../../lib/config/edit.ts";
 import { checkConfigText, formatIssueLines } from "../../lib/config/load.ts";
-import { getAtPath, type PathSegment } from "../../lib/config/path.ts";
+import { formatConfigPath, getAtPath, type PathSegment, setAtPath } from "../../lib/config/path.ts";
 import { parseConfigText, readConfigFile } from "../../lib/config/read.ts";
 import {
+  findSentinelPaths,
+  isRedactionOf,
+  knownSecretValues,
   redactConfigObject,
   redactConfigText,
   REDACTED_SENTINEL,
+  scrubSecretStrings,
   sentinelRestorations,
 } from "../../lib/config/redact.ts";
 import { diffConfigPaths } from "../../lib/config/reload_rules.ts";
-import { configJsonSchema } from "../../lib/config/schema.ts";
+import { configJsonSchema, configUiHints } from "../../lib/config/schema.ts";
 import { updateConfigText } from "../../lib/config/store.ts";
 import { OpenClawError } from "../../lib/errors.ts";
 import { invalidRequest, ProtocolError } from "../../lib/protocol/error_map.ts";
@@ -65,6 +69,15 @@ function takeWriteSlot(method: string, { caller, state }: MethodCall<unknown>): 
   throw ProtocolError.of(rateLimitError(method, verdict.retryAfterMs, label));
 }
 
+/**
+ * The secret values a config response must not carry: the plaintext secrets of `configs` and
+ * of the running config, and every SecretRef value the gateway resolved.
+ */
+function responseSecrets(state: GatewayState, ...configs: unknown[]): string[] {
+  const resolved = state.secrets?.values ? [...state.secrets.values.values()] : [];
+  return knownSecretValues([...configs, state.config], resolved);
+}
+
 interface WriteResult {
   path: string;
   hash: string | null;
@@ -87,6 +100,7 @@ async function writeConfig(
 ): Promise<WriteResult> {
   let changedPaths: string[] = [];
   let validated: unknown;
+  let resolved: unknown;
   const update = await updateConfigText(state.configPath, (current) => {
     if (current.exists) {
       if (!baseHash) {
@@ -108,6 +122,7 @@ async function writeConfig(
       );
     }
     validated = check.config;
+    resolved = check.resolved;
     changedPaths = diffConfigPaths(currentParsed, parseConfigText(next, state.configPath));
     return changedPaths.length === 0 && current.exists ? undefined : next;
   }).catch((err) => {
@@ -124,7 +139,7 @@ async function writeConfig(
   return {
     path: state.configPath,
     hash: update.hash,
-    config: redactConfigObject(validated),
+    config: redactConfigObject(validated, responseSecrets(state, resolved)),
     changedPaths,
     noop: !update.changed,
     reload,
@@ -160,7 +175,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Turns a JSON merge patch (RFC 7386) into edits: objects merge, null deletes, arrays replace. */
+/**
+ * Turns a JSON merge patch (RFC 7386) into edits: objects merge, null deletes, arrays replace.
+ * The redaction sentinel means "keep what is there": a value that is (or holds, where secrets
+ * were scrubbed out of it) the sentinel keeps the current value.
+ *
+ * @throws {ProtocolError} `INVALID_REQUEST` when a redacted value cannot be restored.
+ */
 export function mergePatchEdits(
   patch: Record<string, unknown>,
   current: unknown,
@@ -169,17 +190,47 @@ export function mergePatchEdits(
   const edits: ConfigEdit[] = [];
   for (const [key, value] of Object.entries(patch)) {
     const path = [...at, key];
+    const hit = getAtPath(current, path);
     if (value === REDACTED_SENTINEL) continue; // "keep what is there"
+    if (typeof value === "string" && value.includes(REDACTED_SENTINEL)) {
+      if (hit.found && isRedactionOf(value, hit.value)) continue;
+      throw invalidRequest(
+        `invalid config.patch params: cannot restore redacted value at ${
+          formatConfigPath(path)
+        }; send the whole new value`,
+      );
+    }
     if (value === null) {
       edits.push({ op: "unset", path });
       continue;
     }
-    const hit = getAtPath(current, path);
     if (isRecord(value) && hit.found && isRecord(hit.value)) {
       edits.push(...mergePatchEdits(value, current, path));
-    } else edits.push({ op: "set", path, value: stripNulls(value) });
+    } else {
+      edits.push({ op: "set", path, value: restoreWithin(stripNulls(value), hit, path) });
+    }
   }
   return edits;
+}
+
+/** Puts the current values back where a replaced array or new subtree carries sentinels. */
+function restoreWithin(
+  value: unknown,
+  hit: { found: true; value: unknown } | { found: false },
+  at: PathSegment[],
+): unknown {
+  if (findSentinelPaths(value).length === 0) return value;
+  let restorations;
+  try {
+    restorations = sentinelRestorations(value, hit.found ? hit.value : undefined);
+  } catch (err) {
+    throw invalidRequest(
+      `invalid config.patch params at ${formatConfigPath(at)}: ${(err as Error).message}`,
+    );
+  }
+  let out = value;
+  for (const r of restorations) out = setAtPath(out, r.path, r.value);
+  return out;
 }
 
 function stripNulls(value: unknown): unknown {
@@ -207,18 +258,22 @@ export const configMethods: MethodDefinition[] = [
       const check = readError
         ? undefined
         : checkConfigText(file.text, state.configPath, { applyEnv: false });
-      const secretsSource = check?.resolved ?? parsed;
-      return {
-        path: state.configPath,
-        exists: file.exists,
-        raw: file.exists ? redactConfigText(file.text, secretsSource) : null,
-        parsed: redactConfigObject(parsed),
+      const secrets = responseSecrets(state, parsed, check?.resolved);
+      // `path` and the hashes describe the file, not its content; everything else is scrubbed.
+      const content = scrubSecretStrings({
+        parsed: redactConfigObject(parsed, secrets),
         valid: check?.valid ?? false,
-        config: check?.config ? redactConfigObject(check.config) : null,
+        config: check?.config ? redactConfigObject(check.config, secrets) : null,
         issues: check?.issues ?? (readError ? [{ path: "<root>", message: readError }] : []),
         warnings: [],
         legacyIssues: check?.legacy ?? [],
         ...(readError ? { readError } : {}),
+      }, secrets);
+      return {
+        path: state.configPath,
+        exists: file.exists,
+        raw: file.exists ? await redactConfigText(file.text, secrets) : null,
+        ...content,
         hash: file.hash,
         appliedConfigHash: state.configHash,
       };
@@ -307,6 +362,8 @@ export const configMethods: MethodDefinition[] = [
     name: "config.schema",
     scope: "operator.read",
     params: z.looseObject({}),
-    handler: () => ({ schema: configJsonSchema(), version: VERSION }),
+    // The schema is static: it holds no config value. `uiHints` marks the secret-bearing paths
+    // (the ones `config.get` redacts) so editors can render them as password fields.
+    handler: () => ({ schema: configJsonSchema(), uiHints: configUiHints(), version: VERSION }),
   }),
 ];

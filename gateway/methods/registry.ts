@@ -7,11 +7,10 @@
  * @module
  */
 import type { z } from "zod";
-import { unknownMethodError } from "../../lib/protocol/errors.ts";
+import { invalidParamsError, unknownMethodError } from "../../lib/protocol/errors.ts";
 import { type ErrorShape, validateParams } from "../../lib/protocol/frames.ts";
 import { missingScopeError } from "../../lib/protocol/errors.ts";
-import { type OperatorScope, scopeSatisfied } from "../../lib/protocol/scopes.ts";
-import { ProtocolError } from "../../lib/protocol/error_map.ts";
+import { ADMIN_SCOPE, type OperatorScope, scopeSatisfied } from "../../lib/protocol/scopes.ts";
 import type { MethodCall } from "./types.ts";
 
 /**
@@ -106,7 +105,7 @@ export class MethodRegistry {
    */
   requiredScope(name: string, params: Record<string, unknown> = {}): OperatorScope | null {
     const def = this.#methods.get(name);
-    if (!def) return "operator.admin";
+    if (!def) return ADMIN_SCOPE;
     return typeof def.scope === "function" ? def.scope(params) : def.scope;
   }
 
@@ -124,11 +123,7 @@ export class MethodRegistry {
       return { ok: false, error: missingScopeError(required, [required]) };
     }
     if (!isObject) {
-      return {
-        ok: false,
-        error: new ProtocolError("INVALID_REQUEST", `invalid ${name} params: expected an object`)
-          .shape,
-      };
+      return { ok: false, error: invalidParamsError(name, "expected an object") };
     }
     const checked = validateParams(name, method.params, params);
     if (!checked.ok) return { ok: false, error: checked.error };

@@ -86,11 +86,9 @@ export const systemMethods: MethodDefinition[] = [
         state.systemEvents.push({ ts: now, text, sessionKey, wake });
         if (state.systemEvents.length > MAX_QUEUED_EVENTS) state.systemEvents.shift();
       }
+      // Noting the entry also announces it: the hub sends one coalesced `presence` event per
+      // window (with the next `stateVersion.presence`), not one full list per call.
       state.notePresence(entry.instanceId ?? entry.deviceId ?? `conn:${caller.connId}`, entry);
-      state.broadcast("presence", { presence: state.presence() }, {
-        dropIfSlow: true,
-        stateVersion: true,
-      });
       return { ok: true };
     },
   }),

@@ -11,7 +11,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 }
 
 /** Encodes bytes as standard padded base64. */
-export function encodeBase64(bytes: Uint8Array): string {
+function encodeBase64(bytes: Uint8Array): string {
   let binary = "";
   // Chunked so a large buffer never hits the argument-count limit of fromCharCode.
   for (let i = 0; i < bytes.length; i += 0x8000) {

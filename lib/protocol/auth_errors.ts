@@ -27,7 +27,7 @@ export type AuthReason =
   | `trusted_proxy_missing_header_${string}`;
 
 /** `details.code` for each auth reason; no reason → `AUTH_REQUIRED`, unknown → `AUTH_UNAUTHORIZED`. */
-export const AUTH_DETAIL_CODES: Readonly<Record<string, string>> = {
+const AUTH_DETAIL_CODES: Readonly<Record<string, string>> = {
   token_missing: "AUTH_TOKEN_MISSING",
   token_mismatch: "AUTH_TOKEN_MISMATCH",
   token_missing_config: "AUTH_TOKEN_NOT_CONFIGURED",
@@ -45,14 +45,14 @@ export const AUTH_DETAIL_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Returns the `details.code` for an auth failure reason. */
-export function authDetailCode(reason: string | undefined): string {
+function authDetailCode(reason: string | undefined): string {
   if (reason === undefined) return "AUTH_REQUIRED";
   if (reason.startsWith("trusted_proxy_missing_header_")) return "AUTH_IDENTITY_HEADER_REQUIRED";
   return Object.hasOwn(AUTH_DETAIL_CODES, reason) ? AUTH_DETAIL_CODES[reason] : "AUTH_UNAUTHORIZED";
 }
 
 /** What a client should do after an auth failure (`details.recommendedNextStep`). */
-export type RecommendedNextStep =
+type RecommendedNextStep =
   | "retry_with_device_token"
   | "update_auth_configuration"
   | "update_auth_credentials"
@@ -60,7 +60,7 @@ export type RecommendedNextStep =
   | "review_auth_configuration";
 
 /** Returns the next step stock recommends for an auth failure. */
-export function recommendedNextStep(
+function recommendedNextStep(
   reason: string | undefined,
   canRetryWithDeviceToken = false,
 ): RecommendedNextStep {
@@ -132,7 +132,7 @@ const SETUP_CODE_REJECTED = "unauthorized: setup code invalid, expired, revoked,
 const TAILSCALE_HINT = "(use Tailscale Serve auth or gateway token/password)";
 
 /** Builds the human message of an auth failure, word for word as stock does. */
-export function authFailureMessage(
+function authFailureMessage(
   reason: string | undefined,
   ctx: AuthMessageContext = {},
 ): string {
@@ -300,7 +300,7 @@ export function controlUiDeviceIdentityRequiredError(): ErrorShape {
 export type PairingReason = "not-paired" | "role-upgrade" | "scope-upgrade" | "metadata-upgrade";
 
 /** Requirement text and remediation hint for each pairing reason. */
-export const PAIRING_REASONS: Readonly<
+const PAIRING_REASONS: Readonly<
   Record<PairingReason, { requirement: string; remediationHint: string }>
 > = {
   "not-paired": {

@@ -48,34 +48,15 @@ export const CLIENT_MODES = [
 /** One of {@link CLIENT_MODES}. */
 export type ClientMode = typeof CLIENT_MODES[number];
 
-/**
- * Client capabilities stock clients advertise in `caps`. The schema accepts any non-empty
- * string, since newer clients add caps and an unknown cap must not fail the handshake.
- */
-export const CLIENT_CAPS = [
-  "agent-kind",
-  "approvals",
-  "exec-approvals",
-  "inline-widgets",
-  "model-catalog-snapshot",
-  "model-selection-policy",
-  "run-tool-bindings",
-  "session-scoped-events",
-  "skill-curator-live-inventory",
-  "plugin-approvals",
-  "task-suggestions",
-  "terminal-offset-seq",
-  "terminal-session-metadata",
-  "terminal-upload-path-style",
-  "tool-events",
-  "ui-commands",
-  "usage-refreshing",
-] as const;
-
 /** Connection roles; `worker` exists only on its own path and is refused on the main socket. */
 export const ROLES = ["operator", "node"] as const;
 /** One of {@link ROLES}. */
 export type Role = typeof ROLES[number];
+
+/** Returns true for a role the main socket accepts (`connect` answers "invalid role" otherwise). */
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
 
 /** A string with at least one character. */
 export const NonEmptyString = z.string().min(1);
@@ -94,8 +75,6 @@ export const ConnectClientSchema = z.strictObject({
   mode: z.enum(CLIENT_MODES),
   instanceId: NonEmptyString.optional(),
 });
-/** The client description inside `connect` params. */
-export type ConnectClient = z.infer<typeof ConnectClientSchema>;
 
 /** `connect.params.device`: the signed device proof (closed, all fields required). */
 export const DeviceProofSchema = z.strictObject({
@@ -134,6 +113,7 @@ export const ConnectParamsSchema = z.strictObject({
   minProtocol: z.number().int().min(1),
   maxProtocol: z.number().int().min(1),
   client: ConnectClientSchema,
+  // Any non-empty string: newer clients add caps, and an unknown cap must not fail the handshake.
   caps: z.array(NonEmptyString).optional(),
   commands: z.array(NonEmptyString).optional(),
   // Node-host extras: validated by their owning subsystems, opaque to the handshake.

@@ -6,10 +6,11 @@
  */
 import type { Env } from "../paths.ts";
 
-/** The wire version this gateway speaks; `hello-ok.protocol` always carries it. */
+/**
+ * The wire version this gateway speaks; `hello-ok.protocol` always carries it, and operator and UI
+ * clients must include it in `[minProtocol, maxProtocol]`.
+ */
 export const PROTOCOL_VERSION = 4;
-/** Operator and UI clients must include this version in `[minProtocol, maxProtocol]`. */
-export const MIN_CLIENT_PROTOCOL_VERSION = 4;
 /** `role:"node"` + `client.mode:"node"` may still negotiate v3 (N-1 window). */
 export const MIN_NODE_PROTOCOL_VERSION = 3;
 /** `client.mode:"probe"` may send `maxProtocol` 3. */
@@ -31,8 +32,8 @@ export const CONNECT_CHALLENGE_TIMEOUT_MS = 15_000;
 export const MAX_PENDING_HANDSHAKE_FRAMES = 15;
 /** Server `tick` broadcast period (`hello-ok.policy.tickIntervalMs`). */
 export const TICK_INTERVAL_MS = 30_000;
-/** Window for a WebSocket pong after a ping on authenticated sockets. */
-export const PONG_TIMEOUT_MS = 25_000;
+/** How often the server sends the `health` event while clients are connected (§7.3). */
+export const HEALTH_EVENT_INTERVAL_MS = 60_000;
 /** Largest allowed `|now − device.signedAt|`. */
 export const DEVICE_SIGNATURE_SKEW_MS = 120_000;
 /** Longest accepted `device.publicKey` text. */
@@ -43,16 +44,30 @@ export const MAX_DEVICE_SIGNATURE_CHARS = 256;
 export const DEDUPE_TTL_MS = 300_000;
 /** How many idempotency keys are remembered at most. */
 export const DEDUPE_MAX_ENTRIES = 1_000;
-/** Byte budget of one `chat.history` response. */
-export const CHAT_HISTORY_MAX_BYTES = 6 * 1024 * 1024;
-/** Default per-RPC client timeout (expect-final requests have none). */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** Client reconnect backoff: first delay, factor, ceiling. */
-export const RECONNECT_BACKOFF = { initialMs: 1_000, factor: 2, maxMs: 30_000 } as const;
 /** Consecutive `unauthorized role` errors after which a socket is closed 1008. */
 export const MAX_UNAUTHORIZED_ROLE_ERRORS = 10;
 /** Operator request start queue: pending requests and bytes before "server is busy". */
 export const REQUEST_QUEUE_LIMITS = { maxPending: 256, maxBytes: 50 * 1024 * 1024 } as const;
+/**
+ * Requests of one connection that run at once; the rest of its pending requests wait in FIFO
+ * order, so one pipelining client cannot monopolise the event loop. Not a stock number.
+ */
+export const MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = 4;
+/**
+ * A request still running after this long (waiting on I/O, e.g. `agent.wait`) gives its
+ * in-flight slot to the next queued one; it stays pending until it answers. Not a stock number.
+ */
+export const REQUEST_SLOT_LEASE_MS = 250;
+/**
+ * Presence changes (connects, closes, `system-event` lines) are coalesced: each reader gets at
+ * most one `presence` event per window. Not a stock number (stock sends one per change).
+ */
+export const PRESENCE_COALESCE_MS = 1_000;
+/**
+ * Most entries a `presence` event carries: the most recent ones, with `total` added when some
+ * were left out (`system-presence` still returns them all). Not a stock number.
+ */
+export const PRESENCE_EVENT_MAX_ENTRIES = 200;
 /**
  * Deepest JSON nesting a frame may have. Not a stock limit: legitimate frames stay far below it,
  * and it keeps recursive handlers (redaction, merge-patch) safe from hostile input.
@@ -114,6 +129,7 @@ export const CLOSE = {
     code: CloseCode.preauthPayloadTooLarge,
     reason: "preauth payload too large",
   },
+  payloadTooLarge: { code: CloseCode.preauthPayloadTooLarge, reason: "payload too large" },
   handlerUnavailable: {
     code: CloseCode.internalError,
     reason: "gateway message handler unavailable",

@@ -107,12 +107,12 @@ export interface DeviceAuthFields {
 }
 
 /** Returns the token a payload signs: `auth.token ?? auth.deviceToken ?? auth.bootstrapToken ?? ""`. */
-export function signatureToken(auth: SignedAuth | null | undefined): string {
+function signatureToken(auth: SignedAuth | null | undefined): string {
   return auth?.token ?? auth?.deviceToken ?? auth?.bootstrapToken ?? "";
 }
 
 /** Trims and lowercases A–Z only (never locale-aware), as stock does for v3 metadata. */
-export function normalizeDeviceMetadata(value: string | null | undefined): string {
+function normalizeDeviceMetadata(value: string | null | undefined): string {
   if (typeof value !== "string") return "";
   return value.trim().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }

@@ -6,8 +6,9 @@
  * @module
  */
 import type { ErrorShape } from "./frames.ts";
-import { MIN_PROBE_PROTOCOL_VERSION, PROTOCOL_VERSION } from "./constants.ts";
+import { CLOSE, MIN_PROBE_PROTOCOL_VERSION, PROTOCOL_VERSION } from "./constants.ts";
 import { ErrorCode, errorShape } from "./error_shape.ts";
+import { CONTROL_PLANE_WRITE_LIMIT } from "./scopes.ts";
 
 export * from "./error_shape.ts";
 export * from "./auth_errors.ts";
@@ -39,6 +40,14 @@ export function connectNotFirstError(): ErrorShape {
   return errorShape(ErrorCode.INVALID_REQUEST, "connect is only valid as the first request");
 }
 
+/**
+ * `INVALID_REQUEST` "invalid-handshake": a connect claiming the worker role, client id or mode on
+ * the main path (workers have their own); the socket is then closed 1008 "invalid-handshake".
+ */
+export function invalidHandshakeError(): ErrorShape {
+  return errorShape(ErrorCode.INVALID_REQUEST, CLOSE.invalidHandshake.reason);
+}
+
 /** `INVALID_REQUEST` "invalid role" (connect with a role other than operator or node). */
 export function invalidRoleError(): ErrorShape {
   return errorShape(ErrorCode.INVALID_REQUEST, "invalid role");
@@ -66,17 +75,15 @@ export function protocolMismatchError(clientMin: number, clientMax: number): Err
   });
 }
 
-/** The seed's control-plane write budget label (3 per 60 s per deviceId + clientIp). */
-export const CONTROL_PLANE_RATE_LIMIT_LABEL = "3 per 60s";
-
 /**
  * `UNAVAILABLE` "rate limit exceeded for <method>; retry after <N>s" (N rounded up), retryable,
- * with `retryAfterMs` and details `{method, limit}`.
+ * with `retryAfterMs` and details `{method, limit}`; `limit` defaults to the control-plane write
+ * budget's label ("3 per 60s").
  */
 export function rateLimitError(
   method: string,
   retryAfterMs: number,
-  limit: string = CONTROL_PLANE_RATE_LIMIT_LABEL,
+  limit: string = CONTROL_PLANE_WRITE_LIMIT.label,
 ): ErrorShape {
   const seconds = Math.max(0, Math.ceil(retryAfterMs / 1000));
   return errorShape(
@@ -131,10 +138,4 @@ export function drainUnavailableError(
     retryAfterMs: DRAIN_RETRY_AFTER_MS,
     details: phase === undefined ? { method, reason } : { method, reason, phase },
   });
-}
-
-/** `UNAVAILABLE` carrying a handler exception's text (never a stack). */
-export function handlerFailureError(err: unknown): ErrorShape {
-  const text = err instanceof Error ? err.message : String(err);
-  return errorShape(ErrorCode.UNAVAILABLE, text || "internal error");
 }

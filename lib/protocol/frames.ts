@@ -14,12 +14,7 @@ import { formatZodIssues } from "./zod_issues.ts";
 
 export * from "./connect.ts";
 export * from "./hello.ts";
-export {
-  formatIssueMessage,
-  formatIssuePath,
-  formatZodIssues,
-  type ZodIssue,
-} from "./zod_issues.ts";
+export { formatZodIssues } from "./zod_issues.ts";
 
 /** The error object of a failed response (closed). */
 export const ErrorShapeSchema = z.strictObject({

@@ -82,8 +82,6 @@ export type PresenceEntry = z.infer<typeof PresenceEntrySchema>;
  * health module, which validates them; here it only has to be an object.
  */
 export const HealthSnapshotSchema = z.record(z.string(), z.unknown());
-/** The health summary as carried by the snapshot. */
-export type HealthSnapshot = z.infer<typeof HealthSnapshotSchema>;
 
 /** Default session routing keys (closed). */
 export const SessionDefaultsSchema = z.strictObject({
@@ -95,8 +93,6 @@ export const SessionDefaultsSchema = z.strictObject({
   mainSessionKey: NonEmptyString,
   scope: NonEmptyString.optional(),
 });
-/** Which agent and session a client talks to by default. */
-export type SessionDefaults = z.infer<typeof SessionDefaultsSchema>;
 
 /** Gateway auth modes reported in `snapshot.authMode`. */
 export const AUTH_MODES = ["none", "token", "password", "trusted-proxy"] as const;

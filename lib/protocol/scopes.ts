@@ -28,18 +28,12 @@ export const ADMIN_SCOPE = "operator.admin";
 export const READ_SCOPE = "operator.read";
 /** `operator.write`. */
 export const WRITE_SCOPE = "operator.write";
-/** `operator.approvals`. */
-export const APPROVALS_SCOPE = "operator.approvals";
-/** `operator.pairing`. */
-export const PAIRING_SCOPE = "operator.pairing";
-/** `operator.talk`. */
-export const TALK_SCOPE = "operator.talk";
 
 /**
  * Scopes each granted scope satisfies besides itself (admin satisfies all, handled apart).
  * `sessions.write ⇒ sessions.read` is not in §5 but is what stock does.
  */
-export const SCOPE_IMPLICATIONS: Readonly<
+const SCOPE_IMPLICATIONS: Readonly<
   Partial<Record<OperatorScope, readonly OperatorScope[]>>
 > = {
   "operator.write": [
@@ -61,16 +55,6 @@ export const CLI_DEFAULT_OPERATOR_SCOPES: readonly OperatorScope[] = [
   "operator.questions",
   "operator.pairing",
   "operator.talk.secrets",
-];
-
-/** What shared-secret HTTP bearer callers get (§10.1). */
-export const SHARED_SECRET_OPERATOR_SCOPES: readonly OperatorScope[] = [
-  "operator.admin",
-  "operator.approvals",
-  "operator.pairing",
-  "operator.read",
-  "operator.talk.secrets",
-  "operator.write",
 ];
 
 /** Returns true for a member of the closed operator scope set. */
@@ -96,14 +80,6 @@ export function scopesSatisfy(
   return all.every((scope) => scopeSatisfied(scope, granted));
 }
 
-/** Returns the first scope of `required` that `granted` does not satisfy, or null. */
-export function firstMissingScope(
-  granted: readonly string[],
-  required: readonly string[],
-): string | null {
-  return required.find((scope) => !scopeSatisfied(scope, granted)) ?? null;
-}
-
 /**
  * Method prefixes that belong to `operator.admin` (§5). The gateway's method registry holds each
  * method's scope; its tests check that nothing under these prefixes asks for less, except the
@@ -119,7 +95,7 @@ export const READ_ONLY_ADMIN_PREFIXED_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /** Methods under the control-plane write rate limit. */
-export const CONTROL_PLANE_WRITE_METHODS: ReadonlySet<string> = new Set([
+const CONTROL_PLANE_WRITE_METHODS: ReadonlySet<string> = new Set([
   "config.apply",
   "config.patch",
   "update.run",
@@ -138,7 +114,7 @@ export function isControlPlaneWrite(method: string): boolean {
 }
 
 /** Scope each event needs to be delivered (§7.2); `null` = every connection, any role. */
-export const EVENT_SCOPES: Readonly<Record<string, OperatorScope | null>> = {
+const EVENT_SCOPES: Readonly<Record<string, OperatorScope | null>> = {
   // Sent to each socket before auth; listed so gating code never withholds it.
   "connect.challenge": null,
   "tick": null,

@@ -40,7 +40,7 @@ function describe(value: unknown): string {
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 
 /** Formats an issue path as `client.id`, `scopes[0]` or `auth["odd key"]`. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
+function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
@@ -74,7 +74,7 @@ function sizeMessage(issue: ZodIssue & { code: "too_small" | "too_big" }): strin
 }
 
 /** Returns the short human message of one issue (without its path). */
-export function formatIssueMessage(issue: ZodIssue): string {
+function formatIssueMessage(issue: ZodIssue): string {
   switch (issue.code) {
     case "invalid_type": {
       const hasInput = "input" in issue;

@@ -6,6 +6,19 @@
  * @module
  */
 import { OpenClawError } from "../errors.ts";
+import { CloseCode, PROTOCOL_VERSION } from "../protocol/constants.ts";
+import type { DeviceAuthFields } from "../protocol/device_keys.ts";
+import { ErrorCode } from "../protocol/error_shape.ts";
+import type {
+  ClientId,
+  ClientMode,
+  ConnectAuth,
+  ConnectChallenge,
+  ConnectParams,
+  DeviceProof,
+  ErrorShape,
+} from "../protocol/frames.ts";
+import { CLI_DEFAULT_OPERATOR_SCOPES } from "../protocol/scopes.ts";
 import { VERSION } from "../version.ts";
 
 /** Options for {@linkcode connectGateway}. */
@@ -16,33 +29,24 @@ export interface ConnectOptions {
   /** Handshake and default per-call timeout. @default 10000 */
   timeoutMs?: number;
   /** `client.id` / `client.mode` to present. @default cli / cli */
-  clientId?: string;
-  clientMode?: string;
-  scopes?: string[];
-  /** Lowest protocol version to offer (the status probe offers 3). @default 4 */
+  clientId?: ClientId;
+  clientMode?: ClientMode;
+  /** Requested operator scopes. @default CLI_DEFAULT_OPERATOR_SCOPES */
+  scopes?: readonly string[];
+  /** Lowest protocol version to offer (the status probe offers 3). @default PROTOCOL_VERSION */
   minProtocol?: number;
   /** Signs the connect with a device identity (needed off loopback). */
-  device?: (challenge: { nonce: string; ts: number }, fields: DeviceSignFields) => Promise<unknown>;
+  device?: (
+    challenge: Pick<ConnectChallenge, "nonce" | "ts">,
+    fields: DeviceSignFields,
+  ) => Promise<DeviceProof>;
 }
 
-/** What a device signature covers (protocol.md §4.5). */
-export interface DeviceSignFields {
-  clientId: string;
-  clientMode: string;
-  role: string;
-  scopes: string[];
-  token: string;
-  platform: string;
-}
-
-/** An error answer from the gateway (the ErrorShape). */
-export interface RpcErrorShape {
-  code: string;
-  message: string;
-  details?: unknown;
-  retryable?: boolean;
-  retryAfterMs?: number;
-}
+/**
+ * The connect fields a device signature covers (protocol.md §4.5) besides the device id and the
+ * challenge's `ts` and `nonce`.
+ */
+export type DeviceSignFields = Omit<DeviceAuthFields, "deviceId" | "signedAtMs" | "nonce">;
 
 /** A connected client. */
 export interface GatewayClient extends AsyncDisposable {
@@ -83,7 +87,7 @@ export class GatewayRpcError extends OpenClawError {
   /** The method that failed. */
   readonly method: string;
   /** The gateway's `res.error`. */
-  readonly shape: RpcErrorShape;
+  readonly shape: ErrorShape;
 
   /**
    * @param code `GATEWAY_RPC_ERROR` or `GATEWAY_AUTH_FAILED`.
@@ -91,7 +95,7 @@ export class GatewayRpcError extends OpenClawError {
    * @param shape The gateway's `res.error`.
    * @param hint The command or flag that fixes it.
    */
-  constructor(code: string, method: string, shape: RpcErrorShape, hint?: string) {
+  constructor(code: string, method: string, shape: ErrorShape, hint?: string) {
     super(code, `${method} failed: ${shape.message}`, { hint, details: shape });
     this.name = "GatewayRpcError";
     this.method = method;
@@ -107,7 +111,7 @@ export class GatewayRpcError extends OpenClawError {
  * @returns A `GATEWAY_AUTH_FAILED` error for refused connect credentials, else
  *   `GATEWAY_RPC_ERROR`.
  */
-export function rpcError(method: string, shape: RpcErrorShape): GatewayRpcError {
+export function rpcError(method: string, shape: ErrorShape): GatewayRpcError {
   const safe = normalizeShape(shape);
   const isAuth = method === "connect" && /^unauthorized/.test(safe.message);
   return new GatewayRpcError(
@@ -123,15 +127,15 @@ export function rpcError(method: string, shape: RpcErrorShape): GatewayRpcError 
 }
 
 /** A gateway that sends a broken `res.error` still gets a readable error. */
-function normalizeShape(shape: unknown): RpcErrorShape {
+function normalizeShape(shape: unknown): ErrorShape {
   if (typeof shape !== "object" || shape === null) {
-    return { code: "UNAVAILABLE", message: "the gateway sent no error details" };
+    return { code: ErrorCode.UNAVAILABLE, message: "the gateway sent no error details" };
   }
-  const s = shape as Partial<RpcErrorShape>;
-  if (typeof s.code === "string" && typeof s.message === "string") return s as RpcErrorShape;
+  const s = shape as Partial<ErrorShape>;
+  if (typeof s.code === "string" && typeof s.message === "string") return s as ErrorShape;
   return {
     ...s,
-    code: typeof s.code === "string" ? s.code : "UNAVAILABLE",
+    code: typeof s.code === "string" ? s.code : ErrorCode.UNAVAILABLE,
     message: typeof s.message === "string" ? s.message : "the gateway sent no error message",
   };
 }
@@ -163,8 +167,9 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
   const listeners: ((event: string, payload: unknown) => void)[] = [];
   let nextId = 1;
   let closedInfo: { code: number; reason: string } | undefined;
-  let challenge: ((c: { nonce: string; ts: number }) => void) | undefined;
-  const challengeP = new Promise<{ nonce: string; ts: number }>((r) => challenge = r);
+  type Challenge = Pick<ConnectChallenge, "nonce" | "ts">;
+  let challenge: ((c: Challenge) => void) | undefined;
+  const challengeP = new Promise<Challenge>((r) => challenge = r);
 
   const failAll = (err: unknown) => {
     for (const p of pending.values()) {
@@ -194,7 +199,9 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
           "GATEWAY_CLOSED",
           `gateway closed (${e.code}): ${e.reason || "no reason"}`,
           {
-            hint: e.code === 1012 ? "The gateway is restarting; retry in a moment" : DOCTOR_HINT,
+            hint: e.code === CloseCode.serviceRestart
+              ? "The gateway is restarting; retry in a moment"
+              : DOCTOR_HINT,
           },
         ),
       );
@@ -229,7 +236,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
     pending.delete(String(frame.id));
     clearTimeout(p.timer);
     if (frame.ok === true) p.resolve(frame.payload);
-    else p.reject(rpcError(p.method, frame.error as RpcErrorShape));
+    else p.reject(rpcError(p.method, frame.error as ErrorShape));
   };
 
   const deadline = <T>(promise: Promise<T>, what: string): Promise<T> => {
@@ -283,7 +290,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
   const shutdown = async () => {
     if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
       try {
-        ws.close(1000);
+        ws.close(CloseCode.normal);
       } catch { /* already closing */ }
     }
     await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
@@ -306,20 +313,13 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
     );
     const clientId = options.clientId ?? "cli";
     const clientMode = options.clientMode ?? "cli";
-    const scopes = options.scopes ??
-      [
-        "operator.admin",
-        "operator.read",
-        "operator.write",
-        "operator.approvals",
-        "operator.pairing",
-      ];
-    const auth: Record<string, string> = {};
+    const scopes = [...(options.scopes ?? CLI_DEFAULT_OPERATOR_SCOPES)];
+    const auth: ConnectAuth = {};
     if (options.token) auth.token = options.token;
     if (options.password) auth.password = options.password;
-    const params: Record<string, unknown> = {
-      minProtocol: options.minProtocol ?? 4,
-      maxProtocol: 4,
+    const params: ConnectParams = {
+      minProtocol: options.minProtocol ?? PROTOCOL_VERSION,
+      maxProtocol: PROTOCOL_VERSION,
       client: { id: clientId, version: VERSION, platform: Deno.build.os, mode: clientMode },
       role: "operator",
       scopes,
@@ -329,9 +329,9 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
       params.device = await options.device(ch, {
         clientId,
         clientMode,
-        role: "operator",
+        role: params.role,
         scopes,
-        token: options.token ?? "",
+        auth: params.auth,
         platform: Deno.build.os,
       });
     }

@@ -4,43 +4,40 @@
  *
  * @module
  */
+import { MIN_PROBE_PROTOCOL_VERSION } from "../protocol/constants.ts";
+import type { ClientId, ClientMode } from "../protocol/frames.ts";
+import { CLI_DEFAULT_OPERATOR_SCOPES, READ_SCOPE } from "../protocol/scopes.ts";
 import { connectGateway, type ConnectOptions, type GatewayClient } from "./client.ts";
 import { type GatewayTarget, resolveGatewayTarget, type TargetFlags } from "./target.ts";
 
 /** How to present ourselves (protocol.md §4.2 "What stock clients send"). */
 export interface ClientIdentity {
-  clientId: string;
-  clientMode: string;
-  scopes: string[];
+  clientId: ClientId;
+  clientMode: ClientMode;
+  scopes: readonly string[];
   minProtocol?: number;
 }
 
-/** The local CLI acting as an operator with the full CLI scope set. */
+/** The local CLI acting as an operator with stock's fallback CLI scope set. */
 export const CLI_CLIENT: ClientIdentity = {
   clientId: "cli",
   clientMode: "cli",
-  scopes: [
-    "operator.admin",
-    "operator.read",
-    "operator.write",
-    "operator.approvals",
-    "operator.pairing",
-  ],
+  scopes: CLI_DEFAULT_OPERATOR_SCOPES,
 };
 
 /** Read-only backend helper (`openclaw health`). */
 export const BACKEND_READER: ClientIdentity = {
   clientId: "gateway-client",
   clientMode: "backend",
-  scopes: ["operator.read"],
+  scopes: [READ_SCOPE],
 };
 
 /** The handshake-only probe of `gateway status`. */
 export const STATUS_PROBE: ClientIdentity = {
   clientId: "cli",
   clientMode: "probe",
-  scopes: ["operator.read"],
-  minProtocol: 3,
+  scopes: [READ_SCOPE],
+  minProtocol: MIN_PROBE_PROTOCOL_VERSION,
 };
 
 /** Returns true when `url` points at this machine's loopback interface. */
@@ -72,14 +69,9 @@ export async function connectTarget(
       const { resolveStateDir } = await import("../paths.ts");
       const me = await loadOrCreateDeviceIdentity(deviceIdentityPath(resolveStateDir()));
       return await signDeviceAuth(me, {
-        clientId: fields.clientId,
-        clientMode: fields.clientMode,
-        role: fields.role,
-        scopes: fields.scopes,
+        ...fields,
         signedAtMs: challenge.ts,
         nonce: challenge.nonce,
-        auth: target.token ? { token: target.token } : null,
-        platform: fields.platform,
       });
     };
   return await connectGateway({

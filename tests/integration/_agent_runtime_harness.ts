@@ -1,12 +1,13 @@
 /**
  * Shared set-up of the agent runtime integration tests: a config pointing at fake providers, a
- * runtime in a temp state dir, and small waiting/collecting helpers.
+ * runtime in a sandbox's state dir, and an event collector.
  */
 import { createAgentRuntime } from "../../lib/agent/mod.ts";
 import type { AgentStreamEvent } from "../../lib/agent/mod.ts";
 import { OpenClawConfigSchema } from "../../lib/config/schema.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import type { FakeProvider, FakeProviderKind } from "../fixtures/fake_providers/mod.ts";
+import { makeSandbox } from "../helpers.ts";
 
 // The AI SDK logs compatibility notes (e.g. unknown model limits) to the console.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -51,13 +52,14 @@ export function makeConfig(
   });
 }
 
-/** A temp state dir, a runtime over it, and cleanup. */
+/** A sandbox's state dir (`dir`), a runtime over it, and cleanup. */
 export async function harness(
   providers: Record<string, FakeProvider>,
   model: string | { primary: string; fallbacks?: string[] },
   options: { maxSteps?: number; extra?: Record<string, unknown>; reasoning?: boolean } = {},
 ) {
-  const dir = await Deno.makeTempDir({ prefix: "openclaw-agent-" });
+  const sb = await makeSandbox({ prefix: "openclaw-agent-" });
+  const dir = sb.stateDir;
   const workspace = `${dir}/workspace`;
   const specs = Object.fromEntries(
     Object.entries(providers).map((
@@ -79,17 +81,9 @@ export async function harness(
     storePath: `${dir}/agents/main/sessions/sessions.json`,
     async [Symbol.asyncDispose]() {
       await runtime.close();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await sb[Symbol.asyncDispose]();
     },
   };
-}
-
-export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting for a condition");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export function collect(events: AgentStreamEvent[]) {

@@ -14,6 +14,7 @@ import {
   type Sandbox,
   spawnGateway,
   startGateway,
+  waitUntil,
   writeFile,
 } from "../helpers.ts";
 import { AGENT_TEST_TOKEN, agentConfig } from "./_agent_setup.ts";
@@ -26,14 +27,6 @@ async function connect(gw: GatewayProcess): Promise<RawClient> {
   const res = await c.request("connect", cliConnectParams(TOKEN));
   assert.equal(res.ok, true, JSON.stringify(res));
   return c;
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function api(gw: GatewayProcess, path: string, body: unknown, init: RequestInit = {}) {
@@ -152,7 +145,7 @@ Deno.test({
       user: "disc",
       messages: [{ role: "user", content: "hi" }],
     }, { signal: ac.signal }).catch((e) => e);
-    await until("the model request", () => fake.requests.length === 1);
+    await waitUntil(() => fake.requests.length === 1, { message: "the model request" });
     ac.abort();
     assert.equal((await pending).name, "AbortError");
     const ended = await ws.next(
@@ -182,7 +175,7 @@ Deno.test({
     });
     const accepted = await ws.next((f) => f.type === "res" && f.id === "a1");
     assert.equal(accepted.payload.status, "accepted");
-    await until("the model request", () => fake.requests.length === 1);
+    await waitUntil(() => fake.requests.length === 1, { message: "the model request" });
     await gw.stop("SIGKILL");
     ws.close();
     const before = await transcriptLines(sb);

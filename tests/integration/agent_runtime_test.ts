@@ -8,7 +8,7 @@ import { createAgentRuntime } from "../../lib/agent/mod.ts";
 import type { AgentStreamEvent } from "../../lib/agent/mod.ts";
 import { readTranscript } from "../../lib/agent/sessions/transcript.ts";
 import { startFakeProvider } from "../fixtures/fake_providers/mod.ts";
-import { writeFile } from "../helpers.ts";
+import { makeSandbox, writeFile } from "../helpers.ts";
 import { collect, harness, KINDS, makeConfig } from "./_agent_runtime_harness.ts";
 
 for (const kind of KINDS) {
@@ -185,34 +185,34 @@ Deno.test("runTurn() falls back when the primary answers 500 and records who ans
 
 Deno.test("runTurn() falls back to a CLI backend, which gets no tools", async () => {
   await using primary = await startFakeProvider({ kind: "anthropic-messages" });
-  const dir = await Deno.makeTempDir({ prefix: "openclaw-agent-cli-" });
+  await using sb = await makeSandbox({ prefix: "openclaw-agent-cli-" });
+  const { writeFakeCli } = await import("../fixtures/fake_providers/fake_cli.ts");
+  const claude = await writeFakeCli(sb.home, "claude", {
+    stdout: JSON.stringify({ type: "result", result: "from claude cli", session_id: "s1" }),
+  });
+  const config = makeConfig(
+    { a: { baseUrl: primary.baseUrl, api: primary.kind } },
+    { primary: "a/fake-model", fallbacks: ["claude-cli/opus-4.6"] },
+    `${sb.stateDir}/workspace`,
+    {},
+    { cliBackends: { "claude-cli": { command: claude.command } } },
+  );
+  const runtime = createAgentRuntime({
+    config,
+    stateDir: sb.stateDir,
+    env: { PATH: "/usr/bin:/bin" },
+  });
   try {
-    const { writeFakeCli } = await import("../fixtures/fake_providers/fake_cli.ts");
-    const claude = await writeFakeCli(dir, "claude", {
-      stdout: JSON.stringify({ type: "result", result: "from claude cli", session_id: "s1" }),
-    });
-    const config = makeConfig(
-      { a: { baseUrl: primary.baseUrl, api: primary.kind } },
-      { primary: "a/fake-model", fallbacks: ["claude-cli/opus-4.6"] },
-      `${dir}/workspace`,
-      {},
-      { cliBackends: { "claude-cli": { command: claude.command } } },
-    );
-    const runtime = createAgentRuntime({ config, stateDir: dir, env: { PATH: "/usr/bin:/bin" } });
-    try {
-      primary.enqueue({ status: 503, error: "overloaded" });
-      const result = await runtime.runTurn({ message: "hello cli" });
-      assert.equal(result.stopReason, "stop");
-      assert.equal(result.text, "from claude cli");
-      assert.equal(result.model, "claude-cli/opus-4.6");
-      assert.ok((await claude.args()).includes("hello cli"));
-      const history = await runtime.history({ sessionKey: "main" });
-      assert.equal(history[1].model, "claude-cli/opus-4.6");
-    } finally {
-      await runtime.close();
-    }
+    primary.enqueue({ status: 503, error: "overloaded" });
+    const result = await runtime.runTurn({ message: "hello cli" });
+    assert.equal(result.stopReason, "stop");
+    assert.equal(result.text, "from claude cli");
+    assert.equal(result.model, "claude-cli/opus-4.6");
+    assert.ok((await claude.args()).includes("hello cli"));
+    const history = await runtime.history({ sessionKey: "main" });
+    assert.equal(history[1].model, "claude-cli/opus-4.6");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await runtime.close();
   }
 });
 

@@ -58,7 +58,7 @@ Deno.test("config get of a missing path exits 1 naming the path", async () => {
 });
 
 Deno.test("config get substitutes ${VAR} and names a missing one", async () => {
-  await using sb = await makeSandbox({ GW_TOKEN: "from-env" });
+  await using sb = await makeSandbox({ env: { GW_TOKEN: "from-env" } });
   await writeFile(
     sb.configPath,
     `{ gateway: { auth: { token: "\${GW_TOKEN}" }, remote: { token: "\${NOPE_TOKEN}" } } }`,

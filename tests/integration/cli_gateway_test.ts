@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { freePort, makeSandbox, runCli, startGateway, writeFile } from "../helpers.ts";
+import { freePort, makeSandbox, runCli, startGateway, waitUntil, writeFile } from "../helpers.ts";
 
 const CONFIG =
   `{ gateway: { mode: "local", auth: { mode: "token", token: "cli-gw-token-0123" } } }`;
@@ -139,27 +139,22 @@ Deno.test("logs --follow prints new lines as they are written", async () => {
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  await new Promise((r) => setTimeout(r, 800));
-  // Something new in the log: a config edit through the CLI is logged by the gateway's reloader.
-  await runCli(sb, ["config", "set", "identity.name", "Followed"]);
   let out = "";
-  const reader = child.stdout.getReader();
-  const dec = new TextDecoder();
-  const deadline = Date.now() + 8000;
-  let pending = reader.read();
-  while (!/config change detected/.test(out) && Date.now() < deadline) {
-    const tick = await Promise.race([
-      pending,
-      new Promise<null>((r) => setTimeout(() => r(null), 200)),
-    ]);
-    if (tick === null) continue;
-    if (tick.done) break;
-    out += dec.decode(tick.value);
-    pending = reader.read();
+  const pump = (async () => {
+    for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) out += text;
+  })();
+  try {
+    await new Promise((r) => setTimeout(r, 800));
+    // Something new in the log: a config edit through the CLI is logged by the gateway's reloader.
+    await runCli(sb, ["config", "set", "identity.name", "Followed"]);
+    await waitUntil(() => /config change detected/.test(out), {
+      intervalMs: 50,
+      message: () => `the reload line in logs --follow; got:\n${out}`,
+    });
+  } finally {
+    child.kill("SIGINT");
+    await child.status;
+    await pump;
   }
-  child.kill("SIGINT");
-  await reader.cancel().catch(() => {});
-  pending.catch(() => {});
-  await child.status;
   assert.match(out, /config change detected; evaluating reload \(identity/);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import JSON5 from "json5";
-import { freePort, makeSandbox, type Sandbox, startGateway } from "../helpers.ts";
+import { freePort, makeSandbox, type Sandbox, startGateway, waitUntil } from "../helpers.ts";
 import { cliConnectParams, RawClient } from "../fixtures/ws_client.ts";
 
 const TOKEN = "config-rpc-token-0123";
@@ -173,14 +173,10 @@ Deno.test("a gateway.port edit moves the gateway to the new port (same pid)", as
   const shutdown = await c.next((f) => f.type === "event" && f.event === "shutdown");
   assert.equal(typeof shutdown.payload.restartExpectedMs, "number");
   assert.equal((await c.closed).code, 1012);
-  let moved: RawClient | undefined;
-  for (let i = 0; i < 100 && !moved; i++) {
-    try {
-      moved = await client(`ws://127.0.0.1:${newPort}`);
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const moved = await waitUntil(
+    () => client(`ws://127.0.0.1:${newPort}`).catch(() => undefined),
+    { intervalMs: 50, message: "the gateway to listen on the new port" },
+  );
   assert.ok(moved, "the gateway listens on the new port");
   assert.equal((await moved.request("status", {})).payload.pid, pid);
   moved.close();
@@ -235,14 +231,10 @@ Deno.test("config.apply writes the whole config and restarts in-process", async 
   const shutdown = await t.c.next((f) => f.type === "event" && f.event === "shutdown");
   assert.equal(shutdown.payload.reason, "gateway restarting");
   assert.equal((await t.c.closed).code, 1012);
-  let again: RawClient | undefined;
-  for (let i = 0; i < 100 && !again; i++) {
-    try {
-      again = await client(t.gw.url);
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const again = await waitUntil(() => client(t.gw.url).catch(() => undefined), {
+    intervalMs: 50,
+    message: "the restarted gateway to accept a client",
+  });
   assert.ok(again);
   assert.equal((await again.request("status", {})).payload.pid, pid);
   again.close();

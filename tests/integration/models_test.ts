@@ -19,7 +19,7 @@ import {
   type FakeProviderKind,
   startFakeProvider,
 } from "../fixtures/fake_providers/mod.ts";
-import { freePort, makeSandbox, runCli, writeFile } from "../helpers.ts";
+import { freePort, makeSandbox, runCli, tempDir, writeFile } from "../helpers.ts";
 
 // The AI SDK logs compatibility notes (e.g. unknown model limits) to the console.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -300,29 +300,25 @@ Deno.test("runWithFallbacks(): timeouts, refused connections and 401s move on; 4
 
 Deno.test("runWithFallbacks(): a CLI backend answers when the API model fails", async () => {
   await using primary = await startFakeProvider({ kind: "anthropic-messages" });
-  const dir = await Deno.makeTempDir({ prefix: "openclaw-fake-cli-" });
-  try {
-    const { writeFakeCli } = await import("../fixtures/fake_providers/fake_cli.ts");
-    const claude = await writeFakeCli(dir, "claude", {
-      stdout: JSON.stringify({ type: "result", result: "from claude cli", session_id: "s1" }),
-    });
-    const catalog = await resolveCatalog({
-      models: { mode: "replace", providers: { a: providerEntry(primary) } },
-      agents: { defaults: { cliBackends: { "claude-cli": { command: claude.command } } } },
-    }, {});
-    primary.enqueue({ status: 503, error: "overloaded" });
-    const result = await runWithFallbacks(
-      { primary: "a/fake-model", fallbacks: ["claude-cli/opus-4.6"] },
-      generateAttempt,
-      { catalog },
-    );
-    assert.equal(result.value, "from claude cli");
-    assert.equal(result.ref, "claude-cli/opus-4.6");
-    const args = await claude.args();
-    assert.deepEqual(args, ["-p", "--output-format", "json", "--model", "opus", "hi"]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dir = await tempDir("openclaw-fake-cli-");
+  const { writeFakeCli } = await import("../fixtures/fake_providers/fake_cli.ts");
+  const claude = await writeFakeCli(dir.path, "claude", {
+    stdout: JSON.stringify({ type: "result", result: "from claude cli", session_id: "s1" }),
+  });
+  const catalog = await resolveCatalog({
+    models: { mode: "replace", providers: { a: providerEntry(primary) } },
+    agents: { defaults: { cliBackends: { "claude-cli": { command: claude.command } } } },
+  }, {});
+  primary.enqueue({ status: 503, error: "overloaded" });
+  const result = await runWithFallbacks(
+    { primary: "a/fake-model", fallbacks: ["claude-cli/opus-4.6"] },
+    generateAttempt,
+    { catalog },
+  );
+  assert.equal(result.value, "from claude cli");
+  assert.equal(result.ref, "claude-cli/opus-4.6");
+  const args = await claude.args();
+  assert.deepEqual(args, ["-p", "--output-format", "json", "--model", "opus", "hi"]);
 });
 
 async function writeConfig(path: string, fake: FakeProvider, extra = "") {
@@ -345,7 +341,7 @@ async function writeConfig(path: string, fake: FakeProvider, extra = "") {
 
 Deno.test("openclaw models list --json / status --json show the catalog and auth, never keys", async () => {
   await using fake = await startFakeProvider({ kind: "openai-completions" });
-  await using sb = await makeSandbox({ FAKE_KEY: "sk-fake-123456" });
+  await using sb = await makeSandbox({ env: { FAKE_KEY: "sk-fake-123456" } });
   await writeConfig(sb.configPath, fake);
 
   const list = await runCli(sb, ["models", "list", "--json"]);
@@ -377,7 +373,7 @@ Deno.test("openclaw models list --json / status --json show the catalog and auth
 
 Deno.test("openclaw models status --probe buckets live results; --check and --plain", async () => {
   await using fake = await startFakeProvider({ kind: "openai-responses" });
-  await using sb = await makeSandbox({ FAKE_KEY: "sk-fake" });
+  await using sb = await makeSandbox({ env: { FAKE_KEY: "sk-fake" } });
   await writeConfig(sb.configPath, fake);
   fake.enqueue({ text: "OK" });
   const ok = await runCli(sb, ["models", "status", "--json", "--probe"]);

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { connectGateway } from "../../lib/rpc/client.ts";
 import { isLoopbackUrl } from "../../lib/rpc/session.ts";
+import { PROTOCOL_VERSION } from "../../lib/protocol/constants.ts";
 import { generateDeviceIdentity, signDeviceAuth } from "../../lib/protocol/device.ts";
+import { CLI_DEFAULT_OPERATOR_SCOPES } from "../../lib/protocol/scopes.ts";
 import { makeSandbox, startGateway } from "../helpers.ts";
 
 const TOKEN = "rpc-client-token-0123";
@@ -17,13 +19,26 @@ Deno.test("connectGateway() signs with a device identity and gets a device token
     url: gw.url,
     token: TOKEN,
     scopes: ["operator.read"],
-    device: (ch, f) =>
-      signDeviceAuth(me, { ...f, signedAtMs: ch.ts, nonce: ch.nonce, auth: { token: TOKEN } }),
+    // As lib/rpc/session.ts signs: the fields the client hands over carry the connect's auth.
+    device: (ch, f) => signDeviceAuth(me, { ...f, signedAtMs: ch.ts, nonce: ch.nonce }),
   });
   const auth = client.hello.auth as { deviceToken?: string; scopes: string[] };
   assert.equal(typeof auth.deviceToken, "string");
   assert.deepEqual(auth.scopes, ["operator.read"]);
   assert.equal((await client.call<{ ok: boolean }>("health")).ok, true);
+});
+
+Deno.test("connectGateway() as the local CLI asks for stock's fallback CLI scopes", async () => {
+  await using sb = await makeSandbox();
+  await using gw = await startGateway(
+    sb,
+    `{ gateway: { mode: "local", auth: { token: "${TOKEN}" } } }`,
+  );
+  await using client = await connectGateway({ url: gw.url, token: TOKEN });
+  const auth = client.hello.auth as { scopes: string[]; method?: string };
+  assert.deepEqual(auth.scopes, [...CLI_DEFAULT_OPERATOR_SCOPES]);
+  assert.equal(auth.method, "token");
+  assert.equal(client.hello.protocol, PROTOCOL_VERSION);
 });
 
 Deno.test("connectGateway() says the gateway is unreachable and suggests doctor", async () => {

@@ -31,9 +31,9 @@ interface Env extends AsyncDisposable {
 async function testEnv(): Promise<Env> {
   await gate.assert();
   const prefix = testPrefix();
-  const root = await Deno.makeTempDir({ prefix: "openclaw-sbx-test-" });
-  const stateDir = `${root}/state`;
-  const workspace = `${root}/workspace`;
+  const home = await makeSandbox({ prefix: "openclaw-sbx-test-" });
+  const stateDir = home.stateDir;
+  const workspace = `${home.home}/workspace`;
   await Deno.mkdir(workspace, { recursive: true });
   return {
     prefix,
@@ -63,7 +63,7 @@ async function testEnv(): Promise<Env> {
     },
     async [Symbol.asyncDispose]() {
       await removeContainersByPrefix(prefix);
-      await Deno.remove(root, { recursive: true }).catch(() => {});
+      await home[Symbol.asyncDispose]();
     },
   };
 }

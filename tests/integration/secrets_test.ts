@@ -162,7 +162,7 @@ Deno.test("a SecretRef that does not resolve blocks the start (exit 1) naming th
 });
 
 Deno.test("secrets audit --check exits 0 when clean, 1 on plaintext, 2 on unresolved refs", async () => {
-  await using sb = await makeSandbox({ AUDIT_TEST_KEY: "audit-key-1234" });
+  await using sb = await makeSandbox({ env: { AUDIT_TEST_KEY: "audit-key-1234" } });
   const audit = () => runCli(sb, ["secrets", "audit", "--check", "--json"]);
 
   await writeFile(

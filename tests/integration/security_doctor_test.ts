@@ -196,7 +196,7 @@ Deno.test("doctor reports who holds the gateway port", async () => {
 
 Deno.test("doctor runs without any config and says how to create one", async () => {
   // A port nothing listens on, so the result does not depend on this machine's 18789.
-  await using sb = await makeSandbox({ OPENCLAW_GATEWAY_PORT: String(freePort()) });
+  await using sb = await makeSandbox({ env: { OPENCLAW_GATEWAY_PORT: String(freePort()) } });
   const r = await runCli(sb, ["doctor"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /No config file at ~\/\.openclaw\/openclaw\.json/);

@@ -1,34 +1,13 @@
 import { DoctorSession } from "../../../lib/doctor/session.ts";
 import type { DoctorOptions, DoctorProbes, PortHolder } from "../../../lib/doctor/types.ts";
+import { makeSandbox, type Sandbox } from "../../helpers.ts";
 
 /** A temp HOME for one doctor test; remove it with `await using`. */
-export interface DoctorHome extends AsyncDisposable {
-  home: string;
-  stateDir: string;
-  configPath: string;
-  env: Record<string, string>;
-}
+export type DoctorHome = Sandbox;
 
 /** Creates a temp HOME; writes the config (mode 600, state dir 700) when given. */
-export async function doctorHome(config?: string): Promise<DoctorHome> {
-  const home = await Deno.makeTempDir({ prefix: "openclaw-doctor-" });
-  const stateDir = `${home}/.openclaw`;
-  const configPath = `${stateDir}/openclaw.json`;
-  if (config !== undefined) {
-    await Deno.mkdir(stateDir, { mode: 0o700 });
-    await Deno.chmod(stateDir, 0o700);
-    await Deno.writeTextFile(configPath, config);
-    await Deno.chmod(configPath, 0o600);
-  }
-  return {
-    home,
-    stateDir,
-    configPath,
-    env: { HOME: home, OPENCLAW_LOG_DIR: `${home}/logs` },
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
-  };
+export function doctorHome(config?: string): Promise<DoctorHome> {
+  return makeSandbox({ prefix: "openclaw-doctor-", config });
 }
 
 /** Probes that answer from tables instead of the machine. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { LogLevel, LogRecord } from "@logtape/logtape";
+import { tempDir } from "../../helpers.ts";
 
 /** Returns a LogTape record as `logger.<level>(template, properties)` would make it. */
 export function makeRecord(
@@ -34,12 +35,8 @@ export function makeRecord(
 
 /** Runs `fn` with a fresh temp dir that is removed afterwards, whatever happens. */
 export async function withTempDir<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "openclaw-log-test-" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dir = await tempDir("openclaw-log-test-");
+  return await fn(dir.path);
 }
 
 /** Returns the non-empty lines of a text file. */

@@ -1,14 +1,11 @@
 import assert from "node:assert/strict";
 import { tailLogFile } from "../../../lib/log/tail.ts";
+import { tempDir } from "../../helpers.ts";
 
 async function withFile(text: string, fn: (path: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(`${dir}/x.log`, text);
-    await fn(`${dir}/x.log`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir.path}/x.log`, text);
+  await fn(`${dir.path}/x.log`);
 }
 
 Deno.test("tailLogFile() returns the last lines and a cursor at the end", async () => {

@@ -7,14 +7,11 @@ import {
   runCliBackend,
 } from "../../../lib/models/mod.ts";
 import { writeFakeCli } from "../../fixtures/fake_providers/fake_cli.ts";
+import { tempDir } from "../../helpers.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir({ prefix: "openclaw-cli-backend-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dir = await tempDir("openclaw-cli-backend-");
+  await fn(dir.path);
 }
 
 function backend(id: string, command: string, extra: Partial<CliBackendConfig> = {}) {

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import {
   authFailureError,
-  authFailureMessage,
   authProvidedKind,
   canRetryWithDeviceToken,
   deviceAuthError,
   deviceIdentityRequiredError,
   drainUnavailableError,
   errorShape,
+  invalidHandshakeError,
   missingScopeError,
   pairingCloseReason,
   pairingRequiredError,
@@ -219,31 +219,45 @@ Deno.test("authFailureError() offers the device-token retry and rate-limit retry
   );
 });
 
-Deno.test("authFailureMessage() tailors the hint to the client", () => {
+Deno.test("authFailureError() tailors the message's hint to the client", () => {
+  const message = (...args: Parameters<typeof authFailureError>) =>
+    authFailureError(...args).message;
   assert.equal(
-    authFailureMessage("token_mismatch", { client: { id: "cli", mode: "cli" } }),
+    message("token_mismatch", { client: { id: "cli", mode: "cli" } }),
     "unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)",
   );
   assert.equal(
-    authFailureMessage("token_missing", { client: { id: "openclaw-control-ui", mode: "webchat" } }),
+    message("token_mismatch", { client: { id: "cli", mode: "cli" }, isLocalClient: true }),
+    "unauthorized: gateway token mismatch (use this gateway's gateway.auth.token or pair the device)",
+  );
+  assert.equal(
+    message("token_missing", { client: { id: "openclaw-control-ui", mode: "webchat" } }),
     "unauthorized: gateway token missing (paste in Control UI settings or openclaw doctor " +
       "--generate-gateway-token; restart)",
   );
   assert.equal(
-    authFailureMessage("password_mismatch", { client: { id: "gateway-client", mode: "backend" } }),
+    message("password_mismatch", { client: { id: "gateway-client", mode: "backend" } }),
     "unauthorized: gateway password mismatch (provide gateway auth password)",
   );
   assert.equal(
-    authFailureMessage(undefined, { authMode: "token", authProvided: "none" }),
+    message(undefined, { authMode: "token", authProvided: "none" }),
     "unauthorized: gateway token missing (provide gateway auth token)",
   );
   assert.equal(
-    authFailureMessage(undefined, { authMode: "token", authProvided: "device-token" }),
+    message(undefined, { authMode: "token", authProvided: "device-token" }),
     "unauthorized: device token rejected (pair/repair this device, or provide gateway token)",
   );
+  assert.equal(message("token_mismatch", { message: "custom" }), "custom");
   assert.equal(authProvidedKind({ token: "t", password: "p" }), "password");
   assert.equal(authProvidedKind({ deviceToken: "d" }), "device-token");
   assert.equal(authProvidedKind(undefined), "none");
+});
+
+Deno.test("invalidHandshakeError() is the worker refusal, worded as its close reason", () => {
+  assert.deepEqual(invalidHandshakeError(), {
+    code: "INVALID_REQUEST",
+    message: "invalid-handshake",
+  });
 });
 
 Deno.test("deviceAuthError() and deviceIdentityRequiredError() carry their detail codes", () => {

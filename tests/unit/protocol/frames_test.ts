@@ -3,6 +3,7 @@ import {
   acceptsProtocol,
   formatZodIssues,
   HelloOkSchema,
+  isRole,
   parseConnectParams,
   parseFrame,
   validateParams,
@@ -280,4 +281,10 @@ Deno.test("HelloOkSchema accepts a minimal hello-ok and rejects extra keys", () 
   } satisfies z.input<typeof HelloOkSchema>;
   assert.equal(HelloOkSchema.safeParse(hello).success, true);
   assert.equal(HelloOkSchema.safeParse({ ...hello, canvasHostUrl: "x" }).success, false);
+});
+
+Deno.test("isRole() accepts operator and node only", () => {
+  assert.equal(isRole("operator"), true);
+  assert.equal(isRole("node"), true);
+  for (const bad of ["worker", "admin", "", undefined, 1]) assert.equal(isRole(bad), false);
 });

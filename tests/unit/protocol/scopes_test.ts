@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import {
   canReceiveEvent,
+  CLI_DEFAULT_OPERATOR_SCOPES,
   CONTROL_PLANE_WRITE_LIMIT,
   eventRequiredScope,
-  firstMissingScope,
   isControlPlaneWrite,
+  isOperatorScope,
   OPERATOR_SCOPES,
   scopesSatisfy,
 } from "../../../lib/protocol/scopes.ts";
@@ -32,10 +33,20 @@ Deno.test("scopesSatisfy() applies the operator scope implications", () => {
   assert.equal(scopesSatisfy([], []), true);
   assert.equal(scopesSatisfy(["operator.read"], ["operator.read", "operator.pairing"]), false);
   assert.equal(scopesSatisfy(["node.x"], "node.x"), false, "only operator scopes are granted");
-  assert.equal(
-    firstMissingScope(["operator.read"], ["operator.read", "operator.pairing"]),
+});
+
+Deno.test("the CLI's fallback scope set is stock's (§4.2) and all are operator scopes", () => {
+  assert.deepEqual(CLI_DEFAULT_OPERATOR_SCOPES, [
+    "operator.admin",
+    "operator.read",
+    "operator.write",
+    "operator.approvals",
+    "operator.questions",
     "operator.pairing",
-  );
+    "operator.talk.secrets",
+  ]);
+  assert.ok(CLI_DEFAULT_OPERATOR_SCOPES.every(isOperatorScope));
+  assert.equal(isOperatorScope("operator.bogus"), false);
 });
 
 Deno.test("eventRequiredScope() gates per §7.2 and fails closed", () => {

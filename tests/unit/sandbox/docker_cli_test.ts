@@ -3,6 +3,7 @@ import { OpenClawError } from "../../../lib/errors.ts";
 import { dockerStatus, runDocker } from "../../../lib/sandbox/docker_cli.ts";
 import { ensureSandbox } from "../../../lib/sandbox/ensure.ts";
 import { execInSandbox } from "../../../lib/sandbox/exec.ts";
+import { makeSandbox } from "../../helpers.ts";
 
 async function fakeDocker(script: string): Promise<{ bin: string; dir: string }> {
   const dir = await Deno.makeTempDir();
@@ -97,25 +98,22 @@ Deno.test("dockerStatus() never throws and says what is wrong", async () => {
 });
 
 Deno.test("ensureSandbox() and execInSandbox() fail clearly without docker", async () => {
-  const stateDir = await Deno.makeTempDir();
-  try {
-    await assert.rejects(
-      () =>
-        ensureSandbox({
-          config: { agents: { defaults: { sandbox: { mode: "all" } } } },
-          agentId: "main",
-          sessionKey: "agent:main:main",
-          stateDir,
-          workspace: `${stateDir}/ws`,
-          docker: { bin: "/nonexistent/docker" },
-        }),
-      (err: unknown) => err instanceof OpenClawError && err.code === "SANDBOX_DOCKER_UNAVAILABLE",
-    );
-    await assert.rejects(
-      () => execInSandbox({ container: "x", command: "true", docker: { bin: "/nonexistent/d" } }),
-      (err: unknown) => err instanceof OpenClawError && err.code === "SANDBOX_DOCKER_UNAVAILABLE",
-    );
-  } finally {
-    await Deno.remove(stateDir, { recursive: true });
-  }
+  await using sb = await makeSandbox({ createStateDir: true });
+  const stateDir = sb.stateDir;
+  await assert.rejects(
+    () =>
+      ensureSandbox({
+        config: { agents: { defaults: { sandbox: { mode: "all" } } } },
+        agentId: "main",
+        sessionKey: "agent:main:main",
+        stateDir,
+        workspace: `${stateDir}/ws`,
+        docker: { bin: "/nonexistent/docker" },
+      }),
+    (err: unknown) => err instanceof OpenClawError && err.code === "SANDBOX_DOCKER_UNAVAILABLE",
+  );
+  await assert.rejects(
+    () => execInSandbox({ container: "x", command: "true", docker: { bin: "/nonexistent/d" } }),
+    (err: unknown) => err instanceof OpenClawError && err.code === "SANDBOX_DOCKER_UNAVAILABLE",
+  );
 });

@@ -8,6 +8,7 @@ import {
   sandboxRegistryPath,
   upsertSandboxEntry,
 } from "../../../lib/sandbox/registry.ts";
+import { makeSandbox } from "../../helpers.ts";
 
 const labels = (l: Record<string, string>) => ({ labels: { "openclaw.sandbox": "1", ...l } });
 
@@ -39,34 +40,31 @@ Deno.test("recreateSandboxes() needs exactly one selector (before calling docker
 });
 
 Deno.test("the registry is written atomically with mode 0600 and survives damage", async () => {
-  const stateDir = await Deno.makeTempDir();
-  try {
-    assert.deepEqual(await readSandboxRegistry(stateDir), []);
-    const entry = {
-      containerName: "openclaw-sbx-a",
-      sessionKey: "agent:main",
-      image: "img",
-      createdAtMs: 1,
-      lastUsedAtMs: 2,
-    };
-    await upsertSandboxEntry(stateDir, entry);
-    await upsertSandboxEntry(stateDir, { ...entry, lastUsedAtMs: 3 });
-    await upsertSandboxEntry(stateDir, { ...entry, containerName: "openclaw-sbx-b" });
-    const entries = await readSandboxRegistry(stateDir);
-    assert.deepEqual(entries.map((e) => [e.containerName, e.lastUsedAtMs]), [
-      ["openclaw-sbx-a", 3],
-      ["openclaw-sbx-b", 2],
-    ]);
-    const path = sandboxRegistryPath(stateDir);
-    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
-    assert.ok("entries" in JSON.parse(await Deno.readTextFile(path)));
-    await removeSandboxEntries(stateDir, ["openclaw-sbx-a"]);
-    assert.equal((await readSandboxRegistry(stateDir)).length, 1);
-    await Deno.writeTextFile(path, "{ torn");
-    assert.deepEqual(await readSandboxRegistry(stateDir), []);
-  } finally {
-    await Deno.remove(stateDir, { recursive: true });
-  }
+  await using sb = await makeSandbox({ createStateDir: true });
+  const stateDir = sb.stateDir;
+  assert.deepEqual(await readSandboxRegistry(stateDir), []);
+  const entry = {
+    containerName: "openclaw-sbx-a",
+    sessionKey: "agent:main",
+    image: "img",
+    createdAtMs: 1,
+    lastUsedAtMs: 2,
+  };
+  await upsertSandboxEntry(stateDir, entry);
+  await upsertSandboxEntry(stateDir, { ...entry, lastUsedAtMs: 3 });
+  await upsertSandboxEntry(stateDir, { ...entry, containerName: "openclaw-sbx-b" });
+  const entries = await readSandboxRegistry(stateDir);
+  assert.deepEqual(entries.map((e) => [e.containerName, e.lastUsedAtMs]), [
+    ["openclaw-sbx-a", 3],
+    ["openclaw-sbx-b", 2],
+  ]);
+  const path = sandboxRegistryPath(stateDir);
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  assert.ok("entries" in JSON.parse(await Deno.readTextFile(path)));
+  await removeSandboxEntries(stateDir, ["openclaw-sbx-a"]);
+  assert.equal((await readSandboxRegistry(stateDir)).length, 1);
+  await Deno.writeTextFile(path, "{ torn");
+  assert.deepEqual(await readSandboxRegistry(stateDir), []);
 });
 
 Deno.test("buildExecArgs() passes the command as one argument and checks env names", () => {

@@ -1,15 +1,4 @@
-/** Temp dirs and resolver scripts for the secrets unit tests. */
-
-/** A temp dir removed on dispose. */
-export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.realPath(await Deno.makeTempDir({ prefix: "openclaw-secrets-" }));
-  return {
-    path,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(path, { recursive: true }).catch(() => {});
-    },
-  };
-}
+/** Resolver scripts and secret files for the secrets unit tests (temp dirs: ../../helpers.ts). */
 
 /** Writes an executable `#!/bin/sh` script (mode 0755) and returns its path. */
 export async function writeScript(path: string, body: string): Promise<string> {

@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
 import { auditExitCode, auditSecrets } from "../../../lib/secrets/audit.ts";
-import { tempDir, writeSecretFile } from "./_helpers.ts";
+import { makeSandbox, type Sandbox } from "../../helpers.ts";
+import { writeSecretFile } from "./_helpers.ts";
 
-async function layout(root: string, config: string) {
-  const stateDir = `${root}/.openclaw`;
-  await Deno.mkdir(stateDir, { recursive: true });
-  await Deno.writeTextFile(`${stateDir}/openclaw.json`, config);
-  return { stateDir, configPath: `${stateDir}/openclaw.json`, cwd: root };
+async function layout(sb: Sandbox, config: string) {
+  await Deno.mkdir(sb.stateDir, { recursive: true });
+  await Deno.writeTextFile(sb.configPath, config);
+  return { stateDir: sb.stateDir, configPath: sb.configPath, cwd: sb.home };
 }
 
 Deno.test("auditSecrets() is clean when every credential is a ref that resolves", async () => {
-  await using dir = await tempDir();
+  await using sb = await makeSandbox();
   const paths = await layout(
-    dir.path,
+    sb,
     `{ gateway: { auth: { token: { source: "env", provider: "default", id: "GW_TOKEN" } } } }`,
   );
   await Deno.writeTextFile(`${paths.stateDir}/.env`, "GW_TOKEN=gw-token-1234\nDEBUG=1\n");
@@ -27,16 +27,16 @@ Deno.test("auditSecrets() is clean when every credential is a ref that resolves"
 });
 
 Deno.test("auditSecrets() finds plaintext by path and never includes the value", async () => {
-  await using dir = await tempDir();
+  await using sb = await makeSandbox();
   const paths = await layout(
-    dir.path,
+    sb,
     `{
       models: { providers: { openai: { baseUrl: "x", apiKey: "sk-plain-value-1" } } },
       channels: { telegram: { botToken: "\${TG_TOKEN}" } },
       env: { GROQ_API_KEY: "gsk-plain-value-2" },
     }`,
   );
-  await Deno.writeTextFile(`${dir.path}/.env`, "STRIPE_KEY=sk-plain-value-3\nLOG=1\n");
+  await Deno.writeTextFile(`${sb.home}/.env`, "STRIPE_KEY=sk-plain-value-3\nLOG=1\n");
   const report = await auditSecrets({ ...paths, env: { TG_TOKEN: "t-1234" } });
   const found = report.findings.map((f) => [f.code, f.path]);
   assert.deepEqual(found, [
@@ -52,13 +52,13 @@ Deno.test("auditSecrets() finds plaintext by path and never includes the value",
 });
 
 Deno.test("auditSecrets() reports unresolved refs (exit 2) and skips exec refs unless allowed", async () => {
-  await using dir = await tempDir();
+  await using sb = await makeSandbox();
   const paths = await layout(
-    dir.path,
+    sb,
     `{
       gateway: { auth: { token: { source: "env", provider: "default", id: "MISSING_TOKEN" } } },
       models: { providers: { a: { baseUrl: "x", apiKey: { source: "exec", provider: "vault", id: "a" } } } },
-      secrets: { providers: { vault: { source: "exec", command: "${dir.path}/nope.sh" } } },
+      secrets: { providers: { vault: { source: "exec", command: "${sb.home}/nope.sh" } } },
     }`,
   );
   const report = await auditSecrets({ ...paths, env: {} });
@@ -79,9 +79,9 @@ Deno.test("auditSecrets() reports unresolved refs (exit 2) and skips exec refs u
 });
 
 Deno.test("auditSecrets() scans auth profiles, models.json, credentials and legacy files", async () => {
-  await using dir = await tempDir();
+  await using sb = await makeSandbox();
   const paths = await layout(
-    dir.path,
+    sb,
     `{ models: { providers: { openai: { baseUrl: "x", apiKey: { source: "env", provider: "default", id: "OPENAI_API_KEY" } } } } }`,
   );
   const agentDir = `${paths.stateDir}/agents/main/agent`;

@@ -6,7 +6,7 @@ import {
   suggestEnvVarName,
   suggestJsonPointer,
 } from "../../../lib/secrets/configure.ts";
-import { tempDir } from "./_helpers.ts";
+import { makeSandbox, type Sandbox } from "../../helpers.ts";
 
 const CONFIG = `{
   // my models
@@ -19,19 +19,18 @@ const CONFIG = `{
 }
 `;
 
-async function setup(root: string) {
-  const stateDir = `${root}/.openclaw`;
+async function setup(sb: Sandbox) {
+  const { stateDir, configPath } = sb;
   await Deno.mkdir(stateDir, { recursive: true });
-  const configPath = `${stateDir}/openclaw.json`;
   await Deno.writeTextFile(configPath, CONFIG);
   // A .bak from an earlier write that still holds the plaintext.
   await Deno.writeTextFile(`${configPath}.bak`, CONFIG);
-  return { stateDir, configPath, env: { HOME: root }, cwd: root };
+  return { stateDir, configPath, env: { HOME: sb.home }, cwd: sb.home };
 }
 
 Deno.test("moveSecretToProvider() env: writes .env 0600, sets the ref, keeps comments", async () => {
-  await using dir = await tempDir();
-  const o = await setup(dir.path);
+  await using sb = await makeSandbox();
+  const o = await setup(sb);
   const result = await moveSecretToProvider({
     ...o,
     path: "models.providers.openai.apiKey",
@@ -50,8 +49,8 @@ Deno.test("moveSecretToProvider() env: writes .env 0600, sets the ref, keeps com
 });
 
 Deno.test("moveSecretToProvider() file: writes the pointer and adds the provider", async () => {
-  await using dir = await tempDir();
-  const o = await setup(dir.path);
+  await using sb = await makeSandbox();
+  const o = await setup(sb);
   const result = await moveSecretToProvider({
     ...o,
     path: "models.providers.openai.apiKey",
@@ -76,8 +75,8 @@ Deno.test("moveSecretToProvider() file: writes the pointer and adds the provider
 });
 
 Deno.test("moveSecretToProvider() refuses conflicts and non-secrets without writing", async () => {
-  await using dir = await tempDir();
-  const o = await setup(dir.path);
+  await using sb = await makeSandbox();
+  const o = await setup(sb);
   await Deno.writeTextFile(`${o.stateDir}/.env`, "OPENAI_API_KEY=something-else\n");
   await assert.rejects(
     () =>

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { resolveRefOutcomes } from "../../../lib/secrets/resolve.ts";
 import type { SecretRef } from "../../../lib/secrets/ref.ts";
-import { tempDir, writeSecretFile } from "./_helpers.ts";
+import { makeSandbox, tempDir } from "../../helpers.ts";
+import { writeSecretFile } from "./_helpers.ts";
 
 // deno-lint-ignore no-explicit-any -- test configs are partial on purpose
 type AnyConfig = any;
@@ -39,10 +40,9 @@ Deno.test("resolveRefOutcomes() enforces an env provider allowlist", async () =>
 });
 
 Deno.test("resolveRefOutcomes() reads JSON pointers from a file provider (~ expanded)", async () => {
-  await using dir = await tempDir();
-  await Deno.mkdir(`${dir.path}/.openclaw`);
+  await using sb = await makeSandbox({ createStateDir: true });
   await writeSecretFile(
-    `${dir.path}/.openclaw/secrets.json`,
+    `${sb.stateDir}/secrets.json`,
     JSON.stringify({ providers: { openai: { apiKey: "sk-file-1" } }, "a/b": { "c~d": "escaped" } }),
   );
   const config: AnyConfig = {
@@ -53,7 +53,7 @@ Deno.test("resolveRefOutcomes() reads JSON pointers from a file provider (~ expa
   const out = await resolveRefOutcomes(
     [file("/providers/openai/apiKey"), file("/a~1b/c~0d"), file("/providers/nope")],
     config,
-    { env: { HOME: dir.path } },
+    { env: { HOME: sb.home } },
   );
   assert.deepEqual(out.get("file:filemain:/providers/openai/apiKey"), {
     ok: true,
@@ -66,7 +66,7 @@ Deno.test("resolveRefOutcomes() reads JSON pointers from a file provider (~ expa
 });
 
 Deno.test('resolveRefOutcomes() singleValue files answer only the id "value"', async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const path = await writeSecretFile(`${dir.path}/token.txt`, "tok-single-1\n");
   const config: AnyConfig = {
     secrets: { providers: { one: { source: "file", path, mode: "singleValue" } } },
@@ -77,7 +77,7 @@ Deno.test('resolveRefOutcomes() singleValue files answer only the id "value"', a
 });
 
 Deno.test("resolveRefOutcomes() refuses symlinked and group/world-writable secret files", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const real = await writeSecretFile(`${dir.path}/real.json`, `{"k":"v1234"}`);
   await Deno.symlink(real, `${dir.path}/link.json`);
   const loose = await writeSecretFile(`${dir.path}/loose.json`, `{"k":"v1234"}`, 0o666);
@@ -103,7 +103,7 @@ Deno.test("resolveRefOutcomes() refuses symlinked and group/world-writable secre
 });
 
 Deno.test("resolveRefOutcomes() refuses a file over maxBytes and non-string values", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const path = await writeSecretFile(
     `${dir.path}/s.json`,
     JSON.stringify({ big: "x".repeat(200), n: 42, empty: "" }),

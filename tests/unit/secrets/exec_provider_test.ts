@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { resolveRefOutcomes } from "../../../lib/secrets/resolve.ts";
 import type { SecretRef } from "../../../lib/secrets/ref.ts";
-import { processAlive, tempDir, writeScript } from "./_helpers.ts";
+import { tempDir, waitUntil } from "../../helpers.ts";
+import { processAlive, writeScript } from "./_helpers.ts";
 
 // deno-lint-ignore no-explicit-any -- test configs are partial on purpose
 type AnyConfig = any;
@@ -14,7 +15,7 @@ function execConfig(command: string, extra: Record<string, unknown> = {}): AnyCo
 }
 
 Deno.test("exec provider: one run answers every id; the request arrives on stdin", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const script = await writeScript(
     `${dir.path}/resolver.sh`,
     `cat > "${dir.path}/request.json"
@@ -36,7 +37,7 @@ printf '{"protocolVersion":1,"values":{"a/key":"va-1234","b":"vb-1234"}}'`,
 });
 
 Deno.test("exec provider: a flat { id: value } object and per-id errors", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const flat = await writeScript(`${dir.path}/flat.sh`, `printf '{"x":"vx-1234"}'`);
   assert.deepEqual(
     (await resolveRefOutcomes([exec("x")], execConfig(flat))).get("exec:vault:x"),
@@ -52,7 +53,7 @@ Deno.test("exec provider: a flat { id: value } object and per-id errors", async 
 });
 
 Deno.test("exec provider: jsonOnly false takes the bare stdout as the value", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const op = await writeScript(`${dir.path}/op.sh`, `echo "op-secret-value"`);
   const out = await resolveRefOutcomes([exec("value")], execConfig(op, { jsonOnly: false }));
   assert.deepEqual(out.get("exec:vault:value"), { ok: true, value: "op-secret-value" });
@@ -61,7 +62,7 @@ Deno.test("exec provider: jsonOnly false takes the bare stdout as the value", as
 });
 
 Deno.test("exec provider: only passEnv variables (and args) reach the resolver, never a shell", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const script = await writeScript(
     `${dir.path}/env.sh`,
     `env > "${dir.path}/env.txt"
@@ -80,7 +81,7 @@ printf '{"k":"v-1234"}'`,
 });
 
 Deno.test("exec provider: a timeout kills the resolver's whole process group", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const script = await writeScript(
     `${dir.path}/slow.sh`,
     `sleep 30 &
@@ -92,12 +93,15 @@ sleep 30`,
   assert.ok(Date.now() - started < 10_000);
   assert.match(errorOf(out.get("exec:vault:k")), /timed out after 300 ms and was killed/);
   const child = Number((await Deno.readTextFile(`${dir.path}/child.pid`)).trim());
-  for (let i = 0; i < 40 && processAlive(child); i++) await new Promise((r) => setTimeout(r, 25));
+  await waitUntil(() => !processAlive(child), {
+    intervalMs: 25,
+    message: "the background child to be killed",
+  });
   assert.equal(processAlive(child), false, "the background child was killed too");
 });
 
 Deno.test("exec provider: output over maxOutputBytes is refused", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const script = await writeScript(
     `${dir.path}/big.sh`,
     `i=0; while [ $i -lt 200 ]; do printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'; i=$((i+1)); done`,
@@ -107,7 +111,7 @@ Deno.test("exec provider: output over maxOutputBytes is refused", async () => {
 });
 
 Deno.test("exec provider: non-zero exit names the command, code and masked stderr", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const ok = await writeScript(`${dir.path}/ok.sh`, `printf '{"k":"leaky-secret-1"}'`);
   const bad = await writeScript(
     `${dir.path}/bad.sh`,
@@ -127,7 +131,7 @@ Deno.test("exec provider: non-zero exit names the command, code and masked stder
 });
 
 Deno.test("exec provider: symlinked commands need allowSymlinkCommand, and trustedDirs hold", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   await Deno.mkdir(`${dir.path}/trusted`);
   await Deno.mkdir(`${dir.path}/bin`);
   const real = await writeScript(`${dir.path}/trusted/real.sh`, `printf '{"k":"v-1234"}'`);
@@ -151,7 +155,7 @@ Deno.test("exec provider: symlinked commands need allowSymlinkCommand, and trust
 });
 
 Deno.test("exec provider: a group-writable or missing command is refused", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const loose = await writeScript(`${dir.path}/loose.sh`, `printf '{"k":"v-1234"}'`);
   await Deno.chmod(loose, 0o775);
   const out = await resolveRefOutcomes([exec("k")], execConfig(loose));

@@ -3,7 +3,8 @@ import { OpenClawError } from "../../../lib/errors.ts";
 import { applySecretSnapshot } from "../../../lib/secrets/apply.ts";
 import { collectSecretRefs } from "../../../lib/secrets/collect.ts";
 import { resolveSecretRefs } from "../../../lib/secrets/snapshot.ts";
-import { tempDir, writeScript, writeSecretFile } from "./_helpers.ts";
+import { tempDir } from "../../helpers.ts";
+import { writeScript, writeSecretFile } from "./_helpers.ts";
 
 // deno-lint-ignore no-explicit-any -- test configs are partial on purpose
 type AnyConfig = any;
@@ -37,7 +38,7 @@ Deno.test("collectSecretRefs() finds refs with paths and marks inactive surfaces
 });
 
 Deno.test("resolveSecretRefs() resolves each distinct ref once and get() answers by ref", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const script = await writeScript(
     `${dir.path}/r.sh`,
     `echo run >> "${dir.path}/runs"; printf '{"protocolVersion":1,"values":{"t":"exec-tok-1"}}'`,
@@ -56,7 +57,7 @@ Deno.test("resolveSecretRefs() resolves each distinct ref once and get() answers
 });
 
 Deno.test("resolveSecretRefs() error names the config path, the ref and the provider", async () => {
-  await using dir = await tempDir();
+  await using dir = await tempDir("openclaw-secrets-");
   const path = await writeSecretFile(`${dir.path}/s.json`, `{"other":"x-1234"}`);
   const config: AnyConfig = {
     gateway: { auth: { token: { source: "file", provider: "filemain", id: "/gateway/token" } } },

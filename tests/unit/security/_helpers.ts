@@ -1,4 +1,5 @@
 import type { AuditContext } from "../../../lib/security/context.ts";
+import { makeSandbox, type Sandbox } from "../../helpers.ts";
 
 /** An audit context over an in-memory config; the paths do not exist. */
 export function auditCtx(
@@ -25,31 +26,9 @@ export function ids(findings: readonly { checkId: string }[]): string[] {
 }
 
 /** A temp HOME with `.openclaw` (mode 700) and an env that keeps logs inside it. */
-export interface TempState extends AsyncDisposable {
-  home: string;
-  stateDir: string;
-  configPath: string;
-  env: Record<string, string>;
-}
+export type TempState = Sandbox;
 
 /** Creates a {@link TempState}; remove it with `await using`. */
-export async function tempState(config?: string): Promise<TempState> {
-  const home = await Deno.makeTempDir({ prefix: "openclaw-sec-" });
-  const stateDir = `${home}/.openclaw`;
-  await Deno.mkdir(stateDir, { mode: 0o700 });
-  await Deno.chmod(stateDir, 0o700);
-  const configPath = `${stateDir}/openclaw.json`;
-  if (config !== undefined) {
-    await Deno.writeTextFile(configPath, config);
-    await Deno.chmod(configPath, 0o600);
-  }
-  return {
-    home,
-    stateDir,
-    configPath,
-    env: { HOME: home, OPENCLAW_LOG_DIR: `${home}/logs` },
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
-  };
+export function tempState(config?: string): Promise<TempState> {
+  return makeSandbox({ prefix: "openclaw-sec-", createStateDir: true, config });
 }

@@ -10,6 +10,7 @@ import {
 import { resolveServiceIdentity } from "../../../lib/service/identity.ts";
 import { resolveServiceSpec } from "../../../lib/service/spec.ts";
 import { VERSION } from "../../../lib/version.ts";
+import { makeSandbox } from "../../helpers.ts";
 
 Deno.test("buildServiceEnvironment() writes the documented keys in order", () => {
   const env = { HOME: "/nonexistent-home", OPENCLAW_PROFILE: "work" };
@@ -54,17 +55,14 @@ Deno.test("buildServiceEnvironment() for launchd names the label, not the unit",
 });
 
 Deno.test("minimalServicePath() puts existing user bin dirs first", async () => {
-  const home = await Deno.makeTempDir();
-  try {
-    await Deno.mkdir(`${home}/.local/bin`, { recursive: true });
-    await Deno.mkdir(`${home}/.deno/bin`, { recursive: true });
-    assert.equal(
-      minimalServicePath({ HOME: home }, "linux"),
-      `${home}/.local/bin:${home}/.deno/bin:/usr/local/bin:/usr/bin:/bin`,
-    );
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using sb = await makeSandbox();
+  const home = sb.home;
+  await Deno.mkdir(`${home}/.local/bin`, { recursive: true });
+  await Deno.mkdir(`${home}/.deno/bin`, { recursive: true });
+  assert.equal(
+    minimalServicePath({ HOME: home }, "linux"),
+    `${home}/.local/bin:${home}/.deno/bin:/usr/local/bin:/usr/bin:/bin`,
+  );
 });
 
 Deno.test("resolveServiceSpec() never writes the gateway token or password into the service", async () => {

@@ -4,6 +4,7 @@ import { resolveServiceSpec } from "../../../lib/service/spec.ts";
 import { parseSystemdUnit, renderSystemdUnit } from "../../../lib/service/systemd_unit.ts";
 import type { InstalledService, ServiceSpec } from "../../../lib/service/types.ts";
 import { makeFakeServiceTools } from "../../fixtures/fake_service_tools.ts";
+import { makeSandbox } from "../../helpers.ts";
 
 const ENV = { HOME: "/nonexistent-home", OPENCLAW_CONFIG_PATH: "/nonexistent-home/c.json" };
 
@@ -56,35 +57,32 @@ Deno.test("serviceDrift() reports port, config path, token and missing directive
 
 Deno.test("inspectService() finds an installed unit and its drift; redacts secrets", async () => {
   await using fake = await makeFakeServiceTools();
-  const home = await Deno.makeTempDir();
-  try {
-    const env = { HOME: home, PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux" };
-    const none = await inspectService({ env });
-    assert.equal(none.manager, "systemd");
-    assert.equal(none.installed, false);
-    assert.equal(none.unitPath, `${home}/.config/systemd/user/openclaw-gateway.service`);
+  await using sb = await makeSandbox();
+  const home = sb.home;
+  const env = { HOME: home, PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const none = await inspectService({ env });
+  assert.equal(none.manager, "systemd");
+  assert.equal(none.installed, false);
+  assert.equal(none.unitPath, `${home}/.config/systemd/user/openclaw-gateway.service`);
 
-    const spec = await resolveServiceSpec({ manager: "systemd", env, port: 18789 });
-    const unit = installedFrom(
-      spec,
-      (t) =>
-        t.replace(
-          "WorkingDirectory=",
-          "Environment=OPENCLAW_GATEWAY_TOKEN=s3cret\nWorkingDirectory=",
-        ),
-    );
-    await Deno.mkdir(`${home}/.config/systemd/user`, { recursive: true });
-    await Deno.writeTextFile(none.unitPath!, unit.text);
-    const found = await inspectService({ env });
-    assert.equal(found.installed, true);
-    assert.deepEqual(found.programArguments, spec.programArguments);
-    assert.equal(found.environment?.OPENCLAW_GATEWAY_TOKEN, "***");
-    assert.deepEqual(found.drift, ["OPENCLAW_GATEWAY_TOKEN in service env (token drift)"]);
+  const spec = await resolveServiceSpec({ manager: "systemd", env, port: 18789 });
+  const unit = installedFrom(
+    spec,
+    (t) =>
+      t.replace(
+        "WorkingDirectory=",
+        "Environment=OPENCLAW_GATEWAY_TOKEN=s3cret\nWorkingDirectory=",
+      ),
+  );
+  await Deno.mkdir(`${home}/.config/systemd/user`, { recursive: true });
+  await Deno.writeTextFile(none.unitPath!, unit.text);
+  const found = await inspectService({ env });
+  assert.equal(found.installed, true);
+  assert.deepEqual(found.programArguments, spec.programArguments);
+  assert.equal(found.environment?.OPENCLAW_GATEWAY_TOKEN, "***");
+  assert.deepEqual(found.drift, ["OPENCLAW_GATEWAY_TOKEN in service env (token drift)"]);
 
-    const nothing = await inspectService({ env: { ...env, PATH: "/nonexistent" } });
-    assert.equal(nothing.manager, "none");
-    assert.match(nothing.reason ?? "", /systemctl not available/);
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  const nothing = await inspectService({ env: { ...env, PATH: "/nonexistent" } });
+  assert.equal(nothing.manager, "none");
+  assert.match(nothing.reason ?? "", /systemctl not available/);
 });

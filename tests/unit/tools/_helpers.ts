@@ -1,5 +1,6 @@
 /** Shared set-up of the tool tests: a temp workspace and a tool context over it. */
 import type { ToolContext } from "../../../lib/tools/types.ts";
+import { tempDir } from "../../helpers.ts";
 
 /** A temp workspace (and a sibling "outside" dir) removed on dispose. */
 export interface TempWorkspace extends AsyncDisposable {
@@ -10,16 +11,15 @@ export interface TempWorkspace extends AsyncDisposable {
 
 /** Creates `<tmp>/ws` and `<tmp>/outside`. */
 export async function tempWorkspace(): Promise<TempWorkspace> {
-  const root = await Deno.makeTempDir({ prefix: "openclaw-tools-" });
+  const dir = await tempDir("openclaw-tools-");
+  const root = dir.path;
   await Deno.mkdir(`${root}/ws`);
   await Deno.mkdir(`${root}/outside`);
   return {
     root,
     workspace: `${root}/ws`,
     outside: `${root}/outside`,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(root, { recursive: true }).catch(() => {});
-    },
+    [Symbol.asyncDispose]: () => dir[Symbol.asyncDispose](),
   };
 }
 
@@ -65,16 +65,6 @@ export function isDead(pid: number): boolean {
   } catch {
     return true;
   }
-}
-
-/** Polls `check` until it is true or `timeoutMs` passes. */
-export async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
 }
 
 /** True on Linux with /proc (group checks need it). */

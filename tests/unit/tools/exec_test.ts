@@ -5,14 +5,8 @@ import { createProcessTool } from "../../../lib/tools/process.ts";
 import { ProcessManager } from "../../../lib/tools/process_manager.ts";
 import { type ExecRunner, hostRunner } from "../../../lib/tools/runner.ts";
 import type { ToolPolicyConfigView } from "../../../lib/tools/policy.ts";
-import {
-  groupMembers,
-  HAS_PROC,
-  isDead,
-  tempWorkspace,
-  toolContext,
-  waitUntil,
-} from "./_helpers.ts";
+import { waitUntil } from "../../helpers.ts";
+import { groupMembers, HAS_PROC, isDead, tempWorkspace, toolContext } from "./_helpers.ts";
 
 type Running = Extract<ExecResult, { status: "running" }>;
 type Done = Exclude<ExecResult, { status: "running" }>;
@@ -62,17 +56,16 @@ Deno.test("exec timeout kills the whole process group", {
     ) as Running;
     assert.equal(started.status, "running");
     const pgid = started.pid!;
-    assert.ok(await waitUntil(() => groupMembers(pgid).length >= 2), "both sleeps run");
+    await waitUntil(() => groupMembers(pgid).length >= 2, { message: "both sleeps to run" });
     const members = groupMembers(pgid).map((m) => m.pid);
     const polled = await proc.execute(
       { action: "poll", sessionId: started.sessionId, timeout: 10_000 },
       ctx,
     ) as { status: string; done: boolean };
     assert.equal(polled.status, "timeout");
-    assert.ok(
-      await waitUntil(() => members.every(isDead)),
-      `survivors: ${members.filter((p) => !isDead(p))}`,
-    );
+    await waitUntil(() => members.every(isDead), {
+      message: () => `every member to die; survivors: ${members.filter((p) => !isDead(p))}`,
+    });
     const fg = await exec.execute({ command: "sleep 100 & sleep 100", timeout: 0.5 }, ctx) as Done;
     assert.equal(fg.status, "timeout");
     assert.equal(fg.exitCode, null);
@@ -94,15 +87,15 @@ Deno.test("exec moves a command still running after yieldMs to the background", 
     assert.match(r.sessionId, /^[0-9a-f]{10}$/);
     assert.match(r.note, /moved to the background/);
     let output = r.output ?? "";
-    let done = false;
-    for (let i = 0; i < 50 && !done; i++) {
+    // Each poll waits up to 2 s for news; allow 50 of them.
+    await waitUntil(async () => {
       const p = await proc.execute(
         { action: "poll", sessionId: r.sessionId, timeout: 2000 },
         ctx,
       ) as { output: string; done: boolean; exitCode: number | null };
       output += p.output;
-      done = p.done;
-    }
+      return p.done;
+    }, { timeoutMs: 100_000, intervalMs: 0, message: () => `the exit; output so far ${output}` });
     assert.equal(output, "early\nlate\n");
     assert.equal(ctx.notes.length, 1, "a backgrounded command notifies on exit");
   } finally {
@@ -147,7 +140,7 @@ Deno.test("exec notifies once when a background command exits (tools.exec.notify
     const ctx = toolContext(ws.workspace);
     const r = await exec.execute({ command: "echo hi; exit 2", background: true }, ctx) as Running;
     await manager.waitForExit(manager.get(r.sessionId, ctx), 10_000);
-    await new Promise((res) => setTimeout(res, 50));
+    await waitUntil(() => ctx.notes.length > 0, { message: "the exit notification" });
     assert.deepEqual(ctx.notes, ["Exec finished: echo hi; exit 2 (exit 2)"]);
     // A successful exit without output stays quiet unless notifyOnExitEmptySuccess.
     const quiet = await exec.execute({ command: "true", background: true }, ctx) as Running;

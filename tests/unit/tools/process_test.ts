@@ -4,14 +4,8 @@ import { createExecTool, type ExecResult } from "../../../lib/tools/exec.ts";
 import { createProcessTool } from "../../../lib/tools/process.ts";
 import { ProcessManager } from "../../../lib/tools/process_manager.ts";
 import type { ToolPolicyConfigView } from "../../../lib/tools/policy.ts";
-import {
-  groupMembers,
-  HAS_PROC,
-  isDead,
-  tempWorkspace,
-  toolContext,
-  waitUntil,
-} from "./_helpers.ts";
+import { waitUntil } from "../../helpers.ts";
+import { groupMembers, HAS_PROC, isDead, tempWorkspace, toolContext } from "./_helpers.ts";
 
 type Running = Extract<ExecResult, { status: "running" }>;
 type Poll = { status: string; exitCode: number | null; output: string; done: boolean };
@@ -41,7 +35,7 @@ Deno.test("process write / poll / log / kill / clear drive a background cat", as
     const p1 = await proc.execute({ action: "poll", sessionId: id, timeout: 5000 }, ctx) as Poll;
     assert.deepEqual([p1.status, p1.output, p1.done], ["running", "one\n", false]);
     await proc.execute({ action: "write", sessionId: id, data: "two\nthree\n" }, ctx);
-    await waitUntil(() => manager.get(id, ctx).output.total >= 14);
+    await waitUntil(() => manager.get(id, ctx).output.total >= 14, { message: "all the output" });
     const p2 = await proc.execute({ action: "poll", sessionId: id }, ctx) as Poll;
     assert.equal(p2.output, "two\nthree\n", "poll returns only what is new");
     const log = await proc.execute({ action: "log", sessionId: id, offset: 1, limit: 1 }, ctx);
@@ -84,15 +78,16 @@ Deno.test("process write with eof ends cat and poll reports the exit", async () 
     const ctx = toolContext(ws.workspace);
     const r = await exec.execute({ command: "cat; echo bye", background: true }, ctx) as Running;
     await proc.execute({ action: "write", sessionId: r.sessionId, data: "hi\n", eof: true }, ctx);
-    let p: Poll = { status: "running", exitCode: null, output: "", done: false };
     let output = "";
-    for (let i = 0; i < 50 && !p.done; i++) {
-      p = await proc.execute(
+    // Each poll waits up to 2 s for news; allow 50 of them.
+    const p = await waitUntil(async () => {
+      const p = await proc.execute(
         { action: "poll", sessionId: r.sessionId, timeout: 2000 },
         ctx,
       ) as Poll;
       output += p.output;
-    }
+      return p.done && p;
+    }, { timeoutMs: 100_000, intervalMs: 0, message: () => `the exit; output so far ${output}` });
     assert.deepEqual([p.status, p.exitCode, output], ["completed", 0, "hi\nbye\n"]);
     assert.deepEqual(ctx.notes, ["Exec finished: cat; echo bye (exit 0)"]);
   } finally {
@@ -129,7 +124,8 @@ Deno.test("process records are forgotten after tools.exec.cleanupMs", async () =
     const r = await exec.execute({ command: "echo x", background: true }, ctx) as Running;
     await manager.waitForExit(manager.get(r.sessionId, ctx), 10_000);
     assert.equal(manager.list(ctx).length, 1);
-    assert.ok(await waitUntil(() => manager.list(ctx).length === 0, 5000));
+    await waitUntil(() => manager.list(ctx).length === 0, { message: "the cleanup" });
+    assert.equal(manager.list(ctx).length, 0);
     await assert.rejects(
       () => proc.execute({ action: "log", sessionId: r.sessionId }, ctx),
       (e) => e instanceof OpenClawError && e.code === "PROCESS_NOT_FOUND",
@@ -151,16 +147,19 @@ Deno.test(
       const a = await exec.execute({ command: "sleep 100 & sleep 100", background: true }, ctx);
       const b = await exec.execute({ command: "trap '' TERM; sleep 100", background: true }, ctx);
       const groups = [(a as Running).pid!, (b as Running).pid!];
-      assert.ok(await waitUntil(() => groups.every((g) => groupMembers(g).length >= 1)));
-      await waitUntil(() => groupMembers(groups[0]).length >= 2);
+      await waitUntil(() => groups.every((g) => groupMembers(g).length >= 1), {
+        message: "both groups",
+      });
+      await waitUntil(() => groupMembers(groups[0]).length >= 2, {
+        message: "both sleeps of the first group",
+      });
       pids = groups.flatMap((g) => groupMembers(g).map((m) => m.pid));
     } finally {
       await manager.closeAll();
     }
-    assert.ok(
-      await waitUntil(() => pids.every(isDead)),
-      `survivors: ${pids.filter((p) => !isDead(p))}`,
-    );
+    await waitUntil(() => pids.every(isDead), {
+      message: () => `every pid to die; survivors: ${pids.filter((p) => !isDead(p))}`,
+    });
     assert.equal(manager.list().length, 0);
     await assert.rejects(
       () => exec.execute({ command: "true" }, ctx),
