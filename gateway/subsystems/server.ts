@@ -22,11 +22,14 @@ import { createHttpApp, type GatewayPhase } from "../http/app.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import { listAgents } from "../../lib/agent/agents.ts";
 import { freePort, gatewayLockError } from "../lock.ts";
+import { type HttpServer, serveHttp } from "../net/mod.ts";
+import { maxConnectionsFor, openFileLimit } from "../../lib/net/fd_limit.ts";
 import type { MethodRegistry } from "../methods/registry.ts";
 import type { GatewayStartOptions } from "../server.ts";
 import { resolveStartAuth } from "../start_config.ts";
 import type { GatewayState } from "../state.ts";
-import { ConnectionHub, createRequestHandler } from "../ws/hub.ts";
+import { ConnectionHub } from "../ws/hub.ts";
+import { createRequestHandler } from "../ws/route.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";
 
 /** The parts of the state the server sets when it binds. */
@@ -62,7 +65,7 @@ export interface ServerSubsystem extends GatewaySubsystem {
 /** Creates the server subsystem. */
 export function serverSubsystem(state: ServerHost, options: ServerOptions): ServerSubsystem {
   let hub: ConnectionHub | undefined;
-  let server: Deno.HttpServer<Deno.NetAddr> | undefined;
+  let server: HttpServer | undefined;
   const abort = new AbortController();
   const { flags } = options;
 
@@ -100,7 +103,7 @@ export function serverSubsystem(state: ServerHost, options: ServerOptions): Serv
     });
   };
 
-  const listen = (clock: GatewayState["clock"]) => {
+  const listen = (clock: GatewayState["clock"], log: Logger) => {
     hub = new ConnectionHub({
       state,
       methods: options.methods,
@@ -129,19 +132,26 @@ export function serverSubsystem(state: ServerHost, options: ServerOptions): Serv
       phase: options.phase,
       config: () => state.config,
     });
+    const limits = state.config.gateway?.limits;
     try {
-      server = Deno.serve({
+      server = serveHttp({
         hostname: state.host,
         port: state.port,
         signal: abort.signal,
-        onListen: () => {},
+        handler,
+        log,
+        limits: {
+          maxConnections: maxConnectionsFor(limits?.maxConnections, openFileLimit()),
+          ...(limits?.headerTimeoutMs ? { headerTimeoutMs: limits.headerTimeoutMs } : {}),
+          ...(limits?.bodyTimeoutMs ? { bodyTimeoutMs: limits.bodyTimeoutMs } : {}),
+        },
         // Only reached when the app itself could not answer (its onError renders the rest).
         onError: () =>
           new Response(
             JSON.stringify({ error: { message: "internal error", type: "api_error" } }),
             { status: 500, headers: { "Content-Type": "application/json; charset=utf-8" } },
           ),
-      }, handler);
+      });
     } catch (err) {
       if (err instanceof Deno.errors.AddrInUse) throw gatewayLockError(state.host, state.port, err);
       if (err instanceof Deno.errors.PermissionDenied) {
@@ -169,7 +179,7 @@ export function serverSubsystem(state: ServerHost, options: ServerOptions): Serv
           );
         }
       }
-      listen(ctx.clock);
+      listen(ctx.clock, ctx.log);
     },
     hub: () => hub,
     async stop({ restart, restartExpectedMs }) {
@@ -180,6 +190,11 @@ export function serverSubsystem(state: ServerHost, options: ServerOptions): Serv
       abort.abort();
       await server?.finished.catch(() => {});
     },
-    health: () => ({ url: state.url, connections: hub?.openCount() ?? 0 }),
+    health: () => ({
+      url: state.url,
+      connections: hub?.openCount() ?? 0,
+      http: server?.stats(),
+      authFailures: options.authLimiter.failures.counts(),
+    }),
   };
 }

@@ -3,11 +3,28 @@
  * request dispatch with scope checks, and event delivery with `seq` and slow-consumer handling.
  * Every limit and failure answer is protocol.md §2–§6.
  *
+ * Requests are bounded per connection: at most `maxPendingRequests` (256) and
+ * `maxPendingRequestBytes` (50 MiB) pending, more are answered "The server is busy…". Of the
+ * pending ones at most `maxInFlightRequests` run at once; the rest wait in FIFO order, and a
+ * connection starts at most one queued request per event-loop turn. That pacing is what keeps a
+ * client pipelining heavy calls from starving the others: Deno sends a socket's queued frames
+ * between turns, and a connection that starts several requests per turn (as one handled inline
+ * per frame read does) gets its answers, and everyone else's, held back until it is done
+ * (measured: 300 pipelined 20 ms calls held another client's `health` answer 7 s; paced, it
+ * came back within a turn). Responses, like events, close a client whose unread output would
+ * pass `maxBufferedBytes` ("slow consumer").
+ *
  * @module
  */
 import type { AuthRateLimiter } from "../auth.ts";
+import type { ServerWebSocket } from "../net/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
-import { type HelloOk, parseFrame, type Snapshot } from "../../lib/protocol/frames.ts";
+import {
+  type HelloOk,
+  parseFrame,
+  type Snapshot,
+  type StateVersion,
+} from "../../lib/protocol/frames.ts";
 import {
   CLOSE,
   CloseCode,
@@ -20,8 +37,9 @@ import {
   ErrorCode,
   errorShape,
   firstRequestMustBeConnectError,
+  serverBusyError,
 } from "../../lib/protocol/errors.ts";
-import { scopesSatisfy } from "../../lib/protocol/scopes.ts";
+import { canReceiveEvent } from "../../lib/protocol/scopes.ts";
 import { protocolErrorOf } from "../../lib/protocol/error_map.ts";
 import type { ErrorShape } from "../../lib/protocol/frames.ts";
 import type { GatewayState, PresenceEntry } from "../state.ts";
@@ -57,20 +75,37 @@ export interface PeerInfo {
 
 type Phase = "challenge" | "connecting" | "open" | "closed";
 
-const encoder = new TextEncoder();
+/** UTF-8 length of a string, without encoding it. */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      i++; // a surrogate pair: two UTF-16 units, four bytes
+      n += 2;
+    } else n += 2;
+  }
+  return n;
+}
 
 function byteLength(data: string | ArrayBuffer | Blob): number {
-  if (typeof data === "string") {
-    return data.length > 16_384 ? encoder.encode(data).length : data.length * 3;
-  }
+  if (typeof data === "string") return utf8Length(data);
   if (data instanceof ArrayBuffer) return data.byteLength;
   return data.size;
+}
+
+/** A request frame accepted into a connection's queue. */
+interface PendingRequest {
+  text: string;
+  bytes: number;
 }
 
 /** One client connection. */
 export class GatewayConnection {
   readonly connId = crypto.randomUUID();
-  readonly #socket: WebSocket;
+  readonly #socket: ServerWebSocket;
   readonly #peer: PeerInfo;
   readonly #deps: ConnectionDeps;
   readonly #clock: Clock;
@@ -79,12 +114,21 @@ export class GatewayConnection {
   #phase: Phase = "challenge";
   #seq = 0;
   #pending: string[] = [];
+  /** Accepted requests not started yet, oldest first. */
+  #queue: PendingRequest[] = [];
+  /** Requests accepted and not answered yet (running or queued), and their frame bytes. */
+  #pendingCount = 0;
+  #pendingBytes = 0;
+  /** Running requests that still hold an in-flight slot. */
+  #inFlight = 0;
+  /** The next-turn start of queued requests (a real timer: it yields, it schedules nothing). */
+  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
   #handshakeTimer: TimerHandle | undefined;
   #caller: CallerInfo | undefined;
   #presence: PresenceEntry | undefined;
   #closed: Promise<void>;
 
-  constructor(socket: WebSocket, peer: PeerInfo, deps: ConnectionDeps) {
+  constructor(socket: ServerWebSocket, peer: PeerInfo, deps: ConnectionDeps) {
     this.#socket = socket;
     this.#peer = peer;
     this.#deps = deps;
@@ -98,6 +142,9 @@ export class GatewayConnection {
       if (this.#phase !== "open") this.#releasePreauth();
       this.#phase = "closed";
       this.#clock.clearTimeout(this.#handshakeTimer);
+      clearTimeout(this.#pumpTimer);
+      this.#pumpTimer = undefined;
+      this.#queue = [];
       this.#abort.abort();
       this.#deps.hub.connectionClosed(this, wasOpen);
       resolveClosed();
@@ -142,7 +189,7 @@ export class GatewayConnection {
       return;
     }
     if (size > this.#deps.limits.maxPayloadBytes) {
-      this.close(CloseCode.preauthPayloadTooLarge, "payload too large");
+      this.closeWith(CLOSE.payloadTooLarge);
       return;
     }
     if (typeof data !== "string") {
@@ -167,7 +214,86 @@ export class GatewayConnection {
       }
       this.#pending.push(data);
     } else {
-      void this.#handleRequest(data);
+      this.#admit(data, size);
+    }
+  }
+
+  /**
+   * Queues a request, or answers "The server is busy…" when this connection already has
+   * `maxPendingRequests` requests or `maxPendingRequestBytes` bytes pending.
+   */
+  #admit(text: string, bytes: number): void {
+    const limits = this.#deps.limits;
+    if (
+      this.#pendingCount >= limits.maxPendingRequests ||
+      this.#pendingBytes + bytes > limits.maxPendingRequestBytes
+    ) {
+      const parsed = parseFrame(text);
+      const id = parsed.ok
+        ? (parsed.frame.type === "req" ? parsed.frame.id : "invalid")
+        : parsed.id;
+      this.#respondError(id ?? "invalid", serverBusyError());
+      return;
+    }
+    this.#pendingCount++;
+    this.#pendingBytes += bytes;
+    this.#queue.push({ text, bytes });
+    // An idle connection runs its request at once; a busy one waits its turn (FIFO).
+    if (this.#inFlight === 0 && this.#queue.length === 1 && this.#pumpTimer === undefined) {
+      this.#pump();
+    } else {
+      this.#schedulePump();
+    }
+  }
+
+  /** Starts the oldest queued request if a slot is free, and the next one a turn later. */
+  #pump(): void {
+    if (
+      this.#phase !== "open" || this.#queue.length === 0 ||
+      this.#inFlight >= this.#deps.limits.maxInFlightRequests
+    ) return;
+    void this.#run(this.#queue.shift()!);
+    this.#schedulePump();
+  }
+
+  /**
+   * Starts the next queued request on a later event-loop turn (a real zero-delay timer: it
+   * yields, it schedules nothing; `setImmediate` would starve the socket reads of others).
+   */
+  #schedulePump(): void {
+    if (
+      this.#pumpTimer !== undefined || this.#queue.length === 0 || this.#phase !== "open" ||
+      this.#inFlight >= this.#deps.limits.maxInFlightRequests
+    ) return;
+    this.#pumpTimer = setTimeout(() => {
+      this.#pumpTimer = undefined;
+      this.#pump();
+    }, 0);
+  }
+
+  async #run(request: PendingRequest): Promise<void> {
+    this.#inFlight++;
+    let holdsSlot = true;
+    // A request that runs long is waiting on something, not using the CPU: it gives its slot
+    // back (as does an early `accepted` answer) and stays pending until it answers.
+    const release = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      this.#clock.clearTimeout(lease);
+      this.#inFlight--;
+      this.#schedulePump();
+    };
+    // Declared after `release`, which only runs once this is set (later, or from the handler).
+    const lease = this.#clock.setTimeout(release, this.#deps.limits.requestSlotLeaseMs);
+    try {
+      await this.#handleRequest(request.text, release);
+    } catch (err) {
+      // #handleRequest answers every failure itself; this is a bug, not a client error.
+      this.#deps.state.log("gateway/ws").warn(`request dispatch failed: ${err}`);
+    } finally {
+      this.#pendingCount--;
+      this.#pendingBytes -= request.bytes;
+      release();
     }
   }
 
@@ -179,11 +305,9 @@ export class GatewayConnection {
     }
     const req = parsed.frame;
     if (req.method !== "connect") {
-      this.#respondError(
-        req.id,
-        firstRequestMustBeConnectError(),
-      );
-      this.close(CloseCode.policyViolation, "invalid handshake: first request must be connect");
+      const error = firstRequestMustBeConnectError();
+      this.#respondError(req.id, error);
+      this.close(CloseCode.policyViolation, error.message);
       return;
     }
     this.#phase = "connecting";
@@ -229,15 +353,19 @@ export class GatewayConnection {
         tickIntervalMs: this.#deps.limits.tickIntervalMs,
       },
     };
-    this.#sendRaw({ type: "res", id: req.id, ok: true, payload: hello });
+    this.#respond({ type: "res", id: req.id, ok: true, payload: hello });
     this.#phase = "open";
+    // Authenticated: frames up to the post-auth limit may arrive now.
+    this.#socket.maxMessageBytes = this.#deps.limits.maxPayloadBytes;
+    this.#socket.tooLargeReason = CLOSE.payloadTooLarge.reason;
     this.#deps.hub.connectionOpened();
     const queued = this.#pending;
     this.#pending = [];
-    for (const frame of queued) await this.#handleRequest(frame);
+    for (const frame of queued) this.#admit(frame, byteLength(frame));
   }
 
-  async #handleRequest(text: string): Promise<void> {
+  /** Runs one request; `answeredEarly` is called when a two-phase method sends its first answer. */
+  async #handleRequest(text: string, answeredEarly?: () => void): Promise<void> {
     const parsed = parseFrame(text);
     if (!parsed.ok) {
       this.#respondError(
@@ -273,10 +401,12 @@ export class GatewayConnection {
         caller,
         state: this.#deps.state,
         signal: this.#abort.signal,
-        respondEarly: (early) =>
-          this.#sendRaw({ type: "res", id: frame.id, ok: true, payload: early ?? null }),
+        respondEarly: (early) => {
+          this.#respond({ type: "res", id: frame.id, ok: true, payload: early ?? null });
+          answeredEarly?.();
+        },
       });
-      this.#sendRaw({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
+      this.#respond({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
     } catch (err) {
       const failure = protocolErrorOf(err);
       if (!failure.expected) {
@@ -296,36 +426,58 @@ export class GatewayConnection {
     event: string,
     payload: unknown,
     options: {
-      scope: string | null;
       dropIfSlow?: boolean;
-      stateVersion?: { presence: number; health: number };
-    },
+      stateVersion?: StateVersion;
+      /** `JSON.stringify(payload)`, when the caller serialized it once for many connections. */
+      encodedPayload?: string;
+    } = {},
   ): void {
     if (this.#phase !== "open") return;
-    if (options.scope !== null && !scopesSatisfy(this.#caller!.scopes, options.scope)) return;
+    // Operator-scoped events go to operators holding the scope; nodes get only scope-free ones.
+    if (!canReceiveEvent(this.#caller!, event)) return;
     const seq = ++this.#seq;
     if (this.#socket.bufferedAmount > this.#deps.limits.maxBufferedBytes) {
       if (options.dropIfSlow) return; // the seq gap tells the client something was skipped
       this.closeWith(CLOSE.slowConsumer);
       return;
     }
-    this.#sendRaw({
-      type: "event",
-      event,
-      payload,
-      seq,
-      ...(options.stateVersion ? { stateVersion: options.stateVersion } : {}),
-    });
+    // The same text JSON.stringify makes of {type, event, payload, seq, stateVersion?}.
+    const body = "encodedPayload" in options ? options.encodedPayload : JSON.stringify(payload);
+    const text = `{"type":"event","event":${JSON.stringify(event)}` +
+      (body === undefined ? "" : `,"payload":${body}`) + `,"seq":${seq}` +
+      (options.stateVersion ? `,"stateVersion":${JSON.stringify(options.stateVersion)}` : "") +
+      "}";
+    this.#sendText(text);
   }
 
   #respondError(id: string, error: ErrorShape): void {
-    this.#sendRaw({ type: "res", id, ok: false, error });
+    this.#respond({ type: "res", id, ok: false, error });
+  }
+
+  /**
+   * Sends a response, unless it would push the socket's unsent output past `maxBufferedBytes`:
+   * then the client is not reading, and it is closed as a slow consumer.
+   */
+  #respond(frame: unknown): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(frame);
+    const room = this.#deps.limits.maxBufferedBytes - this.#socket.bufferedAmount;
+    // Counted in UTF-8 bytes, as bufferedAmount is; the scan is skipped when it cannot matter.
+    if (text.length > room || (text.length * 3 > room && utf8Length(text) > room)) {
+      this.closeWith(CLOSE.slowConsumer);
+      return;
+    }
+    this.#sendText(text);
   }
 
   #sendRaw(frame: unknown): void {
+    this.#sendText(JSON.stringify(frame));
+  }
+
+  #sendText(text: string): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     try {
-      this.#socket.send(JSON.stringify(frame));
+      this.#socket.send(text);
     } catch {
       // The socket died between the check and the send; onclose cleans up.
     }

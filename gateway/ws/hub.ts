@@ -1,31 +1,36 @@
 /**
  * The set of WebSocket connections of one server start: upgrades (with the per-IP cap on
  * unauthenticated sockets), broadcasts with per-connection `seq` and scope gating, the `tick`
- * and `health` timers (running only while someone listens), and the shutdown sequence.
+ * and `health` timers (running only while someone listens), coalesced `presence` events, and the
+ * shutdown sequence.
+ *
+ * Presence is coalesced: a connect, a close or a `system-event` line only marks presence as
+ * changed, and one `presence` event per window ({@linkcode PRESENCE_COALESCE_MS}) carries the
+ * list to every reader, so a connect or close costs O(1) per reader instead of one full list each.
  *
  * @module
  */
-import { eventRequiredScope } from "../../lib/protocol/scopes.ts";
 import {
   CLOSE,
+  HEALTH_EVENT_INTERVAL_MS,
   MAX_BUFFERED_BYTES,
+  MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
   MAX_PAYLOAD_BYTES,
   MAX_PENDING_HANDSHAKE_FRAMES,
   MAX_PREAUTH_PAYLOAD_BYTES,
+  PRESENCE_COALESCE_MS,
+  PRESENCE_EVENT_MAX_ENTRIES,
   type ProtocolLimits,
   protocolLimits,
+  REQUEST_QUEUE_LIMITS,
+  REQUEST_SLOT_LEASE_MS,
   TICK_INTERVAL_MS,
 } from "../../lib/protocol/constants.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
-import type { OpenClawConfig } from "../../lib/config/schema.ts";
-import { isLoopbackAddress, resolveClientIp } from "../auth.ts";
-import type { GatewayPhase } from "../http/app.ts";
+import { type ServerWebSocket, upgradeWebSocket } from "../net/mod.ts";
+import type { ShutdownEvent, StateVersion, TickEvent } from "../../lib/protocol/frames.ts";
 import type { PresenceEntry } from "../state.ts";
-import { originAllowed } from "./origin.ts";
 import { type ConnectionDeps, GatewayConnection, type PeerInfo } from "./connection.ts";
-
-/** How often the `health` event refreshes (protocol.md §7.3). */
-const HEALTH_EVENT_INTERVAL_MS = 60_000;
 
 /** Every limit a connection enforces: the protocol constants plus the env-tunable ones. */
 export interface ServerLimits extends ProtocolLimits {
@@ -35,6 +40,18 @@ export interface ServerLimits extends ProtocolLimits {
   maxPendingHandshakeFrames: number;
   tickIntervalMs: number;
   healthEventIntervalMs: number;
+  /** Requests one connection may have pending (running + queued) before "server is busy". */
+  maxPendingRequests: number;
+  /** Bytes of request frames one connection may have pending before "server is busy". */
+  maxPendingRequestBytes: number;
+  /** Requests of one connection that run at once; the others wait their turn in order. */
+  maxInFlightRequests: number;
+  /** A request running longer than this frees its in-flight slot for the next one. */
+  requestSlotLeaseMs: number;
+  /** Presence changes within this window go out as one `presence` event. */
+  presenceCoalesceMs: number;
+  /** Most entries a `presence` event carries (the most recent ones). */
+  presenceMaxEntries: number;
 }
 
 /** Returns the server limits for an environment. */
@@ -49,7 +66,25 @@ export function serverLimits(
     maxPendingHandshakeFrames: MAX_PENDING_HANDSHAKE_FRAMES,
     tickIntervalMs: TICK_INTERVAL_MS,
     healthEventIntervalMs: HEALTH_EVENT_INTERVAL_MS,
+    maxPendingRequests: REQUEST_QUEUE_LIMITS.maxPending,
+    maxPendingRequestBytes: REQUEST_QUEUE_LIMITS.maxBytes,
+    maxInFlightRequests: MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+    requestSlotLeaseMs: REQUEST_SLOT_LEASE_MS,
+    presenceCoalesceMs: PRESENCE_COALESCE_MS,
+    presenceMaxEntries: PRESENCE_EVENT_MAX_ENTRIES,
   };
+}
+
+/** The `presence` event payload: every entry, or the most recent `max` with the total count. */
+export function presenceEventPayload(
+  all: PresenceEntry[],
+  max: number,
+): { presence: PresenceEntry[]; total?: number } {
+  if (all.length <= max) return { presence: all };
+  // Newest first by `ts`; on a tie the later entry (connected or noted later) wins.
+  const order = all.map((_, i) => i).sort((x, y) => (all[y].ts - all[x].ts) || (y - x));
+  const keep = new Set(order.slice(0, max));
+  return { presence: all.filter((_, i) => keep.has(i)), total: all.length };
 }
 
 /** Options for {@linkcode ConnectionHub}. */
@@ -69,6 +104,8 @@ export class ConnectionHub {
   readonly #clock: Clock;
   #tick: TimerHandle | undefined;
   #health: TimerHandle | undefined;
+  #presenceFlush: TimerHandle | undefined;
+  #open = 0;
   #closing = false;
 
   constructor(options: HubOptions) {
@@ -95,9 +132,15 @@ export class ConnectionHub {
     }
     // The request is consumed by the upgrade; keep a copy of its headers for the handshake.
     const headers = new Headers(req.headers);
-    let upgraded: { socket: WebSocket; response: Response };
+    let upgraded: { socket: ServerWebSocket; response: Response };
     try {
-      upgraded = Deno.upgradeWebSocket(req, { idleTimeout: 30 });
+      // Frames above the pre-auth limit are refused from their header, before any payload is
+      // buffered; the connection raises the limit after hello-ok.
+      upgraded = upgradeWebSocket(req, {
+        idleTimeoutSec: 30,
+        maxMessageBytes: this.limits.maxPreauthPayloadBytes,
+      });
+      upgraded.socket.tooLargeReason = CLOSE.preauthPayloadTooLarge.reason;
     } catch {
       return new Response("Bad Request", { status: 400, headers: { Connection: "close" } });
     }
@@ -120,31 +163,41 @@ export class ConnectionHub {
 
   /** Called by a connection after hello-ok. */
   connectionOpened(): void {
+    this.#open++;
     this.#startTimers();
-    this.#broadcastPresence();
+    // The new client has the list in its hello-ok snapshot; the others hear at the window's end.
+    this.#presenceChanged();
   }
 
   /** Called by a connection when its socket is gone. */
   connectionClosed(conn: GatewayConnection, wasOpen: boolean): void {
-    this.#connections.delete(conn);
-    if (wasOpen && !this.#closing) {
-      this.#broadcastPresence();
+    if (!this.#connections.delete(conn)) return;
+    if (wasOpen) {
+      this.#open--;
+      this.#presenceChanged();
     }
-    if (this.openCount() === 0) this.#stopTimers();
+    if (this.#open === 0) this.#stopTimers();
   }
 
-  #broadcastPresence(): void {
-    this.#options.state.broadcast("presence", { presence: this.presence() }, {
-      dropIfSlow: true,
-      stateVersion: true,
-    });
+  /** Marks presence as changed: one `presence` event goes out when the window ends. */
+  #presenceChanged(): void {
+    if (this.#closing || this.#open === 0 || this.#presenceFlush !== undefined) return;
+    this.#presenceFlush = this.#clock.setTimeout(() => {
+      this.#presenceFlush = undefined;
+      this.#flushPresence();
+    }, this.limits.presenceCoalesceMs);
+  }
+
+  #flushPresence(): void {
+    if (this.#closing || this.#open === 0) return;
+    // Built once for all readers; `stateVersion.presence` grows by one per event.
+    const payload = presenceEventPayload(this.presence(), this.limits.presenceMaxEntries);
+    this.#options.state.broadcast("presence", payload, { dropIfSlow: true, stateVersion: true });
   }
 
   /** Number of connections past the handshake. */
   openCount(): number {
-    let n = 0;
-    for (const c of this.#connections) if (c.isOpen) n++;
-    return n;
+    return this.#open;
   }
 
   /** Presence of open connections plus entries recorded by `system-event`. */
@@ -157,28 +210,34 @@ export class ConnectionHub {
     return [...out, ...this.#extraPresence.values()];
   }
 
-  /** Records a presence entry that is not a socket (bounded). */
+  /**
+   * Records a presence entry that is not a socket (bounded), and announces it with the next
+   * coalesced `presence` event.
+   */
   notePresence(key: string, entry: PresenceEntry): void {
     this.#extraPresence.delete(key);
     this.#extraPresence.set(key, entry);
     if (this.#extraPresence.size > 200) {
       this.#extraPresence.delete(this.#extraPresence.keys().next().value!);
     }
+    this.#presenceChanged();
   }
 
   /** Sends an event to every open connection whose scopes allow it. */
   broadcast(
     event: string,
     payload: unknown,
-    options: { dropIfSlow?: boolean; stateVersion?: { presence: number; health: number } } = {},
+    options: { dropIfSlow?: boolean; stateVersion?: StateVersion } = {},
   ): void {
-    const scope = eventRequiredScope(event);
+    if (this.#open === 0) return;
+    // Serialized once, not once per reader.
+    const encodedPayload = JSON.stringify(payload);
     for (const c of this.#connections) {
       if (c.isOpen) {
         c.sendEvent(event, payload, {
-          scope,
           dropIfSlow: options.dropIfSlow,
           stateVersion: options.stateVersion,
+          encodedPayload,
         });
       }
     }
@@ -187,7 +246,7 @@ export class ConnectionHub {
   #startTimers(): void {
     // Timers run only while clients are connected, so an idle gateway uses no CPU.
     this.#tick ??= this.#clock.setInterval(
-      () => this.broadcast("tick", { ts: this.#clock.now() }),
+      () => this.broadcast("tick", { ts: this.#clock.now() } satisfies TickEvent),
       this.limits.tickIntervalMs,
     );
     this.#health ??= this.#clock.setInterval(() => {
@@ -199,8 +258,10 @@ export class ConnectionHub {
   #stopTimers(): void {
     this.#clock.clearInterval(this.#tick);
     this.#clock.clearInterval(this.#health);
+    this.#clock.clearTimeout(this.#presenceFlush);
     this.#tick = undefined;
     this.#health = undefined;
+    this.#presenceFlush = undefined;
   }
 
   /**
@@ -210,7 +271,9 @@ export class ConnectionHub {
   async shutdown(reason: string, restartExpectedMs?: number): Promise<void> {
     this.#closing = true;
     this.#stopTimers();
-    const payload = restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs };
+    const payload: ShutdownEvent = restartExpectedMs === undefined
+      ? { reason }
+      : { reason, restartExpectedMs };
     this.broadcast("shutdown", payload);
     const closed = [...this.#connections].map((c) => c.closeWith(CLOSE.serviceRestart));
     // Real time, not the clock: this waits for sockets, it schedules nothing.
@@ -218,47 +281,4 @@ export class ConnectionHub {
     await Promise.race([Promise.all(closed), new Promise((r) => timer = setTimeout(r, 1000))])
       .finally(() => clearTimeout(timer));
   }
-}
-
-/** What {@linkcode createRequestHandler} routes with. */
-export interface RequestRouting {
-  hub: ConnectionHub;
-  /** The HTTP app (Hono's `fetch`). */
-  fetch(req: Request, env: { remoteAddr: Deno.NetAddr }): Response | Promise<Response>;
-  phase(): GatewayPhase;
-  /** The running config (trusted proxies and allowed origins are read per request). */
-  config(): OpenClawConfig;
-}
-
-/**
- * The server's one request handler: WebSocket upgrades go to the hub once the gateway is ready
- * and the Origin is allowed; every other request goes to the HTTP app.
- */
-export function createRequestHandler(
-  routing: RequestRouting,
-): (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response> {
-  return function routeRequest(req, info) {
-    const remote = info.remoteAddr.hostname;
-    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return routing.fetch(req, { remoteAddr: info.remoteAddr });
-    }
-    const config = routing.config();
-    const clientIp = resolveClientIp({
-      remoteAddr: remote,
-      headers: req.headers,
-      trustedProxies: config.gateway?.trustedProxies ?? [],
-      allowRealIpFallback: config.gateway?.allowRealIpFallback ?? false,
-    }) ?? remote;
-    if (routing.phase() !== "started") {
-      return new Response("gateway not ready", { status: 503, headers: { Connection: "close" } });
-    }
-    if (!originAllowed(req.headers, config)) {
-      return new Response("origin not allowed", { status: 403, headers: { Connection: "close" } });
-    }
-    return routing.hub.upgrade(req, {
-      clientIp,
-      remoteAddr: remote,
-      isLoopback: isLoopbackAddress(clientIp),
-    });
-  };
 }

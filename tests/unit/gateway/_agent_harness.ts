@@ -3,6 +3,7 @@
  * stub state whose `agent()` is a {@link FakeAgentRuntime} (or any runtime the test passes).
  */
 import { createAuthRateLimiter } from "../../../gateway/auth.ts";
+import { serveHttp } from "../../../gateway/net/mod.ts";
 import { createHttpApp } from "../../../gateway/http/app.ts";
 import { GATEWAY_METHODS } from "../../../gateway/methods/mod.ts";
 import type { GatewayState } from "../../../gateway/state.ts";
@@ -64,13 +65,15 @@ export function startHarness<R extends AgentRuntime = FakeAgentRuntime>(
     agentHost: state,
   });
   const ac = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
-    (req, info) =>
+  const server = serveHttp({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: ac.signal,
+    handler: (req, info) =>
       req.headers.get("upgrade")?.toLowerCase() === "websocket"
         ? hub.upgrade(req, { clientIp: "127.0.0.1", remoteAddr: "127.0.0.1", isLoopback: true })
         : app.fetch(req, { remoteAddr: info.remoteAddr }),
-  );
+  });
   const port = server.addr.port;
   return {
     runtime,

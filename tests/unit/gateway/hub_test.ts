@@ -3,6 +3,7 @@
  * while a client is connected, and `seq` counts per connection.
  */
 import assert from "node:assert/strict";
+import { serveHttp } from "../../../gateway/net/mod.ts";
 import { createAuthRateLimiter } from "../../../gateway/auth.ts";
 import type { GatewayState } from "../../../gateway/state.ts";
 import { ConnectionHub, serverLimits } from "../../../gateway/ws/hub.ts";
@@ -55,10 +56,13 @@ Deno.test("ConnectionHub sends tick and health events on schedule with a per-con
   const state = stubState(dir, clock);
   const hub = (state as unknown as { hub: ConnectionHub }).hub;
   const ac = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen() {} },
-    (req) => hub.upgrade(req, { clientIp: "127.0.0.1", remoteAddr: "127.0.0.1", isLoopback: true }),
-  );
+  const server = serveHttp({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: ac.signal,
+    handler: (req) =>
+      hub.upgrade(req, { clientIp: "127.0.0.1", remoteAddr: "127.0.0.1", isLoopback: true }),
+  });
   try {
     const c = await RawClient.open(`ws://127.0.0.1:${server.addr.port}`);
     await c.challenge();

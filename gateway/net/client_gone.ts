@@ -1,0 +1,77 @@
+/**
+ * Whether the client of one request went away, exposed as a lazily created `AbortSignal`.
+ * Passing a signal to `new Request()` costs more than the rest of the request object together
+ * (Deno links a dependent signal through weak references), and most handlers never look at it,
+ * so the server's requests ({@linkcode ServerRequest}) read `signal` from this instead.
+ *
+ * @module
+ */
+
+/** One request's "client gone" state. */
+export class ClientGone {
+  #ac: AbortController | undefined;
+  #onAbort: (() => void) | undefined;
+  #gone = false;
+
+  /** True once the client went away (or the server dropped the connection). */
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  /** The signal handed to the handler as `request.signal` (created on first use). */
+  get signal(): AbortSignal {
+    if (!this.#ac) {
+      this.#ac = new AbortController();
+      if (this.#gone) this.#ac.abort();
+    }
+    return this.#ac.signal;
+  }
+
+  /**
+   * Sets the server's own callback for the abort (one at a time; undefined clears it). Runs at
+   * once when the client is already gone.
+   */
+  set onAbort(cb: (() => void) | undefined) {
+    if (this.#gone) {
+      this.#onAbort = undefined;
+      cb?.();
+      return;
+    }
+    this.#onAbort = cb;
+  }
+
+  /** Marks the client gone: aborts the signal and runs the callback (once). */
+  abort(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    this.#ac?.abort();
+    const cb = this.#onAbort;
+    this.#onAbort = undefined;
+    cb?.();
+  }
+}
+
+/**
+ * The `Request` the server hands to handlers: a plain `Request` whose `signal` is created on first
+ * use and aborted when the client goes away. (`clone()` returns a plain `Request`, whose signal
+ * does not follow the client.)
+ */
+export class ServerRequest extends Request {
+  #gone: ClientGone;
+
+  /** Creates the request. */
+  constructor(url: string, init: RequestInit, gone: ClientGone) {
+    super(url, init);
+    this.#gone = gone;
+  }
+
+  static {
+    // An accessor on the prototype (lib.dom declares `signal` as a field, so no `get signal()`).
+    Object.defineProperty(ServerRequest.prototype, "signal", {
+      get(this: ServerRequest): AbortSignal {
+        return this.#gone.signal;
+      },
+      configurable: true,
+    });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The server's one request handler, next to the hub's upgrade: WebSocket upgrades go to the hub
+ * once the gateway is ready and the Host and Origin are allowed; every other request goes to the
+ * HTTP app (which applies the same Host check, see http/app.ts).
+ *
+ * @module
+ */
+import type { OpenClawConfig } from "../../lib/config/schema.ts";
+import { isLoopbackAddress, resolveClientIp } from "../auth.ts";
+import type { GatewayPhase } from "../http/app.ts";
+import type { ConnectionHub } from "./hub.ts";
+import { hostAllowed, originAllowed } from "./origin.ts";
+
+/** What {@linkcode createRequestHandler} routes with. */
+export interface RequestRouting {
+  hub: ConnectionHub;
+  /** The HTTP app (Hono's `fetch`). */
+  fetch(req: Request, env: { remoteAddr: Deno.NetAddr }): Response | Promise<Response>;
+  phase(): GatewayPhase;
+  /** The running config (trusted proxies and allowed origins are read per request). */
+  config(): OpenClawConfig;
+}
+
+/**
+ * The server's one request handler: WebSocket upgrades go to the hub once the gateway is ready
+ * and the Host (DNS rebinding) and Origin are allowed, else a plain 403 before any upgrade;
+ * every other request goes to the HTTP app.
+ */
+export function createRequestHandler(
+  routing: RequestRouting,
+): (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response> {
+  return function routeRequest(req, info) {
+    const remote = info.remoteAddr.hostname;
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return routing.fetch(req, { remoteAddr: info.remoteAddr });
+    }
+    const config = routing.config();
+    if (!hostAllowed(req.headers.get("host"), remote, config)) {
+      return new Response("host not allowed", { status: 403, headers: { Connection: "close" } });
+    }
+    const clientIp = resolveClientIp({
+      remoteAddr: remote,
+      headers: req.headers,
+      trustedProxies: config.gateway?.trustedProxies ?? [],
+      allowRealIpFallback: config.gateway?.allowRealIpFallback ?? false,
+    }) ?? remote;
+    if (routing.phase() !== "started") {
+      return new Response("gateway not ready", { status: 503, headers: { Connection: "close" } });
+    }
+    if (!originAllowed(req.headers, config)) {
+      return new Response("origin not allowed", { status: 403, headers: { Connection: "close" } });
+    }
+    return routing.hub.upgrade(req, {
+      clientIp,
+      remoteAddr: remote,
+      isLoopback: isLoopbackAddress(clientIp),
+    });
+  };
+}
