@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { OpenClawError } from "../lib/errors.ts";
 import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
+import type { AuthReason } from "../lib/protocol/auth_errors.ts";
 import {
   getHeader,
   type HeaderSource,
@@ -25,8 +26,14 @@ import {
 } from "./_auth_limiter.ts";
 
 export {
+  type AuthFailure,
+  type AuthFailureCounts,
+  type AuthFailureLogSink,
+  type AuthFailureMonitor,
+  type AuthFailureMonitorOptions,
   type AuthRateLimiter,
   type AuthRateLimiterOptions,
+  createAuthFailureMonitor,
   createAuthRateLimiter,
   type RateLimitDecision,
   type RateLimitSubject,
@@ -58,14 +65,12 @@ export function timingSafeEqualString(a: string, b: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Shared secret and trusted proxy
 
-/** Why a shared-secret check failed (protocol.md §4.6 `authReason`). */
+/**
+ * Why a shared-secret check failed: a token or password `authReason` of protocol.md §4.6, or
+ * `unauthorized` when the auth mode has no shared secret.
+ */
 export type SharedAuthReason =
-  | "token_missing"
-  | "token_mismatch"
-  | "token_missing_config"
-  | "password_missing"
-  | "password_mismatch"
-  | "password_missing_config"
+  | Extract<AuthReason, `token_${string}` | `password_${string}`>
   | "unauthorized";
 
 /** The result of {@linkcode authorizeShared}. */
@@ -204,22 +209,27 @@ function bearerToken(headers: HeaderSource): string | null | undefined {
  * Authorizes an HTTP API request (`/v1/*`, `/tools/invoke`): `Authorization: Bearer <secret>`
  * in token/password mode, proxy identity in trusted-proxy mode, nothing in mode none. Missing
  * header → 401, malformed → 400, wrong secret → 401 (counted by the limiter), locked out → 429
- * with `Retry-After` in seconds.
+ * with `Retry-After` in seconds. Every refusal is recorded in `limiter.failures` (counted, and
+ * logged per client address at a bounded rate), without the secret.
  */
 export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState): HttpAuthResult {
   const { auth, limiter } = state;
   if (auth.mode === "none") return { ok: true, method: "none" };
-  if (auth.mode === "trusted-proxy") {
-    const r = authorizeTrustedProxy({ auth, ...req, trustedProxies: state.trustedProxies });
-    return r.ok ? { ok: true, method: r.method, user: r.user } : unauthorized();
-  }
-
   const clientIp = resolveClientIp({
     remoteAddr: req.remoteAddr,
     headers: req.headers,
     trustedProxies: state.trustedProxies,
     allowRealIpFallback: state.allowRealIpFallback,
   });
+  const failed = (reason: string) =>
+    limiter?.failures.record({ reason, clientIp, surface: "http" });
+  if (auth.mode === "trusted-proxy") {
+    const r = authorizeTrustedProxy({ auth, ...req, trustedProxies: state.trustedProxies });
+    if (r.ok) return { ok: true, method: r.method, user: r.user };
+    failed(r.reason);
+    return unauthorized();
+  }
+
   const key = sharedSecretRateLimitKey(clientIp);
   const subject: RateLimitSubject = {
     loopback: isLoopbackAddress(clientIp),
@@ -227,6 +237,7 @@ export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState)
   };
   const decision = limiter?.check(key, subject);
   if (decision && !decision.allowed) {
+    failed("rate_limited");
     return {
       ok: false,
       status: 429,
@@ -241,8 +252,14 @@ export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState)
   }
 
   const bearer = bearerToken(req.headers);
-  if (bearer === null) return unauthorized(); // a bare request is not an attack: not counted
+  const kind = auth.mode === "password" ? "password" : "token";
+  if (bearer === null) {
+    // A bare request is not an attack: the limiter does not count it, the failure record does.
+    failed(`${kind}_missing`);
+    return unauthorized();
+  }
   if (bearer === undefined) {
+    failed("authorization_malformed");
     return {
       ok: false,
       status: 400,
@@ -261,17 +278,8 @@ export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState)
     return { ok: true, method: result.method };
   }
   if (result.authReason.endsWith("_mismatch")) limiter?.recordFailure(key, subject);
+  failed(result.authReason);
   return unauthorized();
-}
-
-/** Renders a failed {@linkcode HttpAuthResult} as a JSON `Response`. */
-export function httpAuthFailureResponse(
-  failure: Extract<HttpAuthResult, { ok: false }>,
-): Response {
-  return new Response(JSON.stringify(failure.body), {
-    status: failure.status,
-    headers: { "Content-Type": "application/json; charset=utf-8", ...failure.headers },
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

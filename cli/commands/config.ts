@@ -41,9 +41,9 @@ export function register(program: CommandUnknownOpts): void {
   config.command("get")
     .description("Print the value at a path, e.g. gateway.port or agents.list[0].id")
     .argument("<path>", "Dotted path")
-    .option("--json", "Print the value as JSON")
+    .option("--json", "Print the value as JSON (secrets redacted)")
     .action(act(async (path: string, opts: { json?: boolean }) => {
-      const value = await configGet(path);
+      const value = await configGet(path, { redact: opts.json });
       if (opts.json) printJson(value);
       else printLine(typeof value === "string" ? value : JSON.stringify(value, null, 2));
     }));
@@ -132,11 +132,16 @@ export function parseCliValue(raw: string, strict: boolean): unknown {
 }
 
 /**
- * Returns the value at `path` after `$include` and `${VAR}` substitution.
+ * Returns the value at `path` after `$include` and `${VAR}` substitution. With `redact`, every
+ * secret in it is replaced by the redaction sentinel, as `config.get` does: strings at
+ * secret-bearing paths, and any configured secret value found in other strings.
  *
  * @throws {OpenClawError} `CONFIG_PATH_NOT_FOUND` when nothing is set there.
  */
-export async function configGet(path: string): Promise<unknown> {
+export async function configGet(
+  path: string,
+  options: { redact?: boolean } = {},
+): Promise<unknown> {
   const segments = parseConfigPath(path);
   const configPath = resolveConfigPath();
   const file = await readConfigFile(configPath);
@@ -154,11 +159,17 @@ export async function configGet(path: string): Promise<unknown> {
   // Only the requested subtree is substituted, so a missing variable elsewhere does not hide
   // the value asked for.
   const block = (root as Record<string, unknown>).env;
-  return substituteEnvVars(
-    hit.value,
-    { ...configEnvVars(block), ...Deno.env.toObject() },
-    segments,
-  );
+  const env = { ...configEnvVars(block), ...Deno.env.toObject() };
+  const value = substituteEnvVars(hit.value, env, segments);
+  if (!options.redact) return value;
+  const { knownSecretValues, redactConfigObject } = await import("../../lib/config/redact.ts");
+  // Secrets of the whole file count (one may be copied into the subtree asked for); a variable
+  // missing elsewhere only drops the substituted view of the file, not the redaction.
+  const configs: unknown[] = [root, value];
+  try {
+    configs.push(substituteEnvVars(root, env));
+  } catch { /* the raw view still names every secret written in the file */ }
+  return redactConfigObject(value, knownSecretValues(configs), segments);
 }
 
 interface EditReport {

@@ -12,6 +12,7 @@ import {
   formatIssueLines,
 } from "../../lib/config/load.ts";
 import { formatConfigPath } from "../../lib/config/path.ts";
+import { knownSecretValues, scrubSecretStrings } from "../../lib/config/redact.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { updateConfigText } from "../../lib/config/store.ts";
 import { loggingOptionsFromConfig } from "../../lib/log/from_config.ts";
@@ -63,7 +64,12 @@ export async function editConfig(
       : undefined;
     const after = checkConfigText(text, configPath, { applyEnv: false });
     const known = new Set(before?.issues.map(issueKey));
-    const introduced = after.issues.filter((i) => !known.has(issueKey(i)));
+    // Issue messages may quote a value; no configured secret is printed with them.
+    const secrets = knownSecretValues([before?.resolved, after.resolved]);
+    const introduced = scrubSecretStrings(
+      after.issues.filter((i) => !known.has(issueKey(i))),
+      secrets,
+    );
     if (introduced.length) {
       throw new OpenClawError(
         "CONFIG_INVALID",
@@ -76,7 +82,7 @@ export async function editConfig(
         },
       );
     }
-    outcome.remainingIssues = after.issues;
+    outcome.remainingIssues = scrubSecretStrings(after.issues, secrets);
     validated = after.config;
     if (outcome.dryRun) {
       outcome.text = text;
@@ -101,8 +107,13 @@ async function logEdits(edits: ConfigEdit[], config: OpenClawConfig | undefined)
 
 /** `config validate`: prints the verdict and returns the exit code (78 when invalid). */
 export async function validateCommand(json: boolean): Promise<number> {
-  const check = await checkConfig({ applyEnv: true });
-  const path = check.file.path;
+  const checked = await checkConfig({ applyEnv: true });
+  const path = checked.file.path;
+  // Issue messages may quote a value; no configured secret is printed with them.
+  const check = {
+    ...checked,
+    issues: scrubSecretStrings(checked.issues, knownSecretValues([checked.resolved])),
+  };
   if (!check.file.exists) {
     throw new OpenClawError("CONFIG_MISSING", `Config file not found: ${path}`, {
       hint: "Create it with: openclaw setup",

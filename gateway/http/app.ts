@@ -4,13 +4,21 @@
  * `renderHttpError` (errors.ts), the one place errors become the §10.1 bodies. WebSocket upgrades
  * never reach this app; the server routes them to the hub first.
  *
+ * Browser guards (ws/origin.ts) run before any route: a loopback client must name the gateway
+ * by a loopback Host or one in `gateway.allowedHosts` (403 `host not allowed`, DNS rebinding);
+ * the API routes refuse cross-site browser requests (403) and the JSON POST endpoints any body
+ * that is not `Content-Type: application/json` (415), so a cross-site form or `text/plain`
+ * fetch cannot reach them.
+ *
  * @module
  */
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
+import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { getLogger } from "../../lib/log/mod.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import type { HttpAuthResult } from "../auth.ts";
+import { hostAllowed, isCrossSiteRequest, isJsonContentType } from "../ws/origin.ts";
 import { HttpError, methodNotAllowed, renderHttpError } from "./errors.ts";
 
 /** Lifecycle phase the probes report. */
@@ -30,6 +38,12 @@ export interface HttpAppState {
   /** Runs agent turns and tools; without it the agent API routes are not mounted. */
   agentHost?: AgentHost;
   /**
+   * The running config, for the browser guards (`gateway.allowedHosts`,
+   * `gateway.controlUi.allowedOrigins`).
+   * @default the agent host's config
+   */
+  config?(): Pick<OpenClawConfig, "gateway"> | undefined;
+  /**
    * Hears about failures nobody planned for (the client gets a bare 500). Gets the error and the
    * request's method and path (never its query or headers).
    * @default a warning on the `gateway/http` logger
@@ -44,6 +58,17 @@ export interface HttpBindings {
 
 /** The 404 of unknown routes and switched-off endpoints. */
 const notFound = () => new HttpError(404, { message: "Not Found", type: "not_found" });
+
+/** 415 unless the body is declared `application/json` (a cross-site form cannot send that). */
+const requireJsonBody: MiddlewareHandler = async function requireJsonBody(c, next) {
+  if (!isJsonContentType(c.req.header("content-type") ?? null)) {
+    throw new HttpError(415, {
+      message: "Content-Type must be application/json",
+      type: "invalid_request_error",
+    });
+  }
+  await next();
+};
 
 function logUnexpected(err: unknown, request: { method: string; path: string }): void {
   getLogger("gateway/http").warn("{method} {path} failed: {error}", {
@@ -88,18 +113,24 @@ function mountAgentApi(
   };
   let responseSessions: import("./responses.ts").ResponseSessions | undefined;
 
-  app.post("/v1/chat/completions", enabled("chatCompletions"), requireAuth, async (c) => {
-    const { handleChatCompletions } = await import("./openai.ts");
-    return await handleChatCompletions(c, host);
-  });
+  app.post(
+    "/v1/chat/completions",
+    enabled("chatCompletions"),
+    requireJsonBody,
+    requireAuth,
+    async (c) => {
+      const { handleChatCompletions } = await import("./openai.ts");
+      return await handleChatCompletions(c, host);
+    },
+  );
   app.all("/v1/chat/completions", enabled("chatCompletions"), notAllowed);
-  app.post("/v1/responses", enabled("responses"), requireAuth, async (c) => {
+  app.post("/v1/responses", enabled("responses"), requireJsonBody, requireAuth, async (c) => {
     const { handleResponses, ResponseSessions } = await import("./responses.ts");
     responseSessions ??= new ResponseSessions();
     return await handleResponses(c, host, responseSessions);
   });
   app.all("/v1/responses", enabled("responses"), notAllowed);
-  app.post("/tools/invoke", requireAuth, async (c) => {
+  app.post("/tools/invoke", requireJsonBody, requireAuth, async (c) => {
     const { handleToolsInvoke } = await import("./tools_invoke.ts");
     return await handleToolsInvoke(c, host);
   });
@@ -125,6 +156,21 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
       throw new Error(`non-Error thrown: ${String(err)}`, { cause: err });
     }
   });
+
+  const config = () => state.config ? state.config() : state.agentHost?.config;
+  app.use("*", async function hostGuard(c, next) {
+    if (!hostAllowed(c.req.header("host") ?? null, c.env?.remoteAddr?.hostname, config())) {
+      throw new HttpError(403, { message: "host not allowed", type: "forbidden" });
+    }
+    await next();
+  });
+  const crossSiteGuard: MiddlewareHandler = async function crossSiteGuard(c, next) {
+    if (isCrossSiteRequest(c.req.raw.headers, c.req.url, config())) {
+      throw new HttpError(403, { message: "cross-site request refused", type: "forbidden" });
+    }
+    await next();
+  };
+  for (const path of ["/v1/*", "/tools/invoke"]) app.use(path, crossSiteGuard);
 
   const live = (c: Context) => c.json({ ok: true, status: "live" });
   app.on(["GET", "HEAD"], ["/health", "/healthz"], live);

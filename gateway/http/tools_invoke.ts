@@ -8,7 +8,7 @@
  */
 import type { Context } from "hono";
 import type { ToolInvokeResult } from "../../lib/agent/contract.ts";
-import { HTTP_DEFAULT_DENY } from "../../lib/tools/policy_layers.ts";
+import { HTTP_DEFAULT_DENY, isHttpToolDeniedBy } from "../../lib/tools/policy_layers.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import { listAgents } from "../../lib/agent/agents.ts";
 import { jsonResponse, readJsonObject } from "./_api.ts";
@@ -20,16 +20,15 @@ export const TOOLS_INVOKE_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** Tools `/tools/invoke` refuses unless re-allowed (stock default; one list for every layer). */
 export const HTTP_TOOL_DENY_DEFAULT: readonly string[] = HTTP_DEFAULT_DENY;
 
-/** Returns true when `gateway.tools` (and the default list) deny `name` over HTTP. */
+/**
+ * Returns true when `gateway.tools` (and the default list) deny `name` over HTTP; entries match
+ * as in every tool list (case-insensitive, `bash` = `exec`, `group:*`, wildcards).
+ */
 export function isHttpToolDenied(
   name: string,
   tools: { allow?: string[]; deny?: string[] } | undefined,
 ): boolean {
-  const n = name.trim().toLowerCase();
-  const has = (list: readonly string[] | undefined) =>
-    (list ?? []).some((x) => x.trim().toLowerCase() === n);
-  if (has(tools?.deny)) return true;
-  return has(HTTP_TOOL_DENY_DEFAULT) && !has(tools?.allow);
+  return isHttpToolDeniedBy(name, tools);
 }
 
 type ToolErrorType = Extract<ToolInvokeResult, { ok: false }>["error"]["type"];

@@ -6,27 +6,44 @@
  * @module
  */
 import {
+  approvedRoles,
+  approvedScopes,
   generateDeviceToken,
   type PairedDevice,
   readPairedDevices,
   updatePairedDevices,
 } from "../../lib/devices/paired.ts";
+import { requestDevicePairing } from "../../lib/devices/pending.ts";
+import {
+  CLOSE,
+  CloseCode,
+  type CloseCodeValue,
+  type CloseSpec,
+} from "../../lib/protocol/constants.ts";
 import {
   authFailureError,
+  authProvidedKind,
+  canRetryWithDeviceToken,
   controlUiDeviceIdentityRequiredError,
+  deviceAuthError,
   deviceIdentityRequiredError,
-  errorShape,
+  invalidHandshakeError,
   invalidRoleError,
+  pairingCloseReason,
+  type PairingReason,
+  pairingRequiredError,
   protocolMismatchError,
 } from "../../lib/protocol/errors.ts";
 import {
   acceptsProtocol,
   type AuthMethod,
   type ConnectParams,
+  type ErrorShape,
   type HelloOk,
+  isRole,
   parseConnectParams,
 } from "../../lib/protocol/frames.ts";
-import { isOperatorScope } from "../../lib/protocol/scopes.ts";
+import { isOperatorScope, scopesSatisfy } from "../../lib/protocol/scopes.ts";
 import { verifyDeviceProof } from "../../lib/protocol/device.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
@@ -36,7 +53,6 @@ import {
   sharedSecretRateLimitKey,
   timingSafeEqualString,
 } from "../auth.ts";
-import type { ErrorShape } from "../../lib/protocol/frames.ts";
 import type { CallerInfo } from "../methods/types.ts";
 import type { GatewayState, PresenceEntry } from "../state.ts";
 import type { PeerInfo } from "./connection.ts";
@@ -68,7 +84,7 @@ export interface HandshakeSuccess {
 export interface HandshakeFailure {
   ok: false;
   error: ErrorShape;
-  closeCode: number;
+  closeCode: CloseCodeValue;
   closeReason: string;
 }
 
@@ -85,16 +101,23 @@ export interface HandshakeInput {
   now?: () => number;
 }
 
-function fail(error: ErrorShape, closeCode = 1008, closeReason = error.message): HandshakeFailure {
-  return { ok: false, error, closeCode, closeReason };
+/** Refuses with `error`, then closes 1008 with the error's message unless `close` says otherwise. */
+function fail(
+  error: ErrorShape,
+  close: CloseSpec = { code: CloseCode.policyViolation, reason: error.message },
+): HandshakeFailure {
+  return { ok: false, error, closeCode: close.code, closeReason: close.reason };
 }
 
-/** Device-less clients that keep their requested scopes (the local CLI and backend helper). */
+/**
+ * Device-less clients that keep their requested scopes: only the local CLI (`cli`/`cli`) and the
+ * local backend helper (`gateway-client`/`backend`) on loopback (protocol.md §4.4). Everyone
+ * else, the `gateway status` probe included, gets no scopes without a device identity.
+ */
 function keepsScopesWithoutDevice(params: ConnectParams, peer: PeerInfo): boolean {
   if (!peer.isLoopback) return false;
   const { id, mode } = params.client;
-  return (id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend") ||
-    (id === "cli" && mode === "probe");
+  return (id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend");
 }
 
 function requestedScopes(params: ConnectParams): string[] {
@@ -114,6 +137,9 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
     loopback: peer.isLoopback,
     browserOrigin: peer.headers.get("origin") ?? undefined,
   };
+  // Counted for health and logged (rate-limited per address) on gateway/auth; never the secret.
+  const failed = (reason: string) =>
+    authLimiter.failures.record({ reason, clientIp: peer.clientIp, surface: "ws" });
   const limited = authLimiter.check(key, subject);
   const ctx = {
     authMode: auth.mode,
@@ -121,6 +147,7 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
     isLocalClient: peer.isLoopback,
   };
   if (!limited.allowed) {
+    failed("rate_limited");
     return {
       ok: false,
       failure: fail(
@@ -137,6 +164,7 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
     });
     if (r.ok) return { ok: true, method: "trusted-proxy", viaDeviceToken: false };
     authLimiter.recordFailure(key, subject);
+    failed(r.reason);
     return {
       ok: false,
       failure: fail(
@@ -164,25 +192,49 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
       return { ok: true, method: "device-token", viaDeviceToken: true };
     }
     authLimiter.recordFailure(key, subject);
+    failed("device_token_mismatch");
     return { ok: false, failure: fail(authFailureError("device_token_mismatch", ctx)) };
   }
   const provides = provided.token || provided.password;
   if (provides) authLimiter.recordFailure(key, subject);
-  const canRetry = shared.authReason === "token_mismatch" && !!params.device && !!provided.token;
-  const authProvided = provided.password ? "password" : provided.token ? "token" : "none";
+  failed(shared.authReason);
+  // Only the token counts for the device-token retry: unlike stock, a password sent alongside
+  // does not rule it out. (A connect carrying a device and a device token was answered above.)
+  const canRetry = canRetryWithDeviceToken({
+    reason: shared.authReason,
+    auth: { token: provided.token },
+    hasDeviceIdentity: params.device !== undefined,
+  });
   return {
     ok: false,
     failure: fail(
       authFailureError(shared.authReason, {
         ...ctx,
-        authProvided,
+        authProvided: authProvidedKind(provided),
         canRetryWithDeviceToken: canRetry,
       }),
     ),
   };
 }
 
-/** Approves (or refuses) a verified device and returns its scopes and any fresh device token. */
+/** Why a verified device cannot connect as asked without approval, or undefined when it can. */
+function pairingNeed(
+  known: PairedDevice | undefined,
+  role: string,
+  scopes: readonly string[],
+): PairingReason | undefined {
+  if (!known) return "not-paired";
+  if (!approvedRoles(known).includes(role)) return "role-upgrade";
+  if (!scopesSatisfy(approvedScopes(known), scopes)) return "scope-upgrade";
+  return undefined;
+}
+
+/**
+ * Approves (or refuses) a verified device and returns any fresh device token. Only a device the
+ * gateway has never seen, connecting directly over loopback, is approved silently (protocol.md
+ * §4.5); every role or scope beyond what was approved, and every device off loopback, gets
+ * `NOT_PAIRED` and a pending request in `devices/pending.json` for an operator to approve.
+ */
 async function pairDevice(
   input: HandshakeInput,
   params: ConnectParams,
@@ -198,42 +250,52 @@ async function pairDevice(
   const role = params.role ?? "operator";
   const now = (input.now ?? Date.now)();
   const known = readPairedDevices(state.stateDir)[deviceId];
-  const needsApproval = !known || !known.roles.includes(role) ||
-    scopes.some((s) => !known.scopes.includes(s));
-  // Only a direct loopback connect is approved silently; LAN/tailnet devices need an operator.
-  if (needsApproval && !peer.isLoopback) {
-    const reason = !known
-      ? "not-paired"
-      : !known.roles.includes(role)
-      ? "role-upgrade"
-      : "scope-upgrade";
-    const { pairingRequiredError, pairingCloseReason } = await import(
-      "../../lib/protocol/errors.ts"
-    );
-    const requestId = crypto.randomUUID();
+  const need = pairingNeed(known, role, scopes);
+  if (need && !(need === "not-paired" && peer.isLoopback)) {
+    const pending = await requestDevicePairing(state.stateDir, {
+      deviceId,
+      publicKey: params.device!.publicKey,
+      displayName: params.client.displayName,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily,
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      role,
+      roles: [...new Set([...(known ? approvedRoles(known) : []), role])],
+      scopes,
+      remoteIp: peer.clientIp,
+      silent: false,
+      isRepair: known !== undefined,
+    }, now);
     const error = pairingRequiredError({
-      reason,
+      reason: need,
       deviceId,
       requestedRole: role,
       requestedScopes: scopes,
-      requestId,
-      approvedRoles: known?.roles,
-      approvedScopes: known?.scopes,
+      requestId: pending.requestId,
+      approvedRoles: known ? approvedRoles(known) : undefined,
+      approvedScopes: known ? approvedScopes(known) : undefined,
     });
-    return { ok: false, failure: fail(error, 1008, pairingCloseReason(reason, requestId)) };
+    const close = {
+      code: CloseCode.policyViolation,
+      reason: pairingCloseReason(need, pending.requestId),
+    };
+    return { ok: false, failure: fail(error, close) };
   }
   return await updatePairedDevices(state.stateDir, (store) => {
     const entry: PairedDevice = store[deviceId] ?? {
       deviceId,
       publicKey: params.device!.publicKey,
-      roles: [],
-      scopes: [],
+      roles: [role],
+      scopes: [...scopes],
       tokens: {},
       createdAtMs: now,
       approvedAtMs: now,
     };
-    entry.roles = [...new Set([...entry.roles, role])];
-    entry.scopes = [...new Set([...entry.scopes, ...scopes])];
+    // What was approved stays as approved: a connect never widens it (upgrades were refused above).
+    entry.roles = approvedRoles(entry);
+    entry.scopes = approvedScopes(entry);
+    entry.tokens ??= {};
     entry.lastSeenAtMs = now;
     entry.clientId = params.client.id;
     entry.clientMode = params.client.mode;
@@ -260,22 +322,22 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
   if (!acceptsProtocol(params)) {
     return fail(
       protocolMismatchError(params.minProtocol, params.maxProtocol),
-      1002,
-      "protocol mismatch",
+      CLOSE.protocolMismatch,
     );
   }
   const role = params.role ?? "operator";
   if (
     role === "worker" || params.client.id === "openclaw-worker" || params.client.mode === "worker"
   ) {
-    return fail(errorShape("INVALID_REQUEST", "invalid-handshake"), 1008, "invalid-handshake");
+    return fail(invalidHandshakeError(), CLOSE.invalidHandshake);
   }
-  if (role !== "operator" && role !== "node") return fail(invalidRoleError());
+  if (!isRole(role)) return fail(invalidRoleError());
 
   const authed = authenticate(input, params);
   if (!authed.ok) return authed.failure;
 
-  let scopes = requestedScopes(params);
+  // A node holds no operator scopes, whatever it asks for.
+  let scopes = role === "node" ? [] : requestedScopes(params);
   let deviceId: string | undefined;
   let token: { token: string; issuedAtMs: number } | undefined;
   if (params.device) {
@@ -286,11 +348,12 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
       now: (input.now ?? Date.now)(),
     });
     if (!proof.ok) {
-      return fail(
-        errorShape("INVALID_REQUEST", proof.message, {
-          details: { code: proof.code, reason: proof.reason },
-        }),
-      );
+      input.authLimiter.failures.record({
+        reason: proof.reason,
+        clientIp: input.peer.clientIp,
+        surface: "ws",
+      });
+      return fail(deviceAuthError(proof.reason));
     }
     deviceId = proof.deviceId;
     const paired = await pairDevice(input, params, deviceId, scopes);
@@ -301,14 +364,14 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
       return fail(controlUiDeviceIdentityRequiredError());
     }
     if (input.state.auth.mode === "none" && !input.peer.isLoopback) {
-      return fail(deviceIdentityRequiredError());
+      return fail(deviceIdentityRequiredError(), CLOSE.deviceIdentityRequired);
     }
+    // A shared secret lets an operator in without a device; a node is a device and must pair.
+    if (role === "node") return fail(deviceIdentityRequiredError(), CLOSE.deviceIdentityRequired);
     // Without a device identity a shared secret proves "someone with the secret", so scopes are
     // dropped except for the local CLI and backend helper (protocol.md §4.4).
     if (!keepsScopesWithoutDevice(params, input.peer)) scopes = [];
   }
-  if (role === "node") scopes = [];
-
   const { client } = params;
   return {
     ok: true,

@@ -74,6 +74,46 @@ export interface TurnState {
   answered?: ModelRef;
   attempting?: ModelRef;
   stopReason?: AgentStopReason;
+  /** The entry of a session this turn starts, not written until the model's first output. */
+  pending?: SessionEntry;
+  /** The transcript file did not exist before this turn. */
+  newTranscript?: boolean;
+  /** The write of `pending`, once started (see {@linkcode commitSession}). */
+  committing?: Promise<void>;
+  /** This turn created the session (its end is written to the store at once). */
+  created?: boolean;
+  /** Events held back while the new session is written, so none goes out before it exists. */
+  held?: AgentStreamEvent[];
+}
+
+/** Fields every turn changes; when a turn changes only these, the store is written behind. */
+const BOOKKEEPING = new Set([
+  "updatedAt",
+  "inputTokens",
+  "outputTokens",
+  "totalTokens",
+  "cacheRead",
+  "cacheWrite",
+  "estimatedCostUsd",
+  "contextTokens",
+]);
+
+/**
+ * True when `next` differs from `prev` in more than bookkeeping (timestamps, usage): a new model,
+ * channel, label, abort state… Such changes are written to the store before the turn goes on;
+ * bookkeeping waits for the store's next write (at most its `flushDelayMs`).
+ */
+export function changesMoreThanBookkeeping(prev: SessionEntry, next: SessionEntry): boolean {
+  for (const key of new Set([...Object.keys(prev), ...Object.keys(next)])) {
+    if (BOOKKEEPING.has(key)) continue;
+    const a = prev[key];
+    const b = next[key];
+    const same = key === "abortedLastRun"
+      ? Boolean(a) === Boolean(b)
+      : a === b || JSON.stringify(a) === JSON.stringify(b);
+    if (!same) return true;
+  }
+  return false;
 }
 
 /** The model of the last answer (or model change) in a transcript. */
@@ -165,17 +205,69 @@ export function toolResultEntry(
   };
 }
 
-/** Creates or refreshes the store entry a turn runs on. */
-export async function openSession(setup: TurnSetup): Promise<SessionEntry> {
+/**
+ * Finds the store entry a turn runs on. An existing session gets `updatedAt` (and the channel)
+ * refreshed, written behind unless the channel changed. A new one (no entry for the key, or a
+ * `sessionId` other than the key's) is only returned, with `pending`: {@linkcode commitSession}
+ * writes it at the model's first output, and a turn that fails before that removes the
+ * transcript it started ({@linkcode recordFailure}), so it leaves no session behind.
+ */
+export async function openSession(
+  setup: TurnSetup,
+): Promise<{ entry: SessionEntry; pending: boolean }> {
   const now = setup.now();
   const channel = setup.request.channel;
+  let fresh: SessionEntry | undefined;
+  let writeThrough = false;
   const entry = await setup.store.patch(setup.sessionKey, (cur) => {
-    const base = !cur || (setup.sessionId && cur.sessionId !== setup.sessionId)
-      ? restartedEntry(cur, setup.sessionId ?? crypto.randomUUID(), now)
+    fresh = undefined;
+    if (!cur || (setup.sessionId && cur.sessionId !== setup.sessionId)) {
+      const base = restartedEntry(cur, setup.sessionId ?? crypto.randomUUID(), now);
+      fresh = channel ? { ...base, lastChannel: channel } : base;
+      return cur;
+    }
+    const next = channel
+      ? { ...cur, updatedAt: now, lastChannel: channel }
       : { ...cur, updatedAt: now };
-    return channel ? { ...base, lastChannel: channel } : base;
+    writeThrough = changesMoreThanBookkeeping(cur, next);
+    return next;
   });
-  return entry!;
+  if (fresh) return { entry: fresh, pending: true };
+  if (writeThrough) await setup.store.flush();
+  return { entry: entry!, pending: false };
+}
+
+async function writeNewSession(setup: TurnSetup, state: TurnState): Promise<void> {
+  const fresh = state.pending;
+  if (!fresh) return;
+  const now = setup.now();
+  const channel = fresh.lastChannel;
+  // Written at once: a process killed mid-stream leaves a session the next turn continues.
+  await setup.store.patch(setup.sessionKey, (cur) => {
+    const base = cur?.sessionId === fresh.sessionId
+      ? { ...cur, updatedAt: now }
+      : restartedEntry(cur, fresh.sessionId, fresh.createdAt ?? now);
+    return channel ? { ...base, lastChannel: channel } : base;
+  }, { flush: true });
+  state.pending = undefined;
+  state.created = true;
+}
+
+/**
+ * Writes the store entry of the session a turn starts (see {@linkcode openSession}); events held
+ * meanwhile go out when it is done. Runs once; later calls return the same promise.
+ */
+export function commitSession(
+  setup: TurnSetup,
+  state: TurnState,
+  emit: (event: AgentStreamEvent) => void,
+): Promise<void> {
+  state.committing ??= writeNewSession(setup, state).finally(() => {
+    const held = state.held ?? [];
+    state.held = undefined;
+    for (const event of held) emit(event);
+  });
+  return state.committing;
 }
 
 /** Records how a failed turn ended (with any text streamed before it broke off). */
@@ -184,11 +276,30 @@ export async function recordFailure(
   state: TurnState,
   stopReason: AgentStopReason,
   error: string | undefined,
+  emit: (event: AgentStreamEvent) => void,
 ): Promise<void> {
   if (state.partial) state.text = state.partial;
+  if (state.pending && !state.committing && stopReason === "error") {
+    // A new session the model never answered: no entry was written; its transcript goes too.
+    const sessionId = state.sessionId;
+    state.pending = undefined;
+    state.sessionId = "";
+    if (!state.newTranscript) return;
+    try {
+      await setup.store.removeTranscriptIfUnused(sessionId);
+    } catch (err) {
+      setup.log.warn("cannot remove the transcript of failed run {runId}: {error}", {
+        runId: setup.runId,
+        error: errorMessage(err),
+      });
+    }
+    return;
+  }
   if (!state.writer) return;
   const ref = state.attempting ?? splitRef(chainRefs(setup.agent.chain)[0] ?? "");
   try {
+    // An abort or a timeout keeps the turn (the user's message was taken, the model was at work).
+    await commitSession(setup, state, emit);
     await state.writer.append({
       type: "message",
       message: {
@@ -212,13 +323,17 @@ export async function recordFailure(
   }
 }
 
-/** Updates the store entry after a turn (stock keeps the last run's usage there). */
+/**
+ * Updates the store entry after a turn (stock keeps the last run's usage there). Written at once
+ * after the session's first turn or a change beyond bookkeeping, else behind.
+ */
 export async function finishSession(
   setup: TurnSetup,
   state: TurnState,
   stopReason: AgentStopReason,
 ): Promise<void> {
-  if (!state.sessionId) return;
+  if (!state.sessionId || state.pending) return;
+  let writeThrough = state.created === true;
   try {
     await setup.store.patch(setup.sessionKey, (cur) => {
       if (!cur || cur.sessionId !== state.sessionId) return cur;
@@ -238,8 +353,10 @@ export async function finishSession(
         next.outputTokens = state.usage.outputTokens;
         next.totalTokens = state.promptTokens ?? state.usage.inputTokens;
       }
+      if (changesMoreThanBookkeeping(cur, next)) writeThrough = true;
       return next;
     });
+    if (writeThrough) await setup.store.flush();
   } catch (err) {
     setup.log.warn("cannot update session {key}: {error}", {
       key: setup.sessionKey,

@@ -65,8 +65,13 @@ export function createAgentRuntime(options: CreateAgentRuntimeOptions): AgentRun
   const maxSteps = options.maxSteps ?? 20;
   const prepareToolContext = options.prepareToolContext ?? runtimeTools?.prepare ??
     ((c: AgentToolContext) => c);
-  const sessions = new SessionService(options.stateDir, (path, aside) => {
-    log.warn("session store {path} was not valid JSON; moved it to {aside}", { path, aside });
+  const sessions = new SessionService(options.stateDir, {
+    onCorrupt: (path, aside) => {
+      log.warn("session store {path} was not valid JSON; moved it to {aside}", { path, aside });
+    },
+    onFlushError: (err) => {
+      log.warn("cannot write the session store: {error}", { error: errorMessage(err) });
+    },
   });
   const queue = new KeyedQueue();
   const runs = new RunTracker();
@@ -347,6 +352,10 @@ export function createAgentRuntime(options: CreateAgentRuntimeOptions): AgentRun
       closing.abort(abortReason());
       const pending = [...runs.active.values()].map((r) => r.promise).filter((p) => p);
       await Promise.allSettled(pending);
+      // Turns write their bookkeeping behind; what is still in memory goes to disk now.
+      await sessions.close().catch((err) => {
+        log.warn("cannot write the session store: {error}", { error: errorMessage(err) });
+      });
       await runtimeTools?.close();
       runs.releaseWaiters();
     },

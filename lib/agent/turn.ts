@@ -3,7 +3,9 @@
  * call the model (over the fallback chain), record its answer, run its tool calls through the
  * registry, feed the results back — until it stops, the step limit, an abort or the timeout.
  * Everything goes into the transcript as it happens, so a process killed mid-turn leaves a
- * readable record that the next turn continues from.
+ * readable record that the next turn continues from. A turn on a new session writes its store
+ * entry at the model's first output; one that fails before any removes the transcript it started
+ * and leaves no session behind (aborts and timeouts are kept, as on an existing session).
  *
  * A turn never throws: failures end it with `stopReason` `error`, `timeout` or `aborted`.
  *
@@ -37,6 +39,7 @@ import { runModelToolCall } from "./tool_runner.ts";
 import { addAgentUsage, toAgentUsage, ZERO_COST, zeroUsage } from "./usage.ts";
 import {
   assistantEntry,
+  commitSession,
   finishSession,
   lastModelOf,
   lastThinkingOf,
@@ -93,7 +96,7 @@ export async function executeTurn(setup: TurnSetup): Promise<AgentTurnResult> {
       error = errorMessage(err);
       setup.log.warn("agent turn {runId} failed: {error}", { runId, error });
     }
-    await recordFailure(setup, state, stopReason, error);
+    await recordFailure(setup, state, stopReason, error, emit);
   } finally {
     clearTimeout(timer);
   }
@@ -120,6 +123,16 @@ export async function executeTurn(setup: TurnSetup): Promise<AgentTurnResult> {
   };
 }
 
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
 async function runLoop(
   setup: TurnSetup,
   state: TurnState,
@@ -127,7 +140,7 @@ async function runLoop(
   emit: (event: AgentStreamEvent) => void,
 ): Promise<void> {
   const { agent, request, runId, sessionKey, config } = setup;
-  const entry = await openSession(setup);
+  const { entry, pending } = await openSession(setup);
   state.sessionId = entry.sessionId;
   const path = setup.store.transcriptPath(entry.sessionId);
   const transcript = await readTranscript(path);
@@ -137,9 +150,22 @@ async function runLoop(
       path,
     });
   }
+  if (pending) {
+    state.pending = entry;
+    state.newTranscript = !(await fileExists(path));
+  }
   await ensureTranscript(path, transcriptHeader(entry.sessionId, agent.workspace, setup.now()));
   const last = transcript.entries[transcript.entries.length - 1];
   const writer = new TranscriptWriter(path, last?.id ?? null, setup.now);
+  // While a new session is being written (at the first output), events wait behind it.
+  const send = (event: AgentStreamEvent) => state.held ? state.held.push(event) : emit(event);
+  const output = (event: AgentStreamEvent) => {
+    if (state.pending && !state.committing) {
+      state.held = [];
+      commitSession(setup, state, emit).catch(() => {/* the loop awaits it and fails the turn */});
+    }
+    send(event);
+  };
   // A turn's --thinking applies to that turn; a level set on the session (sessions.patch) and
   // the agent's default apply otherwise.
   const thinking: ThinkingLevel | undefined = request.thinking ??
@@ -217,7 +243,7 @@ async function runLoop(
         if (failed) {
           const { ref: from, reason } = failed;
           failed = undefined;
-          emit({
+          send({
             type: "model_fallback",
             runId,
             from,
@@ -234,9 +260,9 @@ async function runLoop(
           signal: attemptSignal,
           onText: (text) => {
             state.partial += text;
-            emit({ type: "assistant_delta", runId, text });
+            output({ type: "assistant_delta", runId, text });
           },
-          onThinking: (text) => emit({ type: "thinking_delta", runId, text }),
+          onThinking: (text) => output({ type: "thinking_delta", runId, text }),
         });
         return { step: result, target };
       },
@@ -257,6 +283,7 @@ async function runLoop(
       },
     );
     const { step: result, target } = outcome.value;
+    await commitSession(setup, state, emit);
     const ref = outcome.modelRef;
     const label = formatModelRef(ref);
     state.answered = ref;
@@ -272,7 +299,7 @@ async function runLoop(
     state.promptTokens = result.usage.inputTokens;
     if (target.kind === "api") state.contextWindow = target.info.contextWindow;
     await writer.append(assistantEntry(result, target, ref, cost, runId, setup.now()));
-    emit({ type: "usage", runId, usage: state.usage });
+    send({ type: "usage", runId, usage: state.usage });
     state.text = result.text;
     state.partial = "";
     messages.push(...result.assistantMessages);
@@ -283,12 +310,12 @@ async function runLoop(
     const parts: Extract<ModelMessage, { role: "tool" }>["content"] = [];
     for (const call of result.toolCalls) {
       const agentCall: AgentToolCall = { id: call.id, name: call.name, args: call.args };
-      emit({ type: "tool_call", runId, call: { ...agentCall } });
+      send({ type: "tool_call", runId, call: { ...agentCall } });
       const out = await runModelToolCall(setup.tools, call, toolContext, label);
       agentCall.result = out.output;
       if (out.isError) agentCall.isError = true;
       state.toolCalls.push(agentCall);
-      emit({ type: "tool_result", runId, call: { ...agentCall } });
+      send({ type: "tool_result", runId, call: { ...agentCall } });
       await writer.append(toolResultEntry(call, out, runId, setup.now()));
       parts.push({
         type: "tool-result",

@@ -17,7 +17,8 @@
  */
 
 import { z } from "zod";
-import { IdentitySchema } from "./schema/_common.ts";
+import { IdentitySchema, SecretInputSchema } from "./schema/_common.ts";
+import { ENV_MAP_PATHS, SECRET_INPUT_PATHS } from "./schema/secret_strings.ts";
 
 // Each schema here is parsed a handful of times per process (start, reloads, RPC writes), so
 // zod's JIT (compiling a parser per object schema on first use) costs more than it saves:
@@ -62,7 +63,13 @@ export { GATEWAY_BIND_MODES } from "./schema/gateway.ts";
 export { LOG_LEVELS } from "./schema/sections.ts";
 export { MODEL_APIS } from "./schema/models.ts";
 export { type ConfigIssue, formatConfigIssues, UNKNOWN_KEY_MESSAGE } from "./schema/issues.ts";
-export { collectSecretStrings, isSensitiveKey } from "./schema/secret_strings.ts";
+export {
+  collectSecretStrings,
+  ENV_MAP_PATHS,
+  isSecretPath,
+  isSensitiveKey,
+  SECRET_INPUT_PATHS,
+} from "./schema/secret_strings.ts";
 
 /** The whole `openclaw.json` document. Every field is optional in the file. */
 export const OpenClawConfigSchema = z
@@ -126,4 +133,76 @@ export function configJsonSchema(): Record<string, unknown> {
     title: "OpenClaw configuration (openclaw.json)",
     ...schema,
   };
+}
+
+/** One `config.schema` UI hint. */
+export interface ConfigUiHint {
+  /** The value is a credential: `config.get` redacts it; editors should mask it. */
+  sensitive: true;
+}
+
+/**
+ * The `uiHints` of `config.schema`: every secret-bearing path pattern (`*` = any key) marked
+ * `sensitive`, from the same definition `config.get` redacts with (schema/secret_strings.ts).
+ * Credential-named keys of loose sections (`isSensitiveKey`) are redacted too but have no
+ * fixed path to list.
+ */
+export function configUiHints(): Record<string, ConfigUiHint> {
+  const paths = [...SECRET_INPUT_PATHS, ...ENV_MAP_PATHS.map((p) => `${p}.*`)];
+  return Object.fromEntries(paths.map((p) => [p, { sensitive: true as const }]));
+}
+
+/**
+ * Walks the zod schema and returns the path pattern of every field typed as `SecretInput`
+ * (`*` = any key or array item). Tests compare it with {@link SECRET_INPUT_PATHS}, the list
+ * the zod-free code paths use.
+ */
+export function secretInputPaths(): string[] {
+  const out = new Set<string>();
+  const walk = (schema: z.ZodType, path: string[]) => {
+    if (schema === SecretInputSchema) {
+      out.add(path.join("."));
+      return;
+    }
+    // The config schema is not recursive; the bound only guards against a future cycle.
+    if (path.length > 12) return;
+    const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+    const child = (s: unknown, p: string[]) => walk(s as z.ZodType, p);
+    switch (def.type) {
+      case "object": {
+        const shape = def.shape as Record<string, unknown>;
+        for (const [k, v] of Object.entries(shape)) child(v, [...path, k]);
+        const catchall = def.catchall as { _zod?: { def: { type: string } } } | undefined;
+        if (
+          catchall && catchall._zod?.def.type !== "unknown" && catchall._zod?.def.type !== "never"
+        ) {
+          child(catchall, [...path, "*"]);
+        }
+        break;
+      }
+      case "record":
+        child(def.valueType, [...path, "*"]);
+        break;
+      case "array":
+        child(def.element, [...path, "*"]);
+        break;
+      case "union":
+        for (const o of def.options as unknown[]) child(o, path);
+        break;
+      case "pipe":
+        child(def.in, path);
+        break;
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "catch":
+      case "readonly":
+      case "nonoptional":
+        child(def.innerType, path);
+        break;
+    }
+  };
+  walk(OpenClawConfigSchema, []);
+  return [...out].sort();
 }

@@ -70,6 +70,18 @@ export async function updatePairedDevices<T>(
   });
 }
 
+/** The roles a paired device was approved for (older or stock files may lack `roles`). */
+export function approvedRoles(device: PairedDevice): string[] {
+  const legacy = (device as { role?: unknown }).role;
+  if (Array.isArray(device.roles)) return device.roles.filter((r) => typeof r === "string");
+  return typeof legacy === "string" ? [legacy] : [];
+}
+
+/** The scopes a paired device was approved for. */
+export function approvedScopes(device: PairedDevice): string[] {
+  return Array.isArray(device.scopes) ? device.scopes.filter((s) => typeof s === "string") : [];
+}
+
 /** Returns a fresh random device token. */
 export function generateDeviceToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));

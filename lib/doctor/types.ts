@@ -7,6 +7,7 @@
 import type { ConfigCheck } from "../config/load.ts";
 import type { Env } from "../paths.ts";
 import type { AuditContext } from "../security/context.ts";
+import type { InspectorScan } from "../security/inspector.ts";
 
 /** How bad a doctor finding is. */
 export type FindingSeverity = "info" | "warn" | "error";
@@ -86,6 +87,11 @@ export interface DoctorProbes {
     args: string[],
     signal: AbortSignal,
   ): Promise<CommandOutput | undefined>;
+  /**
+   * Looks for a V8 inspector open in the gateway named by `<stateDir>/gateway.runtime.json`.
+   * @default the real /proc scan and `/json/version` probe (lib/security/inspector.ts)
+   */
+  scanInspector?(stateDir: string): Promise<InspectorScan>;
 }
 
 /** The config as doctor sees it: the file, its validation, and a loose read for other checks. */

@@ -7,6 +7,7 @@
 import type { AuditContext } from "./context.ts";
 import { collectFilesystemFindings } from "./fs_checks.ts";
 import { collectGatewayFindings } from "./gateway_checks.ts";
+import { inspectorFindings, type InspectorScanOptions, scanGatewayInspector } from "./inspector.ts";
 import { collectPolicyFindings } from "./policy_checks.ts";
 import {
   type AuditReport,
@@ -31,14 +32,28 @@ export interface AuditOptions {
   probe?: () => Promise<DeepProbe>;
   /** @default () => new Date() */
   now?: () => Date;
+  /**
+   * How to look for a debugger open in the running gateway (`gateway.inspector_open`); `false`
+   * skips the look. @default {} (the real /proc scan and HTTP probe)
+   */
+  inspector?: InspectorScanOptions | false;
 }
 
-/** Runs the audit and returns the report; a failed `--deep` probe becomes `gateway.probe_failed`. */
+/**
+ * Runs the audit and returns the report: the collected findings, a debugger open in the running
+ * gateway (`gateway.inspector_open`, critical), and with `--deep` the live probe (a failed one
+ * becomes `gateway.probe_failed`).
+ */
 export async function runSecurityAudit(
   ctx: AuditContext,
   options: AuditOptions = {},
 ): Promise<AuditReport> {
   const findings = collectSecurityFindings(ctx);
+  if (options.inspector !== false) {
+    findings.push(
+      ...inspectorFindings(await scanGatewayInspector(ctx.stateDir, options.inspector)),
+    );
+  }
   let deep: DeepProbe | undefined;
   if (options.probe) {
     deep = await options.probe();

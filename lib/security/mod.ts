@@ -15,6 +15,21 @@ export {
   permissionTargets,
 } from "./fs_checks.ts";
 export { authView, collectGatewayFindings, isLoopbackBind } from "./gateway_checks.ts";
+export {
+  fetchJsonVersion,
+  findProcessInspectors,
+  INSPECTOR_OPEN_CHECK_ID,
+  INSPECTOR_REMEDIATION,
+  INSPECTOR_SKIPPED_CHECK_ID,
+  type InspectorEndpoint,
+  inspectorFindings,
+  type InspectorScan,
+  type InspectorScanOptions,
+  type ListeningSocket,
+  listeningSocketsOf,
+  parseProcNetTcp,
+  scanGatewayInspector,
+} from "./inspector.ts";
 export { collectPolicyFindings, dangerousBindReason } from "./policy_checks.ts";
 export {
   type AuditReport,

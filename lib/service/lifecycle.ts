@@ -226,8 +226,9 @@ function tokenDriftWarnings(environment: Record<string, string>, env: Env): stri
 }
 
 /**
- * `gateway restart`: restarts the installed service; without one, sends SIGUSR1 to a gateway
- * running in the foreground (it restarts in place), else says how to start one.
+ * `gateway restart`: restarts the installed service; without one, sends SIGHUP to a gateway
+ * running in the foreground (it restarts in place), else says how to start one. Never SIGUSR1:
+ * Deno answers that signal by opening an unauthenticated V8 inspector in the gateway.
  *
  * @throws {OpenClawError} `SERVICE_COMMAND_FAILED`.
  */
@@ -252,12 +253,12 @@ export async function restartGatewayService(
   }
   const runtime = readGatewayRuntime(resolveStateDir(env));
   if (runtime && Deno.build.os !== "windows" && isPidAlive(runtime.pid)) {
-    Deno.kill(runtime.pid, "SIGUSR1");
+    Deno.kill(runtime.pid, "SIGHUP");
     return {
       ok: true,
       action: "restart",
       result: "restarted",
-      message: `Sent SIGUSR1 to the gateway (pid ${runtime.pid}); it restarts in place.`,
+      message: `Sent SIGHUP to the gateway (pid ${runtime.pid}); it restarts in place.`,
       service: manager ? summary(manager, false) : undefined,
     };
   }

@@ -13,17 +13,26 @@ import {
 } from "./groups.ts";
 import type { PolicyLists, ToolPolicyConfigView, ToolsPolicyView } from "./policy_config.ts";
 
-/** Tools `POST /tools/invoke` refuses unless `gateway.tools.allow` re-allows them (§10.5). */
+/**
+ * Tools `POST /tools/invoke` refuses unless `gateway.tools.allow` re-allows them (§10.5):
+ * everything that runs commands, writes files, acts in other sessions or drives the gateway,
+ * its schedules or paired devices. Names are the registered tool names (groups.ts); reading
+ * tools (`read`, `sessions_list`, `memory_search`, …) stay available.
+ */
 export const HTTP_DEFAULT_DENY: readonly string[] = [
+  // Run commands.
   "exec",
-  "spawn",
-  "shell",
-  "fs_write",
-  "fs_delete",
-  "fs_move",
+  "process",
+  "code_execution",
+  // Write files.
+  "write",
+  "edit",
   "apply_patch",
+  // Start or steer other sessions and agents.
   "sessions_spawn",
   "sessions_send",
+  "subagents",
+  // Change the gateway, its schedules, or reach paired devices.
   "cron",
   "gateway",
   "nodes",
@@ -281,6 +290,21 @@ export function sandboxLayer(
     }));
   }
   return layer;
+}
+
+/**
+ * Returns true when `POST /tools/invoke` refuses `name`: it is in `gateway.tools.deny`, or in
+ * the default deny list and not re-allowed by `gateway.tools.allow`. Entries match like every
+ * other tool list (case-insensitive, aliases such as `bash`, `group:*`, `*` wildcards).
+ */
+export function isHttpToolDeniedBy(
+  name: string,
+  tools: { allow?: readonly string[]; deny?: readonly string[] } | undefined,
+): boolean {
+  const n = normalizeToolName(name);
+  if (compile(tools?.deny ?? []).some((m) => m.test(n))) return true;
+  const reAllow = compile(tools?.allow ?? []);
+  return HTTP_DEFAULT_DENY.includes(n) && !reAllow.some((m) => m.test(n));
 }
 
 /** Builds the `POST /tools/invoke` layer: the default deny list adjusted by `gateway.tools`. */

@@ -7,7 +7,8 @@ import { createAgentRuntime } from "../../lib/agent/mod.ts";
 import type { AgentRuntimeHandle, AgentStreamEvent } from "../../lib/agent/mod.ts";
 import { readTranscript } from "../../lib/agent/sessions/transcript.ts";
 import { startFakeProvider } from "../fixtures/fake_providers/mod.ts";
-import { collect, harness, makeConfig, ROOT, until } from "./_agent_runtime_harness.ts";
+import { makeSandbox, waitUntil } from "../helpers.ts";
+import { collect, harness, makeConfig, ROOT } from "./_agent_runtime_harness.ts";
 import { startHarness } from "../unit/gateway/_agent_harness.ts";
 
 Deno.test("runTurn() queues two turns on one session, never interleaving them", async () => {
@@ -46,7 +47,7 @@ Deno.test("runTurn() on different sessions runs in parallel", async () => {
       onEvent: (e) => e.type === "lifecycle" && e.phase === "start" && started.push(sessionKey),
     })
   );
-  await until(() => fake.requests.length === 2);
+  await waitUntil(() => fake.requests.length === 2, { message: "both model requests" });
   assert.equal(started.length, 2, "both started before either ended");
   await Promise.all(runs);
 });
@@ -61,7 +62,7 @@ Deno.test("abort() ends a running turn as aborted; the session stays usable", as
     runId: "run-1",
     onEvent: collect(events),
   });
-  await until(() => fake.requests.length === 1);
+  await waitUntil(() => fake.requests.length === 1, { message: "the model request" });
   assert.deepEqual(h.runtime.abort({ sessionKey: "main" }), ["run-1"]);
   const result = await running;
   assert.equal(result.stopReason, "aborted");
@@ -90,7 +91,7 @@ Deno.test("runTurn() honours the request's abort signal, also while queued", asy
   const second = new AbortController();
   const a = h.runtime.runTurn({ message: "a", signal: first.signal });
   const b = h.runtime.runTurn({ message: "b", signal: second.signal });
-  await until(() => fake.requests.length === 1);
+  await waitUntil(() => fake.requests.length === 1, { message: "the model request" });
   second.abort();
   first.abort();
   assert.equal((await a).stopReason, "aborted");
@@ -215,7 +216,8 @@ function startHangingProvider(): { baseUrl: string; close(): Promise<void> } {
 Deno.test("a process killed mid-stream leaves a transcript the next turn continues", async () => {
   const hanging = startHangingProvider();
   await using fake = await startFakeProvider({ kind: "openai-completions" });
-  const dir = await Deno.makeTempDir({ prefix: "openclaw-agent-kill-" });
+  await using sb = await makeSandbox({ prefix: "openclaw-agent-kill-" });
+  const dir = sb.stateDir;
   try {
     const workspace = `${dir}/workspace`;
     const childConfig = makeConfig(
@@ -223,7 +225,7 @@ Deno.test("a process killed mid-stream leaves a transcript the next turn continu
       "fake/fake-model",
       workspace,
     );
-    const script = `${dir}/child.ts`;
+    const script = `${sb.home}/child.ts`;
     await Deno.writeTextFile(
       script,
       `import { createAgentRuntime } from ${JSON.stringify(`${ROOT}lib/agent/mod.ts`)};
@@ -257,7 +259,10 @@ console.log("FINISHED");
       for await (const c of child.stdout) out += dec.decode(c, { stream: true });
     })();
     const errPump = child.stderr.pipeTo(new WritableStream());
-    await until(() => out.includes("DELTA"), 30_000);
+    await waitUntil(() => out.includes("DELTA"), {
+      timeoutMs: 30_000,
+      message: () => `a DELTA from the child; stdout so far: ${out}`,
+    });
     child.kill("SIGKILL");
     const status = await child.status;
     await Promise.all([pump, errPump]);
@@ -300,7 +305,6 @@ console.log("FINISHED");
     }
   } finally {
     await hanging.close();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
 

@@ -54,7 +54,7 @@ Deno.test("password mode: right, wrong and missing password", async () => {
 });
 
 Deno.test("the token can come from OPENCLAW_GATEWAY_TOKEN", async () => {
-  await using sb = await makeSandbox({ OPENCLAW_GATEWAY_TOKEN: "env-token-0123456" });
+  await using sb = await makeSandbox({ env: { OPENCLAW_GATEWAY_TOKEN: "env-token-0123456" } });
   await using gw = await startGateway(sb, `{ gateway: { mode: "local" } }`);
   assert.equal((await connectWith(gw.url, { token: "env-token-0123456" })).res.ok, true);
 });

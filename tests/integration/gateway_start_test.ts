@@ -7,6 +7,7 @@ import {
   runCli,
   spawnGateway,
   startGateway,
+  waitUntil,
   writeFile,
 } from "../helpers.ts";
 
@@ -17,7 +18,7 @@ async function expectRefusal(
   code = 1,
   env: Record<string, string> = {},
 ) {
-  await using sb = await makeSandbox(env);
+  await using sb = await makeSandbox({ env });
   if (config !== null) await writeFile(sb.configPath, config);
   const gw = spawnGateway(sb, ["--port", String(freePort()), ...args]);
   const exit = await gw.child.status;
@@ -172,7 +173,7 @@ Deno.test("HTTP probes, security headers and the root page", async () => {
   assert.equal((await missing.json()).error.type, "not_found");
 });
 
-Deno.test("SIGUSR1 restarts in-process (same pid); an invalid config refuses the restart", async () => {
+Deno.test("SIGHUP restarts in-process (same pid); an invalid config refuses the restart", async () => {
   await using sb = await makeSandbox();
   const config =
     `{ gateway: { mode: "local", auth: { token: "usr1-token-0123" }, reload: { mode: "off" } } }`;
@@ -180,30 +181,26 @@ Deno.test("SIGUSR1 restarts in-process (same pid); an invalid config refuses the
   const c = await RawClient.open(gw.url);
   await c.challenge();
   assert.equal((await c.request("connect", cliConnectParams("usr1-token-0123"))).ok, true);
-  Deno.kill(gw.child.pid, "SIGUSR1");
+  Deno.kill(gw.child.pid, "SIGHUP");
   const shutdown = await c.next((f) => f.type === "event" && f.event === "shutdown");
   assert.equal(typeof shutdown.payload.restartExpectedMs, "number");
   assert.equal((await c.closed).code, 1012);
-  await gw.waitFor(/restarting: SIGUSR1/);
-  let again: RawClient | undefined;
-  for (let i = 0; i < 100 && !again; i++) {
-    try {
-      again = await RawClient.open(gw.url);
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await gw.waitFor(/restarting: SIGHUP/);
+  const again = await waitUntil(() => RawClient.open(gw.url).catch(() => undefined), {
+    intervalMs: 50,
+    message: "the restarted gateway to accept a connection",
+  });
   assert.ok(again);
   await again.challenge();
   assert.equal((await again.request("connect", cliConnectParams("usr1-token-0123"))).ok, true);
   assert.equal((await again.request("status", {})).payload.pid, gw.child.pid);
-  // Break the config, then SIGUSR1: the gateway keeps running on the old one.
+  // Break the config, then SIGHUP: the gateway keeps running on the old one.
   await Deno.writeTextFile(
     sb.configPath,
     config.replace(`mode: "local"`, `mode: "local", port: "nope"`),
   );
-  Deno.kill(gw.child.pid, "SIGUSR1");
-  await gw.waitFor(/restart \(SIGUSR1\) refused: the config is invalid/);
+  Deno.kill(gw.child.pid, "SIGHUP");
+  await gw.waitFor(/restart \(SIGHUP\) refused: the config is invalid/);
   assert.equal((await again.request("status", {})).ok, true);
   again.close();
 });

@@ -294,7 +294,7 @@ Deno.test("gateway start/stop/restart without an installed service: hints, exit 
   assert.ok((await fake.calls()).every((c) => c === "systemctl --user status"));
 });
 
-Deno.test("gateway restart without a service restarts a foreground gateway with SIGUSR1", async () => {
+Deno.test("gateway restart without a service restarts a foreground gateway with SIGHUP", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
   const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
@@ -308,9 +308,9 @@ Deno.test("gateway restart without a service restarts a foreground gateway with 
   assert.equal(j.result, "restarted");
   assert.equal(
     j.message,
-    `Sent SIGUSR1 to the gateway (pid ${gw.child.pid}); it restarts in place.`,
+    `Sent SIGHUP to the gateway (pid ${gw.child.pid}); it restarts in place.`,
   );
-  await gw.waitFor(/restarting: SIGUSR1/);
+  await gw.waitFor(/restarting: SIGHUP/);
 });
 
 Deno.test("gateway status shows the root cause when CLI and service use different configs; token drift", async () => {

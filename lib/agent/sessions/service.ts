@@ -1,13 +1,20 @@
 /**
  * Session operations across agents' stores: listing with transcript statistics, history, reset
  * (a new transcript, the old file kept) and delete. Serialising them with running turns is the
- * runtime's job; this module only touches files.
+ * runtime's job; this module only touches files. Reset and delete are written to the store before
+ * they return; turns' updates are written behind (see `store.ts`) until `flush()` or `close()`.
  *
  * @module
  */
 import type { SessionSummary, TranscriptMessage } from "../contract.ts";
 import { entriesToHistory, transcriptStats } from "./history.ts";
-import { restartedEntry, type SessionEntry, sessionsDir, SessionStore } from "./store.ts";
+import {
+  restartedEntry,
+  type SessionEntry,
+  sessionsDir,
+  SessionStore,
+  type SessionStoreOptions,
+} from "./store.ts";
 import { ensureTranscript, readTranscript, transcriptHeader } from "./transcript.ts";
 
 interface StatsCacheEntry {
@@ -24,20 +31,21 @@ export class SessionService {
   readonly stateDir: string;
   #stores = new Map<string, SessionStore>();
   #stats = new Map<string, StatsCacheEntry>();
-  readonly #onCorrupt?: (path: string, movedTo: string) => void;
+  readonly #options: SessionStoreOptions;
 
-  constructor(stateDir: string, onCorrupt?: (path: string, movedTo: string) => void) {
+  constructor(
+    stateDir: string,
+    options: Pick<SessionStoreOptions, "onCorrupt" | "onFlushError" | "flushDelayMs"> = {},
+  ) {
     this.stateDir = stateDir;
-    this.#onCorrupt = onCorrupt;
+    this.#options = options;
   }
 
   /** The store of `agentId` (ids are normalised by the caller). */
   store(agentId: string): SessionStore {
     let store = this.#stores.get(agentId);
     if (!store) {
-      store = new SessionStore(sessionsDir(this.stateDir, agentId), {
-        ...(this.#onCorrupt ? { onCorrupt: this.#onCorrupt } : {}),
-      });
+      store = new SessionStore(sessionsDir(this.stateDir, agentId), this.#options);
       this.#stores.set(agentId, store);
     }
     return store;
@@ -122,7 +130,7 @@ export class SessionService {
     await store.patch(key, (cur) => {
       previous = cur?.sessionId;
       return restartedEntry(cur, sessionId, now);
-    });
+    }, { flush: true });
     await ensureTranscript(store.transcriptPath(sessionId), transcriptHeader(sessionId, cwd, now));
     return { sessionId, ...(previous ? { previousSessionId: previous } : {}) };
   }
@@ -131,15 +139,25 @@ export class SessionService {
   async delete(agentId: string, key: string, deleteTranscript: boolean): Promise<boolean> {
     const store = this.store(agentId);
     let removed: SessionEntry | undefined;
-    await store.update((data) => {
-      removed = data[key];
-      delete data[key];
-    });
+    await store.patch(key, (cur) => {
+      removed = cur;
+      return undefined;
+    }, { flush: true });
     if (removed && deleteTranscript) {
       await Deno.remove(store.transcriptPath(removed.sessionId)).catch((err) => {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       });
     }
     return removed !== undefined;
+  }
+
+  /** Writes every store's pending updates. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#stores.values()].map((s) => s.flush()));
+  }
+
+  /** Writes what is pending; later updates are written before they return. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#stores.values()].map((s) => s.close()));
   }
 }

@@ -1,12 +1,13 @@
 /**
  * A cheap summary of one agent's session store for `health` and `status`: how many sessions and
  * the five most recently updated. Reads the store file synchronously and never throws: a missing
- * or broken store counts as empty.
+ * or broken store counts as empty. A store of this process with updates not written yet is read
+ * from memory instead, so the summary never lags behind the runtime.
  *
  * @module
  */
 import { joinPath } from "../../paths.ts";
-import { parseSessionStore, sessionsDir } from "./store.ts";
+import { parseSessionStore, sessionsDir, SessionStore, type SessionStoreData } from "./store.ts";
 
 /** The `sessions` block of a HealthSummary agent entry (protocol.md §8.2). */
 export interface SessionsSummary {
@@ -29,13 +30,16 @@ export interface SessionsSummary {
  */
 export function summarizeSessions(stateDir: string, agentId: string, now: number): SessionsSummary {
   const path = joinPath(sessionsDir(stateDir, agentId), "sessions.json");
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch {
-    return { path, count: 0, recent: [] };
+  let store: SessionStoreData | undefined = SessionStore.unflushed(path);
+  if (!store) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(path);
+    } catch {
+      return { path, count: 0, recent: [] };
+    }
+    store = parseSessionStore(text) ?? {};
   }
-  const store = parseSessionStore(text) ?? {};
   const rows = Object.entries(store).map(([key, v]) => ({
     key,
     updatedAt: typeof v.updatedAt === "number" ? v.updatedAt : null,

@@ -202,6 +202,29 @@ export const GatewaySchema = z
       "Proxy IPs allowed to set forwarded headers",
     ),
     allowRealIpFallback: z.boolean().optional().describe("Use X-Real-IP when XFF is missing"),
+    allowedHosts: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "Host names (Host header) accepted from local clients besides localhost, 127.0.0.1 and " +
+          '[::1], e.g. a reverse proxy\'s name; "name" (any port), "name:port", "*.domain" or ' +
+          '"*". Requests from a loopback address with any other Host get 403 (DNS rebinding)',
+      ),
+    limits: z
+      .strictObject({
+        maxConnections: z.int().min(16).max(1_000_000).optional().describe(
+          "Open connections (HTTP and WebSocket) at most; more are refused at once. " +
+            "Default: 80% of the open-file limit, less a reserve for files and children",
+        ),
+        headerTimeoutMs: z.int().min(1000).max(300_000).optional().describe(
+          "A request head must arrive within this many ms (default 10000)",
+        ),
+        bodyTimeoutMs: z.int().min(1000).max(3_600_000).optional().describe(
+          "A request body read that makes no progress this long closes the connection (default 30000)",
+        ),
+      })
+      .optional()
+      .describe("Connection limits (restart-class)"),
     tailscale: z
       .strictObject({
         mode: oneOf(["off", "serve", "funnel"]).optional().describe("funnel needs password auth"),

@@ -99,7 +99,7 @@ export const UiSchema = z
 /** `commands`. */
 export const CommandsSchema = z
   .looseObject({
-    restart: z.boolean().optional().describe("Allow SIGUSR1 / command restarts (default true)"),
+    restart: z.boolean().optional().describe("Allow SIGHUP / command restarts (default true)"),
   })
   .describe("Chat slash commands");
 

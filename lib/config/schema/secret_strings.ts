@@ -1,9 +1,25 @@
 /**
- * Finds the plaintext credentials in a config so the logger (and `config.get` redaction) can
- * mask them. Works on raw or parsed configs: it keys off field names, not the schema.
+ * Which config paths hold secrets: the one definition behind `config.get` redaction (objects and
+ * raw text), the `sensitive` hints of `config.schema`, `openclaw config get --json` and the log
+ * masker. Works on raw or parsed configs without loading the zod schema; the paths the schema
+ * types as `SecretInput` are listed in {@link SECRET_INPUT_PATHS} (a unit test keeps the list and
+ * the schema in step).
+ *
+ * A path is secret-bearing when
+ * - it matches a {@link SECRET_INPUT_PATHS} pattern (`models.providers.*.apiKey`, header values…);
+ * - it is a variable of an environment map: the root `env` block, `env.vars`, and every other
+ *   map under an `env` key (sandbox, skill and exec-provider environments). Every value counts,
+ *   whatever the variable is called;
+ * - a key on the way names a credential ({@link isSensitiveKey}: `botToken`, `appSecret`,
+ *   `password`, `apiKeys: {…}`), except the top-level `secrets` section, which only says where
+ *   secrets live.
+ *
+ * SecretRef objects at such paths are references, not secrets, and stay visible.
  *
  * @module
  */
+import { isSecretRef } from "../secret_ref.ts";
+import type { PathSegment } from "../path.ts";
 
 // Substrings of a normalised key (lower case, letters and digits only) that mark a credential.
 const SENSITIVE_PARTS = [
@@ -32,44 +48,129 @@ export function isSensitiveKey(key: string): boolean {
   return k.endsWith("token") || SENSITIVE_PARTS.some((part) => k.includes(part));
 }
 
-/** Environment variable names: also `*_KEY` (e.g. `STRIPE_KEY`), common in `env` blocks. */
-function isSensitiveEnvName(name: string): boolean {
-  return isSensitiveKey(name) || /(^|_)KEY(_|$)/i.test(name);
+const CHANNEL_CREDENTIALS = [
+  "token",
+  "botToken",
+  "appToken",
+  "appSecret",
+  "signingSecret",
+  "webhookSecret",
+  "clientSecret",
+  "password",
+] as const;
+
+/**
+ * Every path the schema types as `SecretInput` (a plaintext credential or a SecretRef); `*` is
+ * any key. The `sensitive` hints of `config.schema` list these plus {@link ENV_MAP_PATHS}.
+ */
+export const SECRET_INPUT_PATHS: readonly string[] = [
+  "gateway.auth.token",
+  "gateway.auth.password",
+  "gateway.remote.token",
+  "gateway.remote.password",
+  "models.providers.*.apiKey",
+  "models.providers.*.headers.*",
+  ...CHANNEL_CREDENTIALS.map((k) => `channels.*.${k}`),
+  ...CHANNEL_CREDENTIALS.map((k) => `channels.*.accounts.*.${k}`),
+  "cron.webhookToken",
+  "hooks.token",
+  "skills.entries.*.apiKey",
+  "talk.apiKey",
+  "talk.providers.*.apiKey",
+];
+
+/** The environment maps the schema has; every variable in them is a secret (`<map>.*`). */
+export const ENV_MAP_PATHS: readonly string[] = [
+  "env",
+  "env.vars",
+  "agents.defaults.sandbox.docker.env",
+  "agents.list.*.sandbox.docker.env",
+  "skills.entries.*.env",
+  "secrets.providers.*.env",
+];
+
+const PATTERNS = SECRET_INPUT_PATHS.map((p) => p.split("."));
+
+function matches(pattern: readonly string[], path: readonly PathSegment[]): boolean {
+  return pattern.length === path.length &&
+    pattern.every((p, i) => p === "*" || p === String(path[i]));
+}
+
+/** Returns true when `path` is a variable of an environment map (`env.X`, `env.vars.X`, `….env.X`). */
+function isEnvVariable(path: readonly PathSegment[]): boolean {
+  const n = path.length;
+  if (n < 2 || typeof path[n - 1] !== "string") return false;
+  if (path[n - 2] === "env") return path[n - 1] !== "vars" && path[n - 1] !== "shellEnv";
+  return n >= 3 && path[n - 2] === "vars" && path[n - 3] === "env";
+}
+
+/**
+ * Returns true when the value at `path` (object keys and array indexes from the config root) is
+ * a secret, by the rules in this module's description.
+ */
+export function isSecretPath(path: readonly PathSegment[]): boolean {
+  if (PATTERNS.some((p) => matches(p, path))) return true;
+  if (isEnvVariable(path)) return true;
+  // A credential-named key anywhere below the section (the section name itself never counts:
+  // `secrets` holds provider settings, not values).
+  return path.some((seg, i) => i > 0 && typeof seg === "string" && isSensitiveKey(seg));
+}
+
+/**
+ * Calls `visit` for every string at a secret-bearing path of `root` (raw or parsed config),
+ * skipping SecretRefs. `at` is where `root` sits in the whole config.
+ */
+export function forEachSecretString(
+  root: unknown,
+  visit: (path: PathSegment[], value: string) => void,
+  at: readonly PathSegment[] = [],
+): void {
+  const walk = (node: unknown, path: PathSegment[]) => {
+    if (typeof node === "string") {
+      if (isSecretPath(path)) visit(path, node);
+      return;
+    }
+    if (typeof node !== "object" || node === null || isSecretRef(node)) return;
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => walk(v, [...path, i]));
+      return;
+    }
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) walk(v, [...path, k]);
+  };
+  walk(root, [...at]);
 }
 
 // `${VAR}` placeholders are not secrets (the resolved value is, and is collected after
 // substitution); `$${VAR}` is an escaped literal and is treated the same way.
 const PLACEHOLDER = /\$\{[A-Z_][A-Z0-9_]*\}/;
 
-// Masking strings this short would shred ordinary words in log lines.
-const MIN_SECRET_LENGTH = 4;
+/** Returns true when `value` contains a `${VAR}` placeholder (a reference, not a secret). */
+export function hasPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value);
+}
 
-function visit(node: unknown, envLike: boolean, out: Set<string>): void {
-  if (Array.isArray(node)) {
-    for (const item of node) visit(item, false, out);
-    return;
-  }
-  // SecretRefs fall through harmlessly: `source`, `provider` and `id` are not sensitive keys.
-  if (typeof node !== "object" || node === null) return;
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    if (typeof value === "string") {
-      const sensitive = envLike ? isSensitiveEnvName(key) : isSensitiveKey(key);
-      if (sensitive && value.length >= MIN_SECRET_LENGTH && !PLACEHOLDER.test(value)) {
-        out.add(value);
-      }
-    } else {
-      // Keys inside `env` maps (and `env.vars`) are variable names like GROQ_API_KEY.
-      visit(value, key === "env" || (envLike && key === "vars"), out);
-    }
-  }
+// Masking strings this short (or flag words) would shred ordinary words in log lines.
+const MIN_SECRET_LENGTH = 4;
+const NOT_SECRET_WORDS = /^(true|false|null)$/i;
+
+/**
+ * Returns true when a secret value can be masked wherever it appears (in log lines, in other
+ * strings): long enough, and not a `${VAR}` placeholder or a flag word.
+ */
+export function isMaskableSecret(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && !hasPlaceholder(value) &&
+    !NOT_SECRET_WORDS.test(value.trim());
 }
 
 /**
  * Returns every plaintext credential string in `config` (longest first, so a masker replacing
- * them in order never leaves part of a longer secret behind). Skips SecretRefs and `${VAR}`.
+ * them in order never leaves part of a longer secret behind). Skips SecretRefs, `${VAR}`
+ * placeholders and values too short to mask safely.
  */
 export function collectSecretStrings(config: unknown): string[] {
   const out = new Set<string>();
-  visit(config, false, out);
+  forEachSecretString(config, (_path, value) => {
+    if (isMaskableSecret(value)) out.add(value);
+  });
   return [...out].sort((a, b) => b.length - a.length);
 }

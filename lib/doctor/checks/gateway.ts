@@ -1,7 +1,7 @@
 /**
  * Gateway checks: `gateway.auth` (mode set, secrets present; `--generate-gateway-token` writes a
  * token, never over a SecretRef) and `gateway.runtime` (runtime file vs live pid, who holds the
- * gateway port).
+ * gateway port, and whether the running gateway has a debugger port open).
  *
  * @module
  */
@@ -16,6 +16,12 @@ import {
 } from "../../auth/resolve.ts";
 import { gatewayRuntimePath, isPidAlive, readGatewayRuntime } from "../../instance/runtime_file.ts";
 import { resolveGatewayPort } from "../../paths.ts";
+import {
+  INSPECTOR_OPEN_CHECK_ID,
+  INSPECTOR_REMEDIATION,
+  inspectorFindings,
+  scanGatewayInspector,
+} from "../../security/inspector.ts";
 import type { DoctorCheck, DoctorContext, DoctorFinding, PortHolder } from "../types.ts";
 
 type Obj = Record<string, unknown>;
@@ -164,7 +170,29 @@ function holders(list: readonly PortHolder[]): string {
   );
 }
 
-/** `gateway.runtime`: is the recorded gateway alive, and who holds the gateway port. */
+/** Whether the running gateway has a V8 inspector open: critical (an error for doctor). */
+async function inspectorDoctorFindings(ctx: DoctorContext): Promise<DoctorFinding[]> {
+  const scan = ctx.probes.scanInspector
+    ? await ctx.probes.scanInspector(ctx.stateDir)
+    : await scanGatewayInspector(ctx.stateDir);
+  if (scan.status === "not-running") return [];
+  if (scan.status === "skipped") {
+    return [{ severity: "info", message: `Debugger check skipped: ${scan.reason}` }];
+  }
+  if (scan.inspectors.length === 0) {
+    return [{ severity: "info", message: "No debugger port open in the gateway" }];
+  }
+  return inspectorFindings(scan).map((f) => ({
+    severity: "error",
+    message: `[critical] ${INSPECTOR_OPEN_CHECK_ID}: ${f.title}. ${f.detail}`,
+    fix: INSPECTOR_REMEDIATION,
+  }));
+}
+
+/**
+ * `gateway.runtime`: is the recorded gateway alive, who holds the gateway port, and is a
+ * debugger open in it.
+ */
 export const gatewayRuntimeCheck: DoctorCheck = {
   id: "gateway.runtime",
   title: "Runtime and port",
@@ -205,6 +233,7 @@ export const gatewayRuntimeCheck: DoctorCheck = {
           fix: "openclaw gateway status",
         });
       }
+      out.push(...await inspectorDoctorFindings(ctx));
       return out;
     }
     if (runtime) {

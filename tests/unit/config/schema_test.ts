@@ -274,6 +274,8 @@ Deno.test("collectSecretStrings() finds plaintext credentials and skips refs and
       "sk-plain-key",
       "slack-sign",
       "stripe-k",
+      // Every value of the env block is a secret, whatever the variable is called.
+      "vim-editor",
       "xapp-acc",
     ],
   );

@@ -5,9 +5,10 @@ import {
   authorizeTrustedProxy,
   checkBindAllowed,
   createAuthRateLimiter,
-  httpAuthFailureResponse,
+  type HttpAuthState,
   timingSafeEqualString,
 } from "../../../gateway/auth.ts";
+import { createHttpApp } from "../../../gateway/http/app.ts";
 import { OpenClawError } from "../../../lib/errors.ts";
 import type { ResolvedGatewayAuth } from "../../../lib/auth/resolve.ts";
 
@@ -143,6 +144,22 @@ Deno.test("authorizeTrustedProxy() refuses each failure with its code", () => {
 
 const UNAUTHORIZED_BODY = '{"error":{"message":"Unauthorized","type":"unauthorized"}}';
 
+/** Calls `GET /v1/models` on the HTTP app, authorizing as the gateway does (§10.1). */
+function httpApi(state: HttpAuthState) {
+  const app = createHttpApp({
+    phase: () => "started",
+    failingChecks: () => [],
+    wsUrl: () => "ws://127.0.0.1:18789",
+    authorize: (req, remoteAddr) =>
+      authorizeHttpRequest({ headers: req.headers, remoteAddr }, state),
+    agentIds: () => [],
+  });
+  return (headers: HeadersInit, hostname: string) =>
+    app.request("/v1/models", { headers }, {
+      remoteAddr: { transport: "tcp", hostname, port: 40000 },
+    });
+}
+
 Deno.test("authorizeHttpRequest() accepts Bearer with any scheme case", () => {
   for (const scheme of ["Bearer", "bearer", "BEARER"]) {
     const headers = new Headers({ authorization: `${scheme} s3cret-token` });
@@ -172,9 +189,10 @@ Deno.test("authorizeHttpRequest() answers 401 for missing or wrong, 400 for malf
   if (missing.ok) return;
   assert.equal(missing.status, 401);
   assert.equal(JSON.stringify(missing.body), UNAUTHORIZED_BODY);
-  const res = httpAuthFailureResponse(missing);
+  const res = await httpApi({ auth: TOKEN })({}, "1.2.3.4");
   assert.equal(res.status, 401);
   assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+  assert.equal(res.headers.get("www-authenticate"), 'Bearer realm="openclaw"');
   assert.equal(await res.text(), UNAUTHORIZED_BODY);
 
   const wrong = authorizeHttpRequest({
@@ -212,8 +230,10 @@ Deno.test("authorizeHttpRequest() answers 429 with Retry-After once locked out",
   assert.ok(!r.ok);
   assert.equal(r.status, 429);
   assert.equal(r.headers["Retry-After"], "298");
-  const res = httpAuthFailureResponse(r);
+  const res = await httpApi(state)({ authorization: "Bearer s3cret-token" }, "9.9.9.9");
+  assert.equal(res.status, 429);
   assert.equal(res.headers.get("retry-after"), "298");
+  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
   assert.equal(
     await res.text(),
     '{"error":{"message":"Too many failed authentication attempts. Please try again later.",' +

@@ -266,4 +266,11 @@ Deno.test("isHttpToolDenied() applies the default list, allow and deny case-inse
   assert.equal(isHttpToolDenied("memory_search", undefined), false);
   assert.equal(isHttpToolDenied("memory_search", { deny: ["Memory_Search"] }), true);
   assert.equal(isHttpToolDenied("exec", { allow: ["exec"], deny: ["exec"] }), true);
+  // The real tool names that write or run, and aliases of them.
+  for (const name of ["write", "edit", "process", "apply_patch", "bash", "apply-patch"]) {
+    assert.equal(isHttpToolDenied(name, undefined), true, name);
+  }
+  assert.equal(isHttpToolDenied("read", undefined), false);
+  assert.equal(isHttpToolDenied("write", { allow: ["group:fs"] }), false);
+  assert.equal(isHttpToolDenied("edit", { allow: ["write"] }), true);
 });

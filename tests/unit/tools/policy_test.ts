@@ -264,9 +264,15 @@ Deno.test("resolveToolPolicy() applies the HTTP deny list, adjusted by gateway.t
     const t of [
       "exec",
       "bash",
+      "process",
+      "code_execution",
+      "write",
+      "edit",
       "apply_patch",
+      "apply-patch",
       "sessions_spawn",
       "sessions_send",
+      "subagents",
       "cron",
       "gateway",
       "nodes",
@@ -279,8 +285,9 @@ Deno.test("resolveToolPolicy() applies the HTTP deny list, adjusted by gateway.t
     reason: 'denied by the default POST /tools/invoke deny list ("exec")',
     configKey: "gateway.tools.allow",
   });
-  assert.ok(http.allowed("read"));
-  assert.ok(http.allowed("process"));
+  for (const t of ["read", "sessions_list", "sessions_history", "memory_search", "memory_get"]) {
+    assert.ok(http.allowed(t), t);
+  }
   assert.ok(policy({}, { surface: "rpc" }).allowed("exec"));
   assert.ok(policy({}).allowed("exec"));
   const adjusted = policy(
