@@ -141,6 +141,25 @@ function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false
   }
 }
 
+/**
+ * The `id` of a frame too deep to parse, when it comes before the first nested value (clients
+ * write `{"type":"req","id":…,"method":…,"params":…}`), so the error still reaches its caller.
+ */
+function idBeforeNesting(text: string): string | undefined {
+  const start = text.indexOf("{");
+  if (start < 0) return undefined;
+  const nested = text.slice(start + 1).search(/[[{]/);
+  const head = nested < 0 ? text : text.slice(0, start + 1 + nested);
+  const m = /"id"\s*:\s*("(?:[^"\\]|\\.){1,256}")/.exec(head);
+  if (!m) return undefined;
+  try {
+    const id = JSON.parse(m[1]);
+    return typeof id === "string" && id !== "" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readableId(value: Record<string, unknown>): string | undefined {
   return typeof value.id === "string" && value.id !== "" ? value.id : undefined;
 }
@@ -159,7 +178,12 @@ function readableId(value: Record<string, unknown>): string | undefined {
 export function parseFrame(text: string): ParseFrameResult {
   if (typeof text !== "string") return { ok: false, error: "invalid frame: expected text" };
   if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
-    return { ok: false, error: `invalid frame: nested deeper than ${MAX_FRAME_DEPTH} levels` };
+    const id = idBeforeNesting(text);
+    return {
+      ok: false,
+      ...(id ? { id } : {}),
+      error: `invalid frame: nested deeper than ${MAX_FRAME_DEPTH} levels`,
+    };
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok) return { ok: false, error: `invalid frame: ${parsed.error}` };

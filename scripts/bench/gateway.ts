@@ -21,19 +21,44 @@ export interface BenchGateway {
   stop(): Promise<void>;
 }
 
+/** Options of {@linkcode startBenchGateway}. */
+export interface BenchGatewayOptions {
+  /**
+   * Run the gateway under `ulimit -n <fdLimit>` (soft and hard), through `bash -c '…; exec …'` so
+   * the child's pid is still the gateway's.
+   */
+  fdLimit?: number;
+}
+
 /** Spawns `openclaw gateway` and polls `/readyz` until it answers 200. */
 export async function startBenchGateway(
   entry: string,
   env: Record<string, string>,
+  options: BenchGatewayOptions = {},
 ): Promise<BenchGateway> {
   const port = freePort();
   const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", entry, "gateway", "--port", String(port)],
-    env,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  // BENCH_DEBUG=1 shows the gateway's output.
+  const out = Deno.env.get("BENCH_DEBUG") ? "inherit" : "null";
+  const gatewayArgs = ["run", "-A", "--quiet", entry, "gateway", "--port", String(port)];
+  const child = (options.fdLimit === undefined
+    ? new Deno.Command(Deno.execPath(), {
+      args: gatewayArgs,
+      env,
+      stdout: "null",
+      stderr: "null",
+    })
+    : new Deno.Command("bash", {
+      args: [
+        "-c",
+        `ulimit -n ${Math.floor(options.fdLimit)}; exec "$0" "$@"`,
+        Deno.execPath(),
+        ...gatewayArgs,
+      ],
+      env,
+      stdout: out,
+      stderr: out,
+    })).spawn();
   let readyMs = -1;
   while (performance.now() - t0 < 10_000) {
     try {
@@ -73,7 +98,8 @@ export function cpuMs(pid: number): number {
   return ticks * 10; // USER_HZ is 100 on Linux
 }
 
-function openSocket(url: string): Promise<{ ws: WebSocket; next: () => Promise<string> }> {
+/** Opens a WebSocket whose messages queue up for `next()`. */
+export function openSocket(url: string): Promise<{ ws: WebSocket; next: () => Promise<string> }> {
   const ws = new WebSocket(url);
   const queue: string[] = [];
   let wake: (() => void) | undefined;
@@ -113,15 +139,9 @@ async function roundTrips(
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** `health` round trips per second over one authenticated gateway socket. */
-export async function gatewayHealthRps(
-  port: number,
-  token: string,
-  durationMs = 3000,
-): Promise<number> {
-  const { ws, next } = await openSocket(`ws://127.0.0.1:${port}`);
-  await next(); // connect.challenge
-  ws.send(JSON.stringify({
+/** The bench client's `connect` request: an operator backend with `operator.read`, token auth. */
+export function connectFrame(token: string): string {
+  return JSON.stringify({
     type: "req",
     id: "c",
     method: "connect",
@@ -133,7 +153,18 @@ export async function gatewayHealthRps(
       scopes: ["operator.read"],
       auth: { token },
     },
-  }));
+  });
+}
+
+/** `health` round trips per second over one authenticated gateway socket. */
+export async function gatewayHealthRps(
+  port: number,
+  token: string,
+  durationMs = 3000,
+): Promise<number> {
+  const { ws, next } = await openSocket(`ws://127.0.0.1:${port}`);
+  await next(); // connect.challenge
+  ws.send(connectFrame(token));
   while (!(await next()).includes('"hello-ok"'));
   const rps = await roundTrips(
     (i) => ws.send(`{"type":"req","id":"${i}","method":"health","params":{}}`),
@@ -154,11 +185,15 @@ Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log("ready") }
 });
 `;
 
-/**
- * Round trips per second against a bare Deno WebSocket echo server, run as its own process like
- * the gateway so both get the same machine.
- */
-export async function echoRps(durationMs = 3000): Promise<number> {
+/** A bare Deno WebSocket echo server in its own process (the floor any gateway can reach). */
+export interface EchoServer {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the echo server and waits until it listens. */
+export async function startEchoServer(): Promise<EchoServer> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["eval", ECHO_SERVER, String(port)],
@@ -168,8 +203,25 @@ export async function echoRps(durationMs = 3000): Promise<number> {
   const reader = child.stdout.getReader();
   await reader.read(); // "ready"
   reader.releaseLock();
+  return {
+    port,
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.stdout.cancel().catch(() => {});
+      await child.status;
+    },
+  };
+}
+
+/**
+ * Round trips per second against a bare Deno WebSocket echo server, run as its own process like
+ * the gateway so both get the same machine.
+ */
+export async function echoRps(durationMs = 3000): Promise<number> {
+  const echo = await startEchoServer();
   try {
-    const { ws, next } = await openSocket(`ws://127.0.0.1:${port}`);
+    const { ws, next } = await openSocket(`ws://127.0.0.1:${echo.port}`);
     const rps = await roundTrips(
       (i) => ws.send(`{"type":"req","id":"${i}","method":"health","params":{}}`),
       next,
@@ -179,8 +231,6 @@ export async function echoRps(durationMs = 3000): Promise<number> {
     ws.close();
     return rps;
   } finally {
-    child.kill("SIGTERM");
-    await child.stdout.cancel().catch(() => {});
-    await child.status;
+    await echo.stop();
   }
 }

@@ -288,3 +288,16 @@ Deno.test("isRole() accepts operator and node only", () => {
   assert.equal(isRole("node"), true);
   for (const bad of ["worker", "admin", "", undefined, 1]) assert.equal(isRole(bad), false);
 });
+
+Deno.test("parseFrame() keeps the id of a frame nested too deep, so the error reaches its caller", () => {
+  const deep = `{"type":"req","id":"d64","method":"health","params":${'{"a":'.repeat(70)}1${
+    "}".repeat(70)
+  }}`;
+  const r = parseFrame(deep);
+  assert.equal(r.ok, false);
+  assert.equal(!r.ok && r.id, "d64");
+  assert.match(!r.ok ? r.error : "", /nested deeper than 64 levels/);
+  const late = `{"type":"req","params":${"[".repeat(70)}${"]".repeat(70)},"id":"x"}`;
+  const r2 = parseFrame(late);
+  assert.equal(!r2.ok && r2.id, undefined);
+});
