@@ -86,10 +86,12 @@ try {
       `${Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`}/deno`,
   };
   await Deno.mkdir(`${home}/.openclaw`, { recursive: true });
-  await Deno.writeTextFile(
-    `${home}/.openclaw/openclaw.json`,
-    `// bench config\n{ gateway: { mode: "local", port: 18789, auth: { mode: "token", token: "${TOKEN}" } } }\n`,
-  );
+  const writeBenchConfig = () =>
+    Deno.writeTextFile(
+      `${home}/.openclaw/openclaw.json`,
+      `// bench config\n{ gateway: { mode: "local", port: 18789, auth: { mode: "token", token: "${TOKEN}" } } }\n`,
+    );
+  await writeBenchConfig();
   const targets = [
     { label: "source", entry: `${ROOT}main.ts` },
     { label: "bundle", entry: await ensureBundle() },
@@ -180,6 +182,7 @@ try {
   // column.
   const text = (what: string, value: string, second: string, budget: string, ok: string) =>
     rows.push(`| ${what} | source | ${value} | ${second} | ${budget} | ${ok} |`);
+  await writeBenchConfig(); // measureAddedLatency wrote its own
   const fdNeeded = 1300;
   if (ownFdLimit() < fdNeeded) {
     text(
@@ -224,7 +227,9 @@ try {
 
     const f = await idleTcpFlood(targets[0].entry, env, TOKEN);
     text(
-      `idle TCP flood: ${f.attempted} connections at \`ulimit -n ${f.fdLimit}\`: accepted / refused`,
+      `idle TCP flood: ${
+        f.attempted.toLocaleString("en-US")
+      } connections at \`ulimit -n ${f.fdLimit}\`: accepted / refused`,
       `${f.accepted} / ${f.refused}`,
       "",
       `accept errors ${f.acceptErrors}; closed by server ${f.closedByServer}; connect failed ${f.connectFailed}; ${
