@@ -278,8 +278,11 @@ Deno.test("net/ws: a 20 MB frame header is refused with 1009 before its payload 
     }
     for (const raw of clients.slice(-4)) raw.close();
     await within(Promise.all(pushers), 5_000, "pushers stopped");
+    // RSS is the whole test process's (other test files run beside this one), so the bound is
+    // loose: buffering the four pushers' payloads alone would add 80 MB. The precise check, on
+    // the gateway process alone, is in tests/integration/hardening_resources_test.ts.
     const grown = Deno.memoryUsage().rss - before;
-    assert(grown < 10 * 1024 * 1024, `RSS grew by ${grown} bytes`);
+    assert(grown < 40 * 1024 * 1024, `RSS grew by ${grown} bytes`);
     await until(() => s.closes.filter((c) => c.code === 1009).length === 20, 3_000, "20 × 1009");
   } finally {
     for (const c of clients) c.close();
