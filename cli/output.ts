@@ -9,10 +9,41 @@ import { GatewayRpcError } from "../lib/rpc/client.ts";
 
 const encoder = new TextEncoder();
 
+let stdoutClosed = false;
+
+/** Thrown by a print when stdout's reader went away (`openclaw status | head -3`). */
+export class StdoutClosedError extends Error {
+  constructor() {
+    super("stdout was closed");
+    this.name = "StdoutClosedError";
+  }
+}
+
+/** True once a write found stdout closed; the command then ends quietly with exit 0. */
+export function stdoutWasClosed(): boolean {
+  return stdoutClosed;
+}
+
+/** True for the errors a closed stdout pipe causes. */
+export function isClosedStdout(err: unknown): boolean {
+  return err instanceof StdoutClosedError ||
+    (stdoutClosed && err instanceof Deno.errors.BrokenPipe);
+}
+
 function write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
+  if (stream === Deno.stdout && stdoutClosed) throw new StdoutClosedError();
   const data = encoder.encode(text);
   let off = 0;
-  while (off < data.length) off += stream.writeSync(data.subarray(off));
+  try {
+    while (off < data.length) off += stream.writeSync(data.subarray(off));
+  } catch (err) {
+    if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
+    // Nobody reads any more: stop the command (stdout) or drop the diagnostic (stderr).
+    if (stream === Deno.stdout) {
+      stdoutClosed = true;
+      throw new StdoutClosedError();
+    }
+  }
 }
 
 let colorDisabled = false;
@@ -144,6 +175,8 @@ function codeSuffix(err: OpenClawError): string {
  * print their stack only when `OPENCLAW_DEBUG` is set, so users never see one by accident.
  */
 export function reportError(err: unknown, json: boolean): ExitCodeValue {
+  // A closed stdout pipe (`| head`) is not a failure: the reader has what it wanted.
+  if (stdoutClosed || isClosedStdout(err)) return ExitCode.ok;
   if (json) {
     printJson(errorEnvelope(err));
   } else if (err instanceof OpenClawError) {

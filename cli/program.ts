@@ -13,7 +13,7 @@ import { loadDotenvFiles } from "../lib/env.ts";
 import { ExitCode, OpenClawError } from "../lib/errors.ts";
 import { profileEnv, resolveStateDir } from "../lib/paths.ts";
 import { VERSION } from "../lib/version.ts";
-import { disableColor, printErr, printJson, reportError } from "./output.ts";
+import { disableColor, printErr, printJson, reportError, stdoutWasClosed } from "./output.ts";
 
 /** A command module: adds its command (and sub-commands) to the root program. */
 export interface CommandModule {
@@ -204,8 +204,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: "user" });
-    return actionExit;
+    return stdoutWasClosed() ? ExitCode.ok : actionExit;
   } catch (err) {
+    if (stdoutWasClosed()) return ExitCode.ok;
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version") {
         return ExitCode.ok;

@@ -8,6 +8,7 @@ import type { Logger } from "@logtape/logtape";
 import { checkConfig, invalidConfigError } from "../lib/config/load.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import { OpenClawError } from "../lib/errors.ts";
+import { dirname, openclawCommand } from "../lib/paths.ts";
 import {
   generateGatewayToken,
   type ResolvedGatewayAuth,
@@ -27,8 +28,10 @@ export async function loadStartConfig(
   if (!check.file.exists && !options.allowUnconfigured) {
     throw new OpenClawError(
       "GATEWAY_UNCONFIGURED",
-      "Missing config. Run `openclaw setup` or set gateway.mode=local (or pass --allow-unconfigured).",
-      { hint: "openclaw setup" },
+      `Missing config. Run \`${
+        openclawCommand("setup")
+      }\` or set gateway.mode=local (or pass --allow-unconfigured).`,
+      { hint: openclawCommand("setup") },
     );
   }
   if (!check.valid || !check.config) throw invalidConfigError(check);
@@ -40,18 +43,25 @@ export async function loadStartConfig(
       `Gateway start blocked: set gateway.mode=local (current: ${
         mode ?? "unset"
       }) or pass --allow-unconfigured.`,
-      { hint: "openclaw config set gateway.mode local" },
+      { hint: openclawCommand("config set gateway.mode local") },
     );
   }
   return { config, hash: check.file.hash };
 }
 
+/** The token generated for an unconfigured start, kept for this process only. */
+let memoryToken: string | undefined;
+
 /**
  * Resolves the start's auth; on loopback with nothing configured, generates a token and keeps it
- * in the config.
+ * in the config — except with `--allow-unconfigured` and no config file, where it is kept in
+ * memory only and printed once.
  */
 export async function resolveStartAuth(
-  options: Pick<GatewayStartOptions, "allowUnconfigured" | "auth" | "token" | "password">,
+  options: Pick<
+    GatewayStartOptions,
+    "allowUnconfigured" | "auth" | "token" | "password" | "announce"
+  >,
   config: OpenClawConfig,
   configPath: string,
   loopback: boolean,
@@ -61,6 +71,23 @@ export async function resolveStartAuth(
   const cliAuth = { mode: options.auth, token: options.token, password: options.password };
   const auth = resolveGatewayAuth({ config, cliAuth, resolveSecret: (ref) => secrets.get(ref) });
   if (loopback && shouldGenerateGatewayToken(auth)) {
+    if (options.allowUnconfigured && !(await fileExists(configPath))) {
+      // --allow-unconfigured never writes config: with no config file the token lives in this
+      // process only, printed once so local clients can pass it (--token, or
+      // OPENCLAW_GATEWAY_TOKEN).
+      // The directory (not the file) may exist, so the reloader can watch for a config to appear.
+      await Deno.mkdir(dirname(configPath), { recursive: true, mode: 0o700 });
+      // An in-process restart keeps the same token, so connected clients can reconnect.
+      let token = memoryToken;
+      if (token === undefined) {
+        token = memoryToken = generateGatewayToken();
+        log.info("generated a gateway token for this process only (--allow-unconfigured)");
+        const print = options.announce ??
+          ((line: string) => Deno.stdout.writeSync(new TextEncoder().encode(line + "\n")));
+        print(`Gateway token (this process only, not saved): ${token}`);
+      }
+      return { ...auth, mode: "token", token, source: { ...auth.source, token: "generated" } };
+    }
     // Nothing configured on loopback: make a token and keep it in the config (0600) so local
     // clients and the service find the same one after a restart.
     const persisted = await persistGeneratedToken(configPath, generateGatewayToken());
@@ -75,4 +102,14 @@ export async function resolveStartAuth(
     };
   }
   return auth;
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
 }

@@ -209,3 +209,18 @@ export function resolveGatewayBind(cliBind?: string, configBind?: BindMode): Bin
   }
   return configBind ?? "loopback";
 }
+
+/**
+ * Returns the global flags that select the active profile, for printed hints: `--dev`,
+ * `--profile NAME`, or `""` for the default profile.
+ */
+export function profileArgs(env: Env = processEnv()): string {
+  const profile = resolveProfile(env);
+  if (profile === undefined) return "";
+  return profile === "dev" ? "--dev" : `--profile ${profile}`;
+}
+
+/** Returns `openclaw [profile flags] <rest>`: a command to print that reaches the same state. */
+export function openclawCommand(rest: string, env: Env = processEnv()): string {
+  return ["openclaw", profileArgs(env), rest].filter((p) => p !== "").join(" ");
+}

@@ -9,6 +9,7 @@
  * @module
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { AgentLogger } from "../../lib/agent/mod.ts";
 import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { printErr, printJson, printLine } from "../output.ts";
 import { act } from "../program.ts";
@@ -129,7 +130,29 @@ async function viaGateway(
   });
 }
 
-async function embedded(input: TurnInput): Promise<AgentFinal> {
+/** The agent logger's line for a failed model attempt (lib/agent/turn.ts). */
+const MODEL_FAILED = "model {ref} failed ({reason}): {error}";
+
+/**
+ * Wraps the agent logger so a failed turn can say why each model failed: the final payload
+ * only names the reason class ("unavailable"), the cause is in the log.
+ */
+function recordingLogger(log: AgentLogger, causes: string[]): AgentLogger {
+  return {
+    debug: (m, p) => log.debug(m, p),
+    info: (m, p) => {
+      if (m === MODEL_FAILED && p && typeof p.error === "string" && p.error !== "") {
+        causes.push(`${String(p.ref)}: ${p.error}`);
+      }
+      log.info(m, p);
+    },
+    warn: (m, p) => log.warn(m, p),
+    error: (m, p) => log.error(m, p),
+  };
+}
+
+/** One embedded turn; `causes` gets the failure of each model that failed. */
+async function embedded(input: TurnInput, causes: string[] = []): Promise<AgentFinal> {
   const [
     { loadConfig },
     { createAgentRuntime },
@@ -143,6 +166,7 @@ async function embedded(input: TurnInput): Promise<AgentFinal> {
     import("../../lib/paths.ts"),
     import("../../gateway/methods/agent.ts"),
   ]);
+  const { getLogger } = await import("../../lib/log/mod.ts");
   const { config } = await loadConfig();
   const secrets = await resolveSecretRefs(config);
   const runtime = createAgentRuntime({
@@ -150,6 +174,7 @@ async function embedded(input: TurnInput): Promise<AgentFinal> {
     stateDir: paths.resolveStateDir(),
     env: paths.processEnv(),
     resolveSecret: (ref) => secrets.get(ref),
+    log: recordingLogger(getLogger("agent"), causes),
   });
   // Ctrl-C aborts the turn so its transcript ends cleanly instead of mid-write.
   const ac = new AbortController();
@@ -196,8 +221,9 @@ export function register(program: CommandUnknownOpts): void {
     .action(act(async (flags: AgentFlags) => {
       const input = parseFlags(flags);
       let final: AgentFinal;
+      const causes: string[] = [];
       if (flags.local) {
-        final = await embedded(input);
+        final = await embedded(input, causes);
       } else {
         let accepted = false;
         try {
@@ -207,11 +233,14 @@ export function register(program: CommandUnknownOpts): void {
           printErr(
             `Gateway agent failed; falling back to embedded: ${(err as Error).message}`,
           );
-          final = await embedded(input);
+          final = await embedded(input, causes);
         }
       }
       const ok = final.status === "ok";
+      // Why each model failed, unless the error already says it (stderr: --json stays clean).
+      const why = ok ? [] : causes.filter((c) => !(final.error ?? "").includes(c));
       if (flags.json) {
+        for (const c of why) printErr(`Cause: ${c}`);
         printJson(final);
         return ok ? ExitCode.ok : ExitCode.failed;
       }
@@ -219,6 +248,7 @@ export function register(program: CommandUnknownOpts): void {
       if (text.length) printLine(text.join("\n\n"));
       if (!ok) {
         printErr(`Agent run ${final.status}: ${final.error ?? final.summary ?? "unknown error"}`);
+        for (const c of why) printErr(`Cause: ${c}`);
         return ExitCode.failed;
       }
     }));

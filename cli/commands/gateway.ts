@@ -23,11 +23,24 @@ interface RunFlags {
   json?: boolean;
 }
 
+/** The options of `gateway run`, formatted like commander's own option list. */
+function runOptionsHelp(run: CommandUnknownOpts): string {
+  const help = run.createHelp();
+  const rows = help.visibleOptions(run).filter((o) => o.long !== "--help")
+    .map((o) => [help.optionTerm(o), help.optionDescription(o)]);
+  const width = Math.max(...rows.map(([term]) => term.length));
+  return [
+    "",
+    "Options of `gateway run` (the default; `openclaw gateway --port 18789` runs it):",
+    ...rows.map(([term, desc]) => `  ${term.padEnd(width)}  ${desc}`),
+  ].join("\n");
+}
+
 /** Registers `gateway` and its sub-commands. */
 export function register(program: CommandUnknownOpts): void {
   const gateway = program.command("gateway").description("Run and inspect the Gateway");
 
-  gateway.command("run", { isDefault: true })
+  const run = gateway.command("run", { isDefault: true })
     .description("Run the gateway in the foreground")
     .option(
       "--port <port>",
@@ -65,6 +78,9 @@ export function register(program: CommandUnknownOpts): void {
         announce: (line) => printLine(line),
       });
     }));
+
+  // `openclaw gateway` runs `gateway run`, so its help lists run's options too.
+  gateway.addHelpText("after", () => runOptionsHelp(run));
 
   addRpcOptions(
     gateway.command("status")

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
-import { shortenHome } from "../../lib/paths.ts";
+import { openclawCommand, shortenHome } from "../../lib/paths.ts";
 import { runSetup } from "../../lib/setup/first_run.ts";
 import { printJson, printLine } from "../output.ts";
 import { act } from "../program.ts";
@@ -30,6 +30,10 @@ export function register(program: CommandUnknownOpts): void {
       }
       for (const p of result.created) printLine(`Created ${shortenHome(p)}`);
       for (const k of result.configured) printLine(`Set ${k}`);
-      printLine("Next: openclaw gateway   (or install it as a service: openclaw gateway install)");
+      printLine(
+        `Next: ${openclawCommand("gateway")}   (or install it as a service: ${
+          openclawCommand("gateway install")
+        })`,
+      );
     }));
 }

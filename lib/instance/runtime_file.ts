@@ -29,8 +29,12 @@ export function gatewayRuntimePath(stateDir: string): string {
   return joinPath(stateDir, "gateway.runtime.json");
 }
 
-/** Writes the runtime file (0600, atomically). */
+/**
+ * Writes the runtime file (0600, atomically), creating the state directory (0700) when a start
+ * without config (`--allow-unconfigured`) found none.
+ */
 export function writeGatewayRuntime(stateDir: string, info: GatewayRuntimeInfo): void {
+  Deno.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileAtomic(gatewayRuntimePath(stateDir), JSON.stringify(info, null, 2) + "\n", {
     mode: 0o600,
     durable: false,

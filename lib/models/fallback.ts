@@ -174,7 +174,10 @@ export async function runWithFallbacks<T, M = ModelTarget>(
     }
     cooldowns?.markFailure(entry.key, failure.reason);
   }
-  const summary = attempts.map((a) => `${a.ref}: ${a.skipped ?? a.reason}`).join("; ");
+  // The cause goes into the message: callers over RPC only see this text, not the log.
+  const summary = attempts.map((a) =>
+    `${a.ref}: ${a.skipped ?? a.reason}${a.error && !a.skipped ? ` (${a.error})` : ""}`
+  ).join("; ");
   throw failureError(
     "MODEL_ALL_FAILED",
     `All ${parsed.length} model(s) failed: ${summary}`,

@@ -147,7 +147,11 @@ Deno.test("runWithFallbacks() fails with every attempt when all models fail", as
     (err: unknown) => {
       assert.ok(err instanceof OpenClawError);
       assert.equal(err.code, "MODEL_ALL_FAILED");
-      assert.match(err.message, /All 2 model\(s\) failed: a\/x: server; b\/y: rate_limit/);
+      // Each model's cause is in the message (callers over RPC see only this text).
+      assert.match(
+        err.message,
+        /^All 2 model\(s\) failed: a\/x: server \(.+\); b\/y: rate_limit \(.+\)$/,
+      );
       assert.ok(err.hint?.includes("models status --probe"));
       assert.equal((err.cause as { statusCode: number }).statusCode, 429);
       return true;
