@@ -12,6 +12,7 @@ import {
   planReload,
   type ReloadMode,
   type ReloadPlan,
+  withoutRestartChanges,
 } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import { dirname } from "../lib/paths.ts";
@@ -88,11 +89,19 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
     if (plan.note) target.log.info(plan.note);
     if (plan.decision === "restart") {
       target.restart(`config change (${plan.restart.join(", ") || "all"})`, file.hash);
+    } else if (plan.decision === "hot" && plan.restart.length > 0) {
+      // Hot mode: apply what can be applied live; restart-class paths keep their running value
+      // (as logged in plan.note), so log and behaviour agree.
+      const restart = new Set(plan.restart);
+      await target.applyHot(withoutRestartChanges(runningConfig, check.config), file.hash, {
+        ...plan,
+        changed: plan.changed.filter((p) => !restart.has(p)),
+        restart: [],
+      });
     } else if (plan.decision === "hot" || plan.decision === "noop") {
       await target.applyHot(check.config, file.hash, plan);
-    } else if (plan.decision === "ignored" && mode === "hot") {
-      await target.applyHot(check.config, file.hash, plan);
     }
+    // "ignored" (mode off, or hot mode with only restart-class changes): nothing is applied.
     return plan.decision;
   }
 

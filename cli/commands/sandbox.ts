@@ -84,6 +84,13 @@ function renderExplain(r: Report): void {
       r.tools.allowed.join(", ") || "none"
     }`,
   );
+  if (r.tools.unavailable.length > 0) {
+    printLine(
+      `${style.bold(`Not in this runtime (${r.tools.unavailable.length}):`)} ${
+        r.tools.unavailable.join(", ")
+      }`,
+    );
+  }
   if (r.tools.denied.length > 0) {
     printLine(style.bold(`Tools denied (${r.tools.denied.length}):`));
     printLine(

@@ -82,6 +82,29 @@ export function diffConfigPaths(a: unknown, b: unknown, prefix = ""): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || "<root>"];
 }
 
+/**
+ * Returns `next` with every restart-class change taken back to its `running` value: what a
+ * gateway in `hot` mode runs with, since it applies live changes and ignores the rest. Paths are
+ * compared like {@linkcode diffConfigPaths}, so `diffConfigPaths(running, result)` holds no
+ * restart-class path.
+ */
+export function withoutRestartChanges<T>(running: T, next: T): T {
+  return revert(running, next, "") as T;
+}
+
+function revert(a: unknown, b: unknown, prefix: string): unknown {
+  if (isRecord(a) && isRecord(b)) {
+    const out: Record<string, unknown> = {};
+    for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      const v = revert(a[key], b[key], prefix ? `${prefix}.${key}` : key);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  }
+  if (JSON.stringify(a) === JSON.stringify(b)) return b;
+  return classifyConfigPath(prefix || "<root>").class === "restart" ? a : b;
+}
+
 /** What a reload should do for a set of changed paths. */
 export interface ReloadPlan {
   changed: string[];
@@ -89,7 +112,11 @@ export interface ReloadPlan {
   hot: { path: string; action?: string }[];
   /** Paths that need a restart. */
   restart: string[];
-  /** The decision: nothing, apply hot changes, restart, or ignore (mode off / hot-only). */
+  /**
+   * The decision: nothing, apply live changes, restart, or ignore. In `hot` mode with
+   * restart-class paths it is `hot` when something else changed too (apply all but the
+   * restart-class paths) and `ignored` when only restart-class paths changed.
+   */
   decision: "noop" | "hot" | "restart" | "ignored";
   /** A log line explaining the decision when something is not applied. */
   note?: string;
@@ -118,7 +145,7 @@ export function planReload(changed: string[], mode: ReloadMode): ReloadPlan {
     if (mode === "hot") {
       return {
         ...plan,
-        decision: hot.length ? "hot" : "ignored",
+        decision: changed.length > restart.length ? "hot" : "ignored",
         note: `config reload requires gateway restart; hot mode ignoring (${restart.join(", ")})`,
       };
     }

@@ -4,8 +4,11 @@
  *
  * @module
  */
+import { createRuntimeTools } from "../agent/tools/runtime_tools.ts";
+import type { OpenClawConfig } from "../config/schema.ts";
 import { OpenClawError } from "../errors.ts";
-import { BUILTIN_TOOLS } from "./groups.ts";
+import { BUILTIN_TOOLS, normalizeToolName } from "./groups.ts";
+import { ProcessManager } from "./process_manager.ts";
 import { type PolicyListInfo, resolveToolPolicy } from "./policy.ts";
 import {
   agentEntryOf,
@@ -32,8 +35,12 @@ export interface SandboxExplanation {
     tools: { allow?: PolicyListInfo; deny?: PolicyListInfo[] };
   };
   tools: {
+    /** Tools an agent actually gets: registered by the runtime and allowed by the policy. */
     allowed: string[];
+    /** Tools (registered or only catalogued) the policy denies, with the key that denies them. */
     denied: { tool: string; reason: string; configKey: string }[];
+    /** Catalogued tools the policy would allow but this runtime does not implement. */
+    unavailable: string[];
   };
   elevated: ElevatedInfo;
   /** Config keys to change, each with what changing it does. */
@@ -46,6 +53,21 @@ export interface ExplainOptions {
   agentId?: string;
   /** @default the agent's main session */
   sessionKey?: string;
+}
+
+/**
+ * The names of the tools an agent runtime registers, in registration order: read from the same
+ * {@linkcode createRuntimeTools} the runtime uses, so the two cannot drift apart.
+ */
+export function runtimeToolNames(): string[] {
+  const config = {} as OpenClawConfig;
+  const { registry } = createRuntimeTools({
+    stateDir: "",
+    config: () => config,
+    // An owned manager makes close() a no-op; nothing was started anyway.
+    processes: new ProcessManager(),
+  });
+  return registry.list().map((t) => normalizeToolName(t.name));
 }
 
 function defaultAgentId(config: ToolPolicyConfigView): string {
@@ -95,10 +117,15 @@ export function explainSandbox(
   }).layers.find((l) => l.id === "sandbox") ?? { id: "sandbox" };
   const allowed: string[] = [];
   const denied: SandboxExplanation["tools"]["denied"] = [];
-  for (const tool of Object.keys(BUILTIN_TOOLS)) {
+  const unavailable: string[] = [];
+  const registered = new Set(runtimeToolNames());
+  // Catalogue order first, then any registered tool the catalogue does not know.
+  const names = [...new Set([...Object.keys(BUILTIN_TOOLS), ...registered])];
+  for (const tool of names) {
     const d = policy.decide(tool);
-    if (d.allowed) allowed.push(tool);
-    else denied.push({ tool, reason: d.reason, configKey: d.configKey ?? "" });
+    if (!d.allowed) denied.push({ tool, reason: d.reason, configKey: d.configKey ?? "" });
+    else if (registered.has(tool)) allowed.push(tool);
+    else unavailable.push(tool);
   }
   const elevated = resolveElevated(config, agentId);
   const fixIt: SandboxExplanation["fixIt"] = [];
@@ -133,7 +160,7 @@ export function explainSandbox(
         ...(sandboxLayer.deny ? { deny: sandboxLayer.deny } : {}),
       },
     },
-    tools: { allowed, denied },
+    tools: { allowed, denied, unavailable },
     elevated,
     fixIt,
   };

@@ -15,6 +15,8 @@ interface CatalogEntry {
   group: ToolGroup;
   /** Profiles whose allowlist contains the tool (`full` allows everything anyway). */
   profiles: readonly ToolProfile[];
+  /** Other names of the tool listed in its group (`group:runtime` shows `bash` next to `exec`). */
+  aliases?: readonly string[];
 }
 
 /** Every built-in tool, in the order `sandbox explain` lists them. */
@@ -23,7 +25,7 @@ export const BUILTIN_TOOLS: Readonly<Record<string, CatalogEntry>> = {
   write: { group: "fs", profiles: ["coding"] },
   edit: { group: "fs", profiles: ["coding"] },
   apply_patch: { group: "fs", profiles: ["coding"] },
-  exec: { group: "runtime", profiles: ["coding"] },
+  exec: { group: "runtime", profiles: ["coding"], aliases: ["bash"] },
   process: { group: "runtime", profiles: ["coding"] },
   code_execution: { group: "runtime", profiles: ["coding"] },
   web_search: { group: "web", profiles: ["coding"] },
@@ -59,13 +61,29 @@ export const TOOL_ALIASES: Readonly<Record<string, string>> = {
 function buildGroups(): Record<string, readonly string[]> {
   const groups: Record<string, string[]> = { "group:openclaw": Object.keys(BUILTIN_TOOLS) };
   for (const [name, entry] of Object.entries(BUILTIN_TOOLS)) {
-    (groups[`group:${entry.group}`] ??= []).push(name);
+    (groups[`group:${entry.group}`] ??= []).push(name, ...(entry.aliases ?? []));
   }
   return groups;
 }
 
-/** `group:<name>` → the tools it stands for (`group:openclaw` = every built-in). */
+/**
+ * `group:<name>` → the tools it stands for (`group:openclaw` = every built-in), as the user guide
+ * lists them: aliases included (`group:runtime` is exec, bash, process, code_execution).
+ */
 export const TOOL_GROUPS: Readonly<Record<string, readonly string[]>> = buildGroups();
+
+/** Every `group:*` name, lower-case, in catalogue order. */
+export const KNOWN_TOOL_GROUPS: readonly string[] = Object.keys(TOOL_GROUPS);
+
+/**
+ * Returns the problem with a policy entry, or `undefined`: an entry starting with `group:` must
+ * name a known group (case-insensitive); names and `*` patterns are not checked.
+ */
+export function toolGroupEntryProblem(entry: string): string | undefined {
+  const n = entry.trim().toLowerCase();
+  if (!n.startsWith("group:") || n in TOOL_GROUPS) return undefined;
+  return `Unknown tool group "${entry.trim()}": known groups are ${KNOWN_TOOL_GROUPS.join(", ")}`;
+}
 
 /** Returns the canonical form of a tool name or policy entry: trimmed, lower-case, de-aliased. */
 export function normalizeToolName(name: string): string {
@@ -78,13 +96,16 @@ export function isBuiltinTool(name: string): boolean {
   return normalizeToolName(name) in BUILTIN_TOOLS;
 }
 
-/** Expands `group:*` entries to tool names; other entries (names, `*` patterns) pass through. */
+/**
+ * Expands `group:*` entries to canonical tool names (aliases resolved, so `group:runtime` gives
+ * exec, process, code_execution); other entries (names, `*` patterns) pass through.
+ */
 export function expandToolGroups(entries: readonly string[]): string[] {
   const out = new Set<string>();
   for (const raw of entries) {
     const entry = normalizeToolName(raw);
     if (!entry) continue;
-    for (const name of TOOL_GROUPS[entry] ?? [entry]) out.add(name);
+    for (const name of TOOL_GROUPS[entry] ?? [entry]) out.add(normalizeToolName(name));
   }
   return [...out];
 }

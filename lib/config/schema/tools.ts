@@ -6,12 +6,31 @@
  */
 
 import { z } from "zod";
+import { toolGroupEntryProblem } from "../../tools/groups.ts";
 import { AllowFromSchema, oneOf, ToolPolicySchema, ToolProfileSchema } from "./_common.ts";
+
+/** A tool list whose `group:*` entries must name a known group (`group:bogus` is an error). */
+function toolList(description: string | undefined) {
+  const list = z.array(z.string()).superRefine((entries, ctx) => {
+    entries.forEach((entry, i) => {
+      const problem = toolGroupEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, path: [i], input: entry });
+    });
+  });
+  return (description ? list.describe(description) : list).optional();
+}
+
+/** `allow` / `alsoAllow` / `deny` with their group names checked. */
+const CheckedToolPolicySchema = z.strictObject({
+  allow: toolList(ToolPolicySchema.shape.allow.description),
+  alsoAllow: toolList(ToolPolicySchema.shape.alsoAllow.description),
+  deny: toolList(ToolPolicySchema.shape.deny.description),
+});
 
 const ByProviderSchema = z
   .record(
     z.string(),
-    z.strictObject({ profile: ToolProfileSchema.optional(), ...ToolPolicySchema.shape }),
+    z.strictObject({ profile: ToolProfileSchema.optional(), ...CheckedToolPolicySchema.shape }),
   )
   .describe('Per provider or "provider/model" tool policy');
 
@@ -76,14 +95,16 @@ const ExecDefaultsSchema = z
 
 const policyShape = {
   profile: ToolProfileSchema.optional(),
-  allow: ToolPolicySchema.shape.allow,
-  alsoAllow: ToolPolicySchema.shape.alsoAllow,
-  deny: ToolPolicySchema.shape.deny,
+  allow: CheckedToolPolicySchema.shape.allow,
+  alsoAllow: CheckedToolPolicySchema.shape.alsoAllow,
+  deny: CheckedToolPolicySchema.shape.deny,
   byProvider: ByProviderSchema.optional(),
-  toolsBySender: z.record(z.string(), ToolPolicySchema).optional(),
+  toolsBySender: z.record(z.string(), CheckedToolPolicySchema).optional(),
   elevated: ElevatedSchema.optional(),
   sandbox: z
-    .strictObject({ tools: ToolPolicySchema.optional().describe("Tool policy inside sandboxes") })
+    .strictObject({
+      tools: CheckedToolPolicySchema.optional().describe("Tool policy inside sandboxes"),
+    })
     .optional(),
   // Stock sub-blocks we do not interpret yet; loose so real configs keep validating.
   fs: z.looseObject({ workspaceOnly: z.boolean().optional() }).optional(),

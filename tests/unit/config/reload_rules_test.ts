@@ -3,6 +3,7 @@ import {
   classifyConfigPath,
   diffConfigPaths,
   planReload,
+  withoutRestartChanges,
 } from "../../../lib/config/reload_rules.ts";
 
 Deno.test("classifyConfigPath() follows the seed's hot-reload table", () => {
@@ -75,4 +76,34 @@ Deno.test("planReload() honours off, hot and restart modes", () => {
     "config reload requires gateway restart; hot mode ignoring (gateway.port)",
   );
   assert.equal(planReload(["identity.name"], "restart").decision, "restart");
+});
+
+Deno.test("planReload() in hot mode applies the live paths of a mixed change", () => {
+  const plan = planReload(["gateway.http.endpoints", "tools.deny"], "hot");
+  assert.equal(plan.decision, "hot");
+  assert.deepEqual(plan.restart, ["gateway.http.endpoints"]);
+  assert.equal(
+    plan.note,
+    "config reload requires gateway restart; hot mode ignoring (gateway.http.endpoints)",
+  );
+});
+
+Deno.test("withoutRestartChanges() keeps restart-class values and takes the rest", () => {
+  const running = { gateway: { port: 1, reload: { mode: "hot" } }, logging: { level: "info" } };
+  const next = {
+    gateway: { port: 2, reload: { mode: "off" }, http: { x: 1 } },
+    logging: { level: "debug" },
+    tools: { deny: ["exec"] },
+  };
+  const merged = withoutRestartChanges<Record<string, unknown>>(running, next);
+  assert.deepEqual(merged, {
+    gateway: { port: 1, reload: { mode: "off" } },
+    logging: { level: "debug" },
+    tools: { deny: ["exec"] },
+  });
+  assert.deepEqual(diffConfigPaths(running, merged), [
+    "gateway.reload.mode",
+    "logging.level",
+    "tools",
+  ]);
 });

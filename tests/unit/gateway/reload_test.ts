@@ -43,6 +43,7 @@ async function fixture(initial: string) {
     hash: await hashConfigText(initial),
   };
   const hot: string[][] = [];
+  const applied: OpenClawConfig[] = [];
   const restarts: string[] = [];
   const logs: string[] = [];
   const log = {
@@ -58,6 +59,7 @@ async function fixture(initial: string) {
     applyHot: (config, hash, plan) => {
       running = { config, hash };
       hot.push(plan.changed);
+      applied.push(config);
       return Promise.resolve();
     },
     restart: (reason, hash) => {
@@ -74,6 +76,7 @@ async function fixture(initial: string) {
     watcher,
     reloader,
     hot,
+    applied,
     restarts,
     logs,
     async edit(text: string) {
@@ -184,4 +187,81 @@ Deno.test("startConfigReloader() without a watcher still reloads on request", as
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** A config in `mode` with the HTTP chat endpoint and the log level as given. */
+function modeConfig(mode: string, chat: boolean, level: string): string {
+  return JSON.stringify({
+    gateway: {
+      mode: "local",
+      reload: { mode },
+      http: { endpoints: { chatCompletions: { enabled: chat } } },
+    },
+    logging: { level },
+  });
+}
+
+/** Edits `gateway.http` (restart-class) and `logging.level` (hot) together under `mode`. */
+async function editHttpAndLogging(mode: string) {
+  const f = await fixture(modeConfig(mode, false, "info"));
+  await f.edit(modeConfig(mode, true, "debug"));
+  await f.clock.tick(300);
+  await settle(f, 1);
+  return { f };
+}
+
+const HTTP_PATH = "gateway.http.endpoints.chatCompletions.enabled";
+
+Deno.test("reload mode hybrid: a gateway.http change restarts, nothing is applied live", async () => {
+  const { f } = await editHttpAndLogging("hybrid");
+  await using _ = f;
+  assert.equal(f.reloader.stats().lastDecision, "restart");
+  assert.deepEqual(f.hot, []);
+  assert.equal(f.restarts.length, 1);
+  assert.match(f.restarts[0], new RegExp(HTTP_PATH.replaceAll(".", "\\.")));
+  assert.ok(!f.logs.some((l) => /ignoring/.test(l)), f.logs.join("\n"));
+});
+
+Deno.test("reload mode hot: gateway.http is logged as ignored and not applied; logging is", async () => {
+  const { f } = await editHttpAndLogging("hot");
+  await using _ = f;
+  assert.equal(f.reloader.stats().lastDecision, "hot");
+  assert.deepEqual(f.restarts, []);
+  assert.ok(
+    f.logs.includes(`config reload requires gateway restart; hot mode ignoring (${HTTP_PATH})`),
+    f.logs.join("\n"),
+  );
+  assert.deepEqual(f.hot, [["logging.level"]], "applyHot receives only the live path");
+  assert.equal(f.applied.length, 1);
+  const running = f.applied[0];
+  assert.equal(running.logging?.level, "debug");
+  assert.equal(running.gateway?.http?.endpoints?.chatCompletions?.enabled, false);
+});
+
+Deno.test("reload mode hot: only a restart-class change is ignored, nothing applied", async () => {
+  await using f = await fixture(modeConfig("hot", false, "info"));
+  await f.edit(modeConfig("hot", true, "info"));
+  await f.clock.tick(300);
+  await settle(f, 1);
+  assert.equal(f.reloader.stats().lastDecision, "ignored");
+  assert.deepEqual(f.hot, []);
+  assert.deepEqual(f.restarts, []);
+  assert.ok(f.logs.some((l) => /hot mode ignoring \(gateway\.http\./.test(l)));
+});
+
+Deno.test("reload mode restart: any change restarts, nothing is applied live", async () => {
+  const { f } = await editHttpAndLogging("restart");
+  await using _ = f;
+  assert.equal(f.reloader.stats().lastDecision, "restart");
+  assert.deepEqual(f.hot, []);
+  assert.equal(f.restarts.length, 1);
+});
+
+Deno.test("reload mode off: the change is logged as disabled and nothing happens", async () => {
+  const { f } = await editHttpAndLogging("off");
+  await using _ = f;
+  assert.equal(f.reloader.stats().lastDecision, "ignored");
+  assert.deepEqual(f.hot, []);
+  assert.deepEqual(f.restarts, []);
+  assert.ok(f.logs.includes("config reload disabled (gateway.reload.mode=off)"), f.logs.join("\n"));
 });

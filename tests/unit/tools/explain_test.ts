@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { OpenClawError } from "../../../lib/errors.ts";
 import { OpenClawConfigSchema } from "../../../lib/config/schema.ts";
-import { explainSandbox } from "../../../lib/tools/explain.ts";
+import { explainSandbox, runtimeToolNames } from "../../../lib/tools/explain.ts";
 
 const config = OpenClawConfigSchema.parse({
   agents: {
@@ -59,4 +59,39 @@ Deno.test("explainSandbox() refuses an unknown agent", () => {
       e.message === 'Unknown agent "ghost": known agents are main, work',
   );
   assert.equal(explainSandbox(OpenClawConfigSchema.parse({})).agentId, "main");
+});
+
+Deno.test("explainSandbox() allows only the tools the agent runtime registers", () => {
+  // What createRuntimeTools() registers: the session/memory tools plus the core tools.
+  assert.deepEqual(runtimeToolNames(), [
+    "sessions_list",
+    "sessions_history",
+    "session_status",
+    "memory_search",
+    "memory_get",
+    "exec",
+    "process",
+    "read",
+    "write",
+    "edit",
+    "apply_patch",
+  ]);
+  const r = explainSandbox(OpenClawConfigSchema.parse({}));
+  assert.deepEqual(r.tools.allowed, [
+    "read",
+    "write",
+    "edit",
+    "apply_patch",
+    "exec",
+    "process",
+    "memory_search",
+    "memory_get",
+    "sessions_list",
+    "sessions_history",
+    "session_status",
+  ]);
+  assert.deepEqual(r.tools.denied, []);
+  assert.ok(r.tools.unavailable.includes("browser"));
+  assert.ok(r.tools.unavailable.includes("code_execution"));
+  assert.ok(!r.tools.unavailable.some((t) => r.tools.allowed.includes(t)));
 });

@@ -28,7 +28,9 @@ function policy(input: OpenClawConfigInput, extra: Partial<ToolPolicyInput> = {}
 }
 
 Deno.test("TOOL_GROUPS lists the documented members", () => {
-  assert.deepEqual(TOOL_GROUPS["group:runtime"], ["exec", "process", "code_execution"]);
+  // The user guide's table: group:runtime is exec, bash, process (bash is exec's alias).
+  assert.deepEqual(TOOL_GROUPS["group:runtime"], ["exec", "bash", "process", "code_execution"]);
+  assert.deepEqual(expandToolGroups(["group:runtime"]), ["exec", "process", "code_execution"]);
   assert.deepEqual(TOOL_GROUPS["group:fs"], ["read", "write", "edit", "apply_patch"]);
   assert.deepEqual(TOOL_GROUPS["group:sessions"], [
     "sessions_list",
