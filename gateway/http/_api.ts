@@ -73,6 +73,21 @@ const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 const INVALID_MODEL = "Invalid `model`. Use `openclaw` or `openclaw/<agentId>`.";
 
 /**
+ * The agent `x-openclaw-agent-id` (or `x-openclaw-agent`) names, as configured; `undefined`
+ * without the header.
+ *
+ * @throws {HttpError} 400 for a malformed or unknown agent.
+ */
+export function headerAgent(host: Pick<AgentHost, "config">, headers: Headers): string | undefined {
+  const header = (headers.get("x-openclaw-agent-id") ?? headers.get("x-openclaw-agent"))?.trim();
+  if (!header) return undefined;
+  if (!AGENT_ID.test(header)) throw badRequest(`Unknown agent '${header}'.`);
+  const match = listAgents(host.config).find((a) => a.id.toLowerCase() === header.toLowerCase());
+  if (!match) throw badRequest(`Unknown agent '${header}'.`);
+  return match.id;
+}
+
+/**
  * Picks the agent (§10.3): `x-openclaw-agent-id` (or `x-openclaw-agent`), else `model`
  * (`openclaw`, `openclaw/default`, `openclaw/<id>`, `openclaw:<id>`, `agent:<id>`), else the
  * default agent.
@@ -87,12 +102,10 @@ export function selectAgent(
 ): string {
   const agents = listAgents(host.config);
   const fallback = (agents.find((a) => a.isDefault) ?? agents[0]).id;
+  const fromHeader = headerAgent(host, headers);
+  if (fromHeader) return fromHeader;
   let wanted: string | undefined;
-  const header = (headers.get("x-openclaw-agent-id") ?? headers.get("x-openclaw-agent"))?.trim();
-  if (header) {
-    if (!AGENT_ID.test(header)) throw badRequest(`Unknown agent '${header}'.`);
-    wanted = header;
-  } else if (model !== undefined && model !== null) {
+  if (model !== undefined && model !== null) {
     if (typeof model !== "string") throw badRequest(INVALID_MODEL);
     const m = model.trim();
     const lower = m.toLowerCase();

@@ -11,7 +11,9 @@ import type { ToolInvokeResult } from "../../lib/agent/contract.ts";
 import { HTTP_DEFAULT_DENY, isHttpToolDeniedBy } from "../../lib/tools/policy_layers.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import { listAgents } from "../../lib/agent/agents.ts";
-import { jsonResponse, readJsonObject } from "./_api.ts";
+import type { ToolRegistry } from "../../lib/agent/tools/registry.ts";
+import type { OpenClawConfig } from "../../lib/config/schema.ts";
+import { headerAgent, jsonResponse, readJsonObject } from "./_api.ts";
 import { HttpError } from "./errors.ts";
 
 /** Body limit of `/tools/invoke`. */
@@ -60,10 +62,61 @@ async function readBody(req: Request): Promise<Record<string, unknown>> {
   }
 }
 
+/** The runtime's tool set, for schema questions only (nothing is started). Built on first use. */
+let schemaRegistry: Promise<ToolRegistry> | undefined;
+
+function toolSchemas(): Promise<ToolRegistry> {
+  schemaRegistry ??= (async () => {
+    const [{ createRuntimeTools }, { ProcessManager }] = await Promise.all([
+      import("../../lib/agent/tools/runtime_tools.ts"),
+      import("../../lib/tools/process_manager.ts"),
+    ]);
+    const config = {} as OpenClawConfig;
+    return createRuntimeTools({
+      stateDir: "",
+      config: () => config,
+      // An owned manager makes close() a no-op; nothing is ever started with it.
+      processes: new ProcessManager(),
+    }).registry;
+  })();
+  schemaRegistry.catch(() => schemaRegistry = undefined);
+  return schemaRegistry;
+}
+
+/** Stock's rule: `action` goes into `args` only when the tool takes one and `args` has none. */
+function takesAction(registry: ToolRegistry, name: string): boolean {
+  const tool = registry.get(name);
+  if (!tool) return false;
+  const props = registry.inputJsonSchema(tool).properties;
+  return typeof props === "object" && props !== null && "action" in props;
+}
+
+/** The agent the request names: `agentId`, else `x-openclaw-agent-id`, else the session key's. */
+function pickAgent(c: Context, host: AgentHost, body: Record<string, unknown>): string {
+  const agents = listAgents(host.config);
+  const keyAgent = /^agent:([^:]+):/.exec((body.sessionKey as string | undefined) ?? "")?.[1];
+  let fromHeader: string | undefined;
+  try {
+    fromHeader = headerAgent(host, c.req.raw.headers);
+  } catch (err) {
+    if (err instanceof HttpError) throw fail(400, "invalid_request", err.message, err);
+    throw err;
+  }
+  const wanted = ((body.agentId as string | undefined) ?? fromHeader ?? keyAgent)?.toLowerCase();
+  const agent = wanted
+    ? agents.find((a) => a.id.toLowerCase() === wanted)
+    : agents.find((a) => a.isDefault) ?? agents[0];
+  if (!agent) throw fail(400, "invalid_request", `Unknown agent '${wanted}'.`);
+  return agent.id;
+}
+
 /**
- * Handles one `POST /tools/invoke` (auth already passed).
+ * Handles one `POST /tools/invoke` (auth already passed). The chapter's body
+ * `{"tool":"sessions_list","action":"json","args":{}}` works as in stock: `action` ends up in
+ * `args` only for tools whose schema has one (a tool that refuses it is called without it). `dryRun: true` checks the tool, the policy and the
+ * arguments and answers `{ok:true, dryRun:true, tool, agentId, args}` without running anything.
  *
- * @throws {HttpError} 400/404 `{ok:false,…}` for a bad request or a denied tool, 503
+ * @throws {HttpError} 400/403/404 `{ok:false,…}` for a bad request or a denied tool, 503
  *   `{error:{type:"unavailable",…}}` when the runtime cannot start.
  */
 export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Response> {
@@ -74,29 +127,34 @@ export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Re
   }
   const name = rawName.trim();
   if (
-    body.args !== undefined && (typeof body.args !== "object" || body.args === null ||
-      Array.isArray(body.args))
+    body.args !== undefined && body.args !== null &&
+    (typeof body.args !== "object" || Array.isArray(body.args))
   ) {
     throw fail(400, "invalid_request", "args must be an object");
   }
-  if (body.dryRun === true) throw fail(400, "invalid_request", "dryRun is not supported");
-  const args: Record<string, unknown> = { ...(body.args as Record<string, unknown> ?? {}) };
-  if (typeof body.action === "string") args.action = body.action;
-  for (const k of ["sessionKey", "agentId"] as const) {
-    if (body[k] !== undefined && typeof body[k] !== "string") {
+  for (const k of ["sessionKey", "agentId", "action"] as const) {
+    if (body[k] !== undefined && body[k] !== null && typeof body[k] !== "string") {
       throw fail(400, "invalid_request", `${k} must be a string`);
     }
+    if (body[k] === null) delete body[k];
   }
+  if (body.dryRun !== undefined && body.dryRun !== null && typeof body.dryRun !== "boolean") {
+    throw fail(400, "invalid_request", "dryRun must be a boolean");
+  }
+  const dryRun = body.dryRun === true;
   if (isHttpToolDenied(name, host.config.gateway?.tools)) {
     throw fail(404, "not_found", `Tool not available: ${name}`);
   }
-  const agents = listAgents(host.config);
-  const keyAgent = /^agent:([^:]+):/.exec((body.sessionKey as string | undefined) ?? "")?.[1];
-  const wanted = ((body.agentId as string | undefined) ?? keyAgent)?.toLowerCase();
-  const agent = wanted
-    ? agents.find((a) => a.id.toLowerCase() === wanted)
-    : agents.find((a) => a.isDefault) ?? agents[0];
-  if (!agent) throw fail(400, "invalid_request", `Unknown agent '${wanted}'.`);
+  const agentId = pickAgent(c, host, body);
+  const args: Record<string, unknown> = { ...(body.args as Record<string, unknown> ?? {}) };
+  const action = typeof body.action === "string" ? body.action.trim() : "";
+  const mergeAction = action !== "" && args.action === undefined;
+  if (dryRun) {
+    const registry = await toolSchemas();
+    if (mergeAction && takesAction(registry, name)) args.action = action;
+    return dryRunAnswer(registry, host, name, agentId, body, args);
+  }
+  if (mergeAction) args.action = action;
 
   let runtime;
   try {
@@ -111,13 +169,59 @@ export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Re
       cause: err,
     });
   }
-  const result = await runtime.invokeTool({
-    name,
-    args,
-    sessionKey: body.sessionKey as string | undefined,
-    agentId: agent.id,
-    surface: "http",
-  });
+  const call = (callArgs: Record<string, unknown>) =>
+    runtime.invokeTool({
+      name,
+      args: callArgs,
+      sessionKey: body.sessionKey as string | undefined,
+      agentId,
+      surface: "http",
+    });
+  let result = await call(args);
+  // Stock merges `action` only into tools that take one (the chapter's `sessions_list` does
+  // not). Arguments are checked before a tool runs, so retrying without it runs nothing twice.
+  if (
+    mergeAction && !result.ok && result.error.type === "invalid_request" &&
+    !takesAction(await toolSchemas(), name)
+  ) {
+    const { action: _dropped, ...rest } = args;
+    result = await call(rest);
+  }
   if (result.ok) return jsonResponse(200, { ok: true, result: result.output });
   throw fail(STATUS[result.error.type] ?? 500, result.error.type, result.error.message);
+}
+
+/** `dryRun: true`: the checks of a real call (tool, policy, arguments), then no execution. */
+function dryRunAnswer(
+  registry: ToolRegistry,
+  host: AgentHost,
+  name: string,
+  agentId: string,
+  body: Record<string, unknown>,
+  args: Record<string, unknown>,
+): Response {
+  const tool = registry.get(name);
+  if (!tool) throw fail(404, "not_found", `Tool "${name}" is not available`);
+  const sessionKey = body.sessionKey as string | undefined;
+  const decision = registry.check({
+    tool: tool.name,
+    agentId,
+    surface: "http",
+    sessionKey: sessionKey ?? `agent:${agentId}:main`,
+    config: host.config,
+  });
+  if (!decision.allow) throw fail(403, "forbidden", decision.reason);
+  try {
+    registry.parseArgs(tool, args);
+  } catch (err) {
+    throw fail(400, "invalid_request", err instanceof Error ? err.message : String(err), err);
+  }
+  return jsonResponse(200, {
+    ok: true,
+    dryRun: true,
+    tool: tool.name,
+    agentId,
+    ...(sessionKey ? { sessionKey } : {}),
+    args,
+  });
 }

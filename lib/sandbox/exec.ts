@@ -319,20 +319,45 @@ export function toContainerPath(
 }
 
 /**
+ * Returns the working directory inside the container for a command whose host cwd is `cwd`:
+ * a path under the sandbox workspace maps to the same place under the container's workdir, a
+ * relative path is taken from the workdir, and anything else (the agent's host workspace when
+ * `workspaceAccess` is `none` or `ro`, an unrelated host path) falls back to the workdir, which
+ * always exists in the container. Stock does the same (`resolveSandboxWorkdir`).
+ */
+export function containerCwd(
+  handle: Pick<SandboxHandle, "workdir" | "workspaceDir">,
+  cwd: string | undefined,
+): string {
+  const workdir = handle.workdir;
+  const path = cwd?.trim();
+  if (!path) return workdir;
+  const root = handle.workspaceDir.replace(/\/+$/, "");
+  if (path === root || path === root + "/") return workdir;
+  if (path.startsWith(root + "/")) {
+    return `${workdir.replace(/\/+$/, "")}/${path.slice(root.length + 1).replace(/\/+$/, "")}`;
+  }
+  if (!path.startsWith("/")) return `${workdir.replace(/\/+$/, "")}/${path}`;
+  if (path === workdir || path.startsWith(workdir.replace(/\/+$/, "") + "/")) return path;
+  return workdir;
+}
+
+/**
  * Returns the exec tool's runner for one sandbox (`ToolContext.execRunner`): each
  * `spawn({ command, cwd, env })` runs `sh -lc command` in the container via `docker exec -i`.
- * `cwd` is a host path in the sandbox workspace (mapped to the container; others pass through),
+ * `cwd` is mapped by {@linkcode containerCwd} (so it always exists in the container, whatever
+ * `workspaceAccess` is),
  * `env` is the command's only environment besides the image's, and `kill` signals the command's
  * process group inside the container. Timeouts stay with the caller (it calls `kill`).
  */
 export function sandboxRunner(
-  handle: Pick<SandboxHandle, "containerName" | "docker" | "workdir" | "mounts">,
+  handle: Pick<SandboxHandle, "containerName" | "docker" | "workdir" | "workspaceDir">,
 ): ExecRunner {
   return {
     name: "sandbox",
     spawn(request: ExecSpawnRequest): ExecChild {
       const proc = spawnInSandbox(handle, request.command, {
-        cwd: request.cwd ? toContainerPath(handle, request.cwd) : handle.workdir,
+        cwd: containerCwd(handle, request.cwd),
         env: request.env,
         stdin: true,
       });

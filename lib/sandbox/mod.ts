@@ -54,6 +54,7 @@ export {
   type SandboxHandle,
 } from "./ensure.ts";
 export {
+  containerCwd,
   execInSandbox,
   type SandboxExecOptions,
   type SandboxExecResult,

@@ -323,3 +323,34 @@ test("openclaw sandbox list --json and recreate --all through the CLI", async ()
   assert.ok((JSON.parse(rec.stdout) as { removed: string[] }).removed.includes(sb.containerName));
   assert.deepEqual(await containerNames(env.prefix), []);
 });
+
+for (const access of ["none", "ro", "rw"] as const) {
+  test(`exec in a sandboxed session runs in a directory that exists (workspaceAccess ${access})`, async () => {
+    await using env = await testEnv();
+    // What the runtime does for a sandboxed session's exec: ensure the container, then spawn with
+    // the exec tool's default cwd, the agent's host workspace.
+    const sb = await ensureSandbox(env.options({ workspaceAccess: access }));
+    const child = await sandboxRunner(sb).spawn({ command: "pwd", cwd: env.workspace, env: {} });
+    await child.stdin.close().catch(() => {});
+    const [out, err, status] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+      child.status,
+    ]);
+    assert.equal(status.code, 0, err);
+    const cwd = out.trim();
+    assert.equal(cwd, sb.workdir);
+    const there = await execInSandbox({ container: sb, command: `test -d '${cwd}' && echo yes` });
+    assert.equal(there.stdout, "yes\n");
+    // A subdirectory of the mounted sandbox workspace maps to the same place in the container.
+    await Deno.mkdir(`${sb.workspaceDir}/sub`, { recursive: true });
+    const sub = await sandboxRunner(sb).spawn({
+      command: "pwd",
+      cwd: `${sb.workspaceDir}/sub`,
+      env: {},
+    });
+    await sub.stdin.close().catch(() => {});
+    assert.equal((await new Response(sub.stdout).text()).trim(), `${sb.workdir}/sub`);
+    assert.equal((await sub.status).code, 0);
+  });
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { OpenClawError } from "../../../lib/errors.ts";
-import { buildExecArgs, toContainerPath } from "../../../lib/sandbox/exec.ts";
+import { buildExecArgs, containerCwd, toContainerPath } from "../../../lib/sandbox/exec.ts";
 import { matchesSelector, recreateSandboxes } from "../../../lib/sandbox/manage.ts";
 import {
   readSandboxRegistry,
@@ -94,4 +94,20 @@ Deno.test("toContainerPath() maps workspace paths into the container", () => {
   assert.equal(toContainerPath(handle, "/home/u/ws/notes.md"), "/agent/notes.md");
   assert.equal(toContainerPath(handle, "/state/sandboxes/xy"), "/state/sandboxes/xy");
   assert.equal(toContainerPath(handle, "/usr/bin"), "/usr/bin");
+});
+
+Deno.test("containerCwd() always gives a directory that exists in the container", () => {
+  // workspaceAccess "none"/"ro": the agent's host workspace is not the container's workdir.
+  const handle = { workdir: "/workspace", workspaceDir: "/state/sandboxes/x" };
+  assert.equal(containerCwd(handle, undefined), "/workspace");
+  assert.equal(containerCwd(handle, "/home/u/ws"), "/workspace");
+  assert.equal(containerCwd(handle, "/home/u/ws/sub"), "/workspace");
+  assert.equal(containerCwd(handle, "/state/sandboxes/x"), "/workspace");
+  assert.equal(containerCwd(handle, "/state/sandboxes/x/a/b/"), "/workspace/a/b");
+  assert.equal(containerCwd(handle, "/state/sandboxes/xy"), "/workspace");
+  assert.equal(containerCwd(handle, "rel/dir"), "/workspace/rel/dir");
+  assert.equal(containerCwd(handle, "/workspace/sub"), "/workspace/sub");
+  // workspaceAccess "rw": the agent workspace is the one mounted at the workdir.
+  const rw = { workdir: "/workspace", workspaceDir: "/home/u/ws" };
+  assert.equal(containerCwd(rw, "/home/u/ws/sub"), "/workspace/sub");
 });
