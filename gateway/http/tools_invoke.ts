@@ -113,7 +113,7 @@ function pickAgent(c: Context, host: AgentHost, body: Record<string, unknown>): 
 /**
  * Handles one `POST /tools/invoke` (auth already passed). The chapter's body
  * `{"tool":"sessions_list","action":"json","args":{}}` works as in stock: `action` ends up in
- * `args` only for tools whose schema has one (a tool that refuses it is called without it). `dryRun: true` checks the tool, the policy and the
+ * `args` only for tools whose schema has one. `dryRun: true` checks the tool, the policy and the
  * arguments and answers `{ok:true, dryRun:true, tool, agentId, args}` without running anything.
  *
  * @throws {HttpError} 400/403/404 `{ok:false,…}` for a bad request or a denied tool, 503
@@ -148,13 +148,13 @@ export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Re
   const agentId = pickAgent(c, host, body);
   const args: Record<string, unknown> = { ...(body.args as Record<string, unknown> ?? {}) };
   const action = typeof body.action === "string" ? body.action.trim() : "";
-  const mergeAction = action !== "" && args.action === undefined;
-  if (dryRun) {
-    const registry = await toolSchemas();
-    if (mergeAction && takesAction(registry, name)) args.action = action;
-    return dryRunAnswer(registry, host, name, agentId, body, args);
+  const registry = action !== "" || dryRun ? await toolSchemas() : undefined;
+  // Stock's rule: `action` joins `args` only for tools that take one (the chapter's
+  // `sessions_list` does not) and only when `args` does not set it.
+  if (registry && action !== "" && args.action === undefined && takesAction(registry, name)) {
+    args.action = action;
   }
-  if (mergeAction) args.action = action;
+  if (dryRun) return dryRunAnswer(registry!, host, name, agentId, body, args);
 
   let runtime;
   try {
@@ -169,24 +169,13 @@ export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Re
       cause: err,
     });
   }
-  const call = (callArgs: Record<string, unknown>) =>
-    runtime.invokeTool({
-      name,
-      args: callArgs,
-      sessionKey: body.sessionKey as string | undefined,
-      agentId,
-      surface: "http",
-    });
-  let result = await call(args);
-  // Stock merges `action` only into tools that take one (the chapter's `sessions_list` does
-  // not). Arguments are checked before a tool runs, so retrying without it runs nothing twice.
-  if (
-    mergeAction && !result.ok && result.error.type === "invalid_request" &&
-    !takesAction(await toolSchemas(), name)
-  ) {
-    const { action: _dropped, ...rest } = args;
-    result = await call(rest);
-  }
+  const result = await runtime.invokeTool({
+    name,
+    args,
+    sessionKey: body.sessionKey as string | undefined,
+    agentId,
+    surface: "http",
+  });
   if (result.ok) return jsonResponse(200, { ok: true, result: result.output });
   throw fail(STATUS[result.error.type] ?? 500, result.error.type, result.error.message);
 }

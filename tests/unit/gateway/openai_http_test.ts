@@ -241,7 +241,8 @@ Deno.test("tools/invoke runs allowed tools and hides denied ones behind 404", as
     post("/tools/invoke", { tool: "sessions_list", action: "json", args: { a: 1 } }),
   );
   assert.equal(ok.status, 200);
-  assert.deepEqual(await ok.json(), { ok: true, result: { args: { a: 1, action: "json" } } });
+  // `action` joins `args` only for tools whose schema takes one; sessions_list's does not.
+  assert.deepEqual(await ok.json(), { ok: true, result: { args: { a: 1 } } });
   const exec = await h.app.request(
     post("/tools/invoke", { tool: "exec", args: { command: "id" } }),
   );
