@@ -192,19 +192,61 @@ export async function startGatewayService(
   return { ok: true, action: "start", result: "started", message, service: summary(manager, true) };
 }
 
+/** How long `gateway stop` waits for a foreground gateway to exit after SIGTERM. */
+const FOREGROUND_STOP_WAIT_MS = 10_000;
+
 /**
- * `gateway stop`: stops the installed service; no service is a successful no-op.
+ * Stops a gateway that runs without a service (found through its runtime file) with SIGTERM,
+ * its graceful stop, and waits for it to exit. Undefined when none runs.
+ */
+async function stopForegroundGateway(env: Env): Promise<LifecycleOutcome | undefined> {
+  const runtime = readGatewayRuntime(resolveStateDir(env));
+  if (!runtime || Deno.build.os === "windows" || !isPidAlive(runtime.pid)) return undefined;
+  Deno.kill(runtime.pid, "SIGTERM");
+  const deadline = Date.now() + FOREGROUND_STOP_WAIT_MS;
+  while (isPidAlive(runtime.pid) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (isPidAlive(runtime.pid)) {
+    throw new OpenClawError(
+      "GATEWAY_STOP_TIMEOUT",
+      `The gateway (pid ${runtime.pid}) did not stop within ${
+        FOREGROUND_STOP_WAIT_MS / 1000
+      } s of SIGTERM`,
+      { hint: `kill ${runtime.pid}` },
+    );
+  }
+  return {
+    ok: true,
+    action: "stop",
+    result: "stopped",
+    message: `Stopped the gateway running without a service (pid ${runtime.pid}).`,
+  };
+}
+
+/**
+ * `gateway stop`: stops the installed service; without one, stops a gateway running in the
+ * foreground (SIGTERM, its graceful stop); with neither, says that nothing runs.
  *
- * @throws {OpenClawError} `SERVICE_COMMAND_FAILED`.
+ * @throws {OpenClawError} `SERVICE_COMMAND_FAILED`, `GATEWAY_STOP_TIMEOUT`.
  */
 export async function stopGatewayService(
   options: LifecycleOptions = {},
 ): Promise<LifecycleOutcome> {
   const env = options.env ?? processEnv();
   const detection = await detectServiceManager({ env });
-  if (detection.kind === "none") return notInstalled("stop", env, undefined, detection.reason);
-  const { manager, kind } = detection;
-  if (!manager.readInstalled()) return notInstalled("stop", env, manager);
+  const manager = detection.kind === "none" ? undefined : detection.manager;
+  if (!manager?.readInstalled()) {
+    const stopped = await stopForegroundGateway(env);
+    if (stopped) return { ...stopped, service: manager ? summary(manager, false) : undefined };
+    return notInstalled(
+      "stop",
+      env,
+      manager,
+      detection.kind === "none" ? detection.reason : undefined,
+    );
+  }
+  const kind = detection.kind;
   const message = await manager.stop();
   // systemd keeps a stopped unit enabled; launchd's bootout unloads the agent.
   return {
@@ -262,10 +304,12 @@ export async function restartGatewayService(
       service: manager ? summary(manager, false) : undefined,
     };
   }
-  return notInstalled(
-    "restart",
-    env,
-    manager,
-    detection.kind === "none" ? detection.reason : undefined,
+  // Nothing was restarted: say so with a failure, not a quiet "not installed".
+  throw new OpenClawError(
+    "GATEWAY_NOT_RUNNING",
+    `Cannot restart: no gateway service is installed${
+      detection.kind === "none" ? ` (${detection.reason})` : ""
+    } and no gateway is running`,
+    { hint: `${cliCommand("gateway", env)} (or ${cliCommand("gateway install", env)})` },
   );
 }

@@ -261,7 +261,7 @@ Deno.test("gateway restart with an invalid config aborts with exit 78 before tou
   assert.deepEqual(await fake.calls(), []);
 });
 
-Deno.test("gateway start/stop/restart without an installed service: hints, exit 0", async () => {
+Deno.test("gateway start/stop/restart without an installed service or a running gateway", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
   const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
@@ -280,18 +280,38 @@ Deno.test("gateway start/stop/restart without an installed service: hints, exit 
   const stop = await runCli(sb, ["gateway", "stop"], { env });
   assert.equal(stop.code, 0);
   assert.equal(stop.stdout, "Gateway service not installed.\n");
+  // Nothing was restarted: a failure naming what to run, not a quiet exit 0.
   const restart = await runCli(sb, ["--profile", "work", "gateway", "restart", "--json"], { env });
-  assert.equal(restart.code, 0);
+  assert.equal(restart.code, 1);
   const rj = JSON.parse(restart.stdout);
-  assert.equal(rj.result, "not-loaded");
+  assert.equal(rj.ok, false);
+  assert.equal(rj.code, "GATEWAY_NOT_RUNNING");
+  assert.match(rj.error, /no gateway service is installed.* and no gateway is running/);
   assert.deepEqual(rj.hints, [
-    "openclaw --profile work gateway install",
-    "openclaw --profile work gateway",
+    "openclaw --profile work gateway (or openclaw --profile work gateway install)",
   ]);
   const uninstall = await runCli(sb, ["gateway", "uninstall", "--json"], { env });
   assert.equal(JSON.parse(uninstall.stdout).result, "not-loaded");
   // Only detection ran: nothing was started, stopped or removed.
   assert.ok((await fake.calls()).every((c) => c === "systemctl --user status"));
+});
+
+Deno.test("gateway stop without a service stops a foreground gateway gracefully", async () => {
+  await using sb = await makeSandbox();
+  await using fake = await makeFakeServiceTools();
+  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  await using gw = await startGateway(
+    sb,
+    `{ gateway: { mode: "local", auth: { mode: "token", token: "svc-test-token-0123" } } }`,
+  );
+  const stop = await runCli(sb, ["gateway", "stop", "--json"], { env });
+  assert.equal(stop.code, 0, stop.stderr);
+  const sj = JSON.parse(stop.stdout);
+  assert.equal(sj.result, "stopped");
+  assert.equal(sj.message, `Stopped the gateway running without a service (pid ${gw.child.pid}).`);
+  // The gateway ran its graceful stop (SIGTERM) and exited 0.
+  assert.equal((await gw.child.status).code, 0);
+  assert.match(gw.output(), /stopping: received SIGTERM/);
 });
 
 Deno.test("gateway restart without a service restarts a foreground gateway with SIGHUP", async () => {
