@@ -183,15 +183,44 @@ export interface GatewayProcess extends AsyncDisposable {
   stop(signal?: Deno.Signal): Promise<number>;
 }
 
+/** Options of {@linkcode spawnGateway}. */
+export interface SpawnGatewayOptions {
+  env?: Record<string, string>;
+  /** Flags before `gateway` (`--dev`, `--profile NAME`). */
+  globalArgs?: string[];
+  port?: number;
+  /** Flags for `deno run` itself. @default ["--quiet"] */
+  denoArgs?: string[];
+  /** Runs the gateway under `ulimit -n <fdLimit>` (through bash, which then execs Deno). */
+  fdLimit?: number;
+}
+
 /** Spawns `openclaw [globalArgs] gateway <args>` and collects its output. */
 export function spawnGateway(
   sandbox: Pick<Sandbox, "env" | "home">,
   args: string[],
-  options: { env?: Record<string, string>; globalArgs?: string[]; port?: number } = {},
+  options: SpawnGatewayOptions = {},
 ): GatewayProcess {
   const port = options.port ?? 0;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", CLI_ENTRY, ...(options.globalArgs ?? []), "gateway", ...args],
+  const denoArgs = [
+    "run",
+    "-A",
+    ...(options.denoArgs ?? ["--quiet"]),
+    CLI_ENTRY,
+    ...(options.globalArgs ?? []),
+    "gateway",
+    ...args,
+  ];
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const [command, commandArgs] = options.fdLimit === undefined ? [Deno.execPath(), denoArgs] : [
+    "bash",
+    [
+      "-c",
+      `ulimit -n ${options.fdLimit} && exec ${[Deno.execPath(), ...denoArgs].map(quote).join(" ")}`,
+    ],
+  ];
+  const child = new Deno.Command(command, {
+    args: commandArgs,
     env: { ...sandbox.env, ...options.env },
     clearEnv: true,
     cwd: sandbox.home,

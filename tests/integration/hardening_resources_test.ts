@@ -6,11 +6,11 @@
  */
 import assert from "node:assert/strict";
 import {
-  CLI_ENTRY,
   freePort,
   type GatewayProcess,
   makeSandbox,
   type Sandbox,
+  spawnGateway,
   startGateway,
   waitUntil,
   writeFile,
@@ -135,64 +135,9 @@ async function httpHealth(port: number): Promise<number> {
   return res.status;
 }
 
-/** Spawns `bash -c 'ulimit -n N; exec deno run … gateway --port P'` with the sandbox's env. */
+/** Spawns the gateway under `ulimit -n <fdLimit>` with the sandbox's env. */
 function spawnUnderUlimit(sb: Sandbox, fdLimit: number, port: number): GatewayProcess {
-  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-  const cmd = `ulimit -n ${fdLimit} && exec ${q(Deno.execPath())} run -A --quiet ${
-    q(CLI_ENTRY)
-  } gateway --port ${port}`;
-  const child = new Deno.Command("bash", {
-    args: ["-c", cmd],
-    env: sb.env,
-    clearEnv: true,
-    cwd: sb.home,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    const d = new TextDecoder();
-    for await (const chunk of stream) text += d.decode(chunk, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  let exit: number | undefined;
-  const status = child.status.then(async (s) => {
-    await pumps;
-    exit = s.code;
-    return s.code;
-  });
-  return {
-    child,
-    port,
-    url: `ws://127.0.0.1:${port}`,
-    output: () => text,
-    async waitFor(pattern, timeoutMs = 15_000) {
-      await waitUntil(() => {
-        if (pattern.test(text)) return true;
-        if (exit !== undefined) {
-          throw new Error(`gateway exited (${exit}) before ${pattern}:\n${text}`);
-        }
-        return false;
-      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
-    },
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      if (exit === undefined) {
-        try {
-          child.kill(signal);
-        } catch { /* gone */ }
-      }
-      return await status;
-    },
-    async [Symbol.asyncDispose]() {
-      if (exit === undefined) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }
-      await status;
-    },
-  };
+  return spawnGateway(sb, ["--port", String(port)], { port, fdLimit });
 }
 
 /** Whether a child process has not exited yet. */

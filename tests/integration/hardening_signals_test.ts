@@ -8,12 +8,12 @@ import { inspectorFindings, scanGatewayInspector } from "../../lib/security/insp
 import { makeFakeServiceTools } from "../fixtures/fake_service_tools.ts";
 import { cliConnectParams, RawClient } from "../fixtures/ws_client.ts";
 import {
-  CLI_ENTRY,
   freePort,
   type GatewayProcess,
   makeSandbox,
   runCli,
   type Sandbox,
+  spawnGateway,
   startGateway,
   waitUntil,
   writeFile,
@@ -133,62 +133,12 @@ Deno.test("no source under cli/, lib/ or gateway/ sends (or listens for) SIGUSR1
 async function spawnInspectedGateway(sb: Sandbox): Promise<GatewayProcess> {
   await writeFile(sb.configPath, CONFIG);
   const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      // Not --quiet: Deno then prints where the inspector listens ("Debugger listening on …").
-      "--inspect=127.0.0.1:0",
-      CLI_ENTRY,
-      "gateway",
-      "--port",
-      `${port}`,
-    ],
-    env: sb.env,
-    clearEnv: true,
-    cwd: sb.home,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const dec = new TextDecoder();
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const chunk of s) text += dec.decode(chunk, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  let exit: number | undefined;
-  const status = child.status.then(async (s) => {
-    await pumps;
-    exit = s.code;
-    return s.code;
-  });
-  const gw: GatewayProcess = {
-    child,
+  // Not --quiet: Deno then prints where the inspector listens ("Debugger listening on …").
+  const gw = spawnGateway(sb, ["--port", `${port}`], {
     port,
-    url: `ws://127.0.0.1:${port}`,
-    output: () => text,
-    async waitFor(pattern, timeoutMs = 20_000) {
-      await waitUntil(() => {
-        if (pattern.test(text)) return true;
-        if (exit !== undefined) throw new Error(`gateway exited (${exit}):\n${text}`);
-        return false;
-      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
-    },
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      if (exit === undefined) child.kill(signal);
-      return await status;
-    },
-    async [Symbol.asyncDispose]() {
-      if (exit === undefined) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }
-      await status;
-    },
-  };
-  await gw.waitFor(/Gateway listening on/);
+    denoArgs: ["--inspect=127.0.0.1:0"],
+  });
+  await gw.waitFor(/Gateway listening on/, 20_000);
   return gw;
 }
 
