@@ -12,7 +12,6 @@ import { HTTP_DEFAULT_DENY, isHttpToolDeniedBy } from "../../lib/tools/policy_la
 import type { AgentHost } from "../agent_runtime.ts";
 import { listAgents } from "../../lib/agent/agents.ts";
 import type { ToolRegistry } from "../../lib/agent/tools/registry.ts";
-import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { headerAgent, jsonResponse, readJsonObject } from "./_api.ts";
 import { HttpError } from "./errors.ts";
 
@@ -62,25 +61,10 @@ async function readBody(req: Request): Promise<Record<string, unknown>> {
   }
 }
 
-/** The runtime's tool set, for schema questions only (nothing is started). Built on first use. */
-let schemaRegistry: Promise<ToolRegistry> | undefined;
-
-function toolSchemas(): Promise<ToolRegistry> {
-  schemaRegistry ??= (async () => {
-    const [{ createRuntimeTools }, { ProcessManager }] = await Promise.all([
-      import("../../lib/agent/tools/runtime_tools.ts"),
-      import("../../lib/tools/process_manager.ts"),
-    ]);
-    const config = {} as OpenClawConfig;
-    return createRuntimeTools({
-      stateDir: "",
-      config: () => config,
-      // An owned manager makes close() a no-op; nothing is ever started with it.
-      processes: new ProcessManager(),
-    }).registry;
-  })();
-  schemaRegistry.catch(() => schemaRegistry = undefined);
-  return schemaRegistry;
+/** The runtime's tool catalog (names and schemas), loaded on the first call that needs it. */
+async function toolSchemas(): Promise<ToolRegistry> {
+  const { toolCatalog } = await import("../../lib/agent/tools/runtime_tools.ts");
+  return toolCatalog();
 }
 
 /** Stock's rule: `action` goes into `args` only when the tool takes one and `args` has none. */

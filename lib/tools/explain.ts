@@ -4,11 +4,9 @@
  *
  * @module
  */
-import { createRuntimeTools } from "../agent/tools/runtime_tools.ts";
-import type { OpenClawConfig } from "../config/schema.ts";
+import { toolCatalog } from "../agent/tools/runtime_tools.ts";
 import { OpenClawError } from "../errors.ts";
 import { BUILTIN_TOOLS, normalizeToolName } from "./groups.ts";
-import { ProcessManager } from "./process_manager.ts";
 import { type PolicyListInfo, resolveToolPolicy } from "./policy.ts";
 import {
   agentEntryOf,
@@ -60,14 +58,7 @@ export interface ExplainOptions {
  * {@linkcode createRuntimeTools} the runtime uses, so the two cannot drift apart.
  */
 export function runtimeToolNames(): string[] {
-  const config = {} as OpenClawConfig;
-  const { registry } = createRuntimeTools({
-    stateDir: "",
-    config: () => config,
-    // An owned manager makes close() a no-op; nothing was started anyway.
-    processes: new ProcessManager(),
-  });
-  return registry.list().map((t) => normalizeToolName(t.name));
+  return toolCatalog().list().map((t) => normalizeToolName(t.name));
 }
 
 function defaultAgentId(config: ToolPolicyConfigView): string {

@@ -92,3 +92,22 @@ export function createRuntimeTools(
   const close = options.processes ? () => Promise.resolve() : () => processes.closeAll();
   return { registry, prepare, close };
 }
+
+let catalog: ToolRegistry | undefined;
+
+/**
+ * The runtime's tool set for questions about tools — their names and input schemas — without a
+ * runtime: nothing can be started through it. Built once per process, on first use.
+ *
+ * @returns The same registry every runtime gets (policy hooks included, never run here).
+ */
+export function toolCatalog(): ToolRegistry {
+  const config = {} as OpenClawConfig;
+  // A manager of its own makes close() a no-op; nothing is ever started with it.
+  catalog ??= createRuntimeTools({
+    stateDir: "",
+    config: () => config,
+    processes: new ProcessManager(),
+  }).registry;
+  return catalog;
+}
