@@ -18,6 +18,7 @@
  */
 import type { AuthRateLimiter } from "../auth.ts";
 import type { ServerWebSocket } from "../net/mod.ts";
+import { RequestQueue } from "./request_queue.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
 import {
   type HelloOk,
@@ -96,12 +97,6 @@ function byteLength(data: string | ArrayBuffer | Blob): number {
   return data.size;
 }
 
-/** A request frame accepted into a connection's queue. */
-interface PendingRequest {
-  text: string;
-  bytes: number;
-}
-
 /** One client connection. */
 export class GatewayConnection {
   readonly connId = crypto.randomUUID();
@@ -114,15 +109,7 @@ export class GatewayConnection {
   #phase: Phase = "challenge";
   #seq = 0;
   #pending: string[] = [];
-  /** Accepted requests not started yet, oldest first. */
-  #queue: PendingRequest[] = [];
-  /** Requests accepted and not answered yet (running or queued), and their frame bytes. */
-  #pendingCount = 0;
-  #pendingBytes = 0;
-  /** Running requests that still hold an in-flight slot. */
-  #inFlight = 0;
-  /** The next-turn start of queued requests (a real timer: it yields, it schedules nothing). */
-  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #requests: RequestQueue;
   #handshakeTimer: TimerHandle | undefined;
   #caller: CallerInfo | undefined;
   #presence: PresenceEntry | undefined;
@@ -133,6 +120,16 @@ export class GatewayConnection {
     this.#peer = peer;
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
+    this.#requests = new RequestQueue({
+      maxPending: deps.limits.maxPendingRequests,
+      maxPendingBytes: deps.limits.maxPendingRequestBytes,
+      maxInFlight: deps.limits.maxInFlightRequests,
+      leaseMs: deps.limits.requestSlotLeaseMs,
+      clock: this.#clock,
+      run: (text, release) => this.#handleRequest(text, release),
+      // #handleRequest answers every failure itself; this is a bug, not a client error.
+      onError: (err) => deps.state.log("gateway/ws").warn(`request dispatch failed: ${err}`),
+    });
     let resolveClosed!: () => void;
     this.#closed = new Promise((r) => resolveClosed = r);
     socket.onopen = () => this.#onOpen();
@@ -142,9 +139,7 @@ export class GatewayConnection {
       if (this.#phase !== "open") this.#releasePreauth();
       this.#phase = "closed";
       this.#clock.clearTimeout(this.#handshakeTimer);
-      clearTimeout(this.#pumpTimer);
-      this.#pumpTimer = undefined;
-      this.#queue = [];
+      this.#requests.close();
       this.#abort.abort();
       this.#deps.hub.connectionClosed(this, wasOpen);
       resolveClosed();
@@ -218,83 +213,12 @@ export class GatewayConnection {
     }
   }
 
-  /**
-   * Queues a request, or answers "The server is busy…" when this connection already has
-   * `maxPendingRequests` requests or `maxPendingRequestBytes` bytes pending.
-   */
+  /** Queues a request, or answers "The server is busy…" when too much is pending already. */
   #admit(text: string, bytes: number): void {
-    const limits = this.#deps.limits;
-    if (
-      this.#pendingCount >= limits.maxPendingRequests ||
-      this.#pendingBytes + bytes > limits.maxPendingRequestBytes
-    ) {
-      const parsed = parseFrame(text);
-      const id = parsed.ok
-        ? (parsed.frame.type === "req" ? parsed.frame.id : "invalid")
-        : parsed.id;
-      this.#respondError(id ?? "invalid", serverBusyError());
-      return;
-    }
-    this.#pendingCount++;
-    this.#pendingBytes += bytes;
-    this.#queue.push({ text, bytes });
-    // An idle connection runs its request at once; a busy one waits its turn (FIFO).
-    if (this.#inFlight === 0 && this.#queue.length === 1 && this.#pumpTimer === undefined) {
-      this.#pump();
-    } else {
-      this.#schedulePump();
-    }
-  }
-
-  /** Starts the oldest queued request if a slot is free, and the next one a turn later. */
-  #pump(): void {
-    if (
-      this.#phase !== "open" || this.#queue.length === 0 ||
-      this.#inFlight >= this.#deps.limits.maxInFlightRequests
-    ) return;
-    void this.#run(this.#queue.shift()!);
-    this.#schedulePump();
-  }
-
-  /**
-   * Starts the next queued request on a later event-loop turn (a real zero-delay timer: it
-   * yields, it schedules nothing; `setImmediate` would starve the socket reads of others).
-   */
-  #schedulePump(): void {
-    if (
-      this.#pumpTimer !== undefined || this.#queue.length === 0 || this.#phase !== "open" ||
-      this.#inFlight >= this.#deps.limits.maxInFlightRequests
-    ) return;
-    this.#pumpTimer = setTimeout(() => {
-      this.#pumpTimer = undefined;
-      this.#pump();
-    }, 0);
-  }
-
-  async #run(request: PendingRequest): Promise<void> {
-    this.#inFlight++;
-    let holdsSlot = true;
-    // A request that runs long is waiting on something, not using the CPU: it gives its slot
-    // back (as does an early `accepted` answer) and stays pending until it answers.
-    const release = () => {
-      if (!holdsSlot) return;
-      holdsSlot = false;
-      this.#clock.clearTimeout(lease);
-      this.#inFlight--;
-      this.#schedulePump();
-    };
-    // Declared after `release`, which only runs once this is set (later, or from the handler).
-    const lease = this.#clock.setTimeout(release, this.#deps.limits.requestSlotLeaseMs);
-    try {
-      await this.#handleRequest(request.text, release);
-    } catch (err) {
-      // #handleRequest answers every failure itself; this is a bug, not a client error.
-      this.#deps.state.log("gateway/ws").warn(`request dispatch failed: ${err}`);
-    } finally {
-      this.#pendingCount--;
-      this.#pendingBytes -= request.bytes;
-      release();
-    }
+    if (this.#requests.admit(text, bytes)) return;
+    const parsed = parseFrame(text);
+    const id = parsed.ok ? (parsed.frame.type === "req" ? parsed.frame.id : "invalid") : parsed.id;
+    this.#respondError(id ?? "invalid", serverBusyError());
   }
 
   async #handleFirstFrame(text: string): Promise<void> {
