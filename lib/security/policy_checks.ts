@@ -8,6 +8,7 @@ import { isObj, type Obj, objAt, stringAt, stringsOf, valueAt } from "./_util.ts
 import type { AuditContext } from "./context.ts";
 import type { SecurityFinding, Severity } from "./types.ts";
 import { dangerousBindReason } from "../sandbox/security.ts";
+import { expandToolGroups, normalizeToolName } from "../tools/groups.ts";
 
 function f(
   checkId: string,
@@ -139,16 +140,11 @@ function execFindings(ctx: AuditContext): SecurityFinding[] {
 }
 
 /** Expands the tool names a policy entry may stand for (groups and `*`). */
-const TOOL_GROUPS: Record<string, string[]> = {
-  "group:runtime": ["exec", "bash", "process", "code_execution"],
-  "group:fs": ["read", "write", "edit", "apply_patch"],
-};
-
+// The tool catalog's groups and aliases (lib/tools/groups.ts), so `bash` and `group:runtime`
+// cover `exec` here exactly as they do when the policy is applied.
 function policyCovers(entries: readonly string[], tool: string): boolean {
-  return entries.some((raw) => {
-    const e = raw.trim().toLowerCase();
-    return e === "*" || e === tool || e === "group:openclaw" || TOOL_GROUPS[e]?.includes(tool);
-  });
+  const wanted = normalizeToolName(tool);
+  return entries.some((e) => e.trim() === "*") || expandToolGroups(entries).includes(wanted);
 }
 
 /** Returns true when global tool policy leaves `tool` usable. */

@@ -81,19 +81,20 @@ export const KNOWN_TOOL_GROUPS: readonly string[] = Object.keys(TOOL_GROUPS);
  */
 export function toolGroupEntryProblem(entry: string): string | undefined {
   const n = entry.trim().toLowerCase();
-  if (!n.startsWith("group:") || n in TOOL_GROUPS) return undefined;
+  if (!n.startsWith("group:") || Object.hasOwn(TOOL_GROUPS, n)) return undefined;
   return `Unknown tool group "${entry.trim()}": known groups are ${KNOWN_TOOL_GROUPS.join(", ")}`;
 }
 
 /** Returns the canonical form of a tool name or policy entry: trimmed, lower-case, de-aliased. */
 export function normalizeToolName(name: string): string {
   const n = name.trim().toLowerCase();
-  return TOOL_ALIASES[n] ?? n;
+  // Own keys only: a policy entry such as "constructor" is a name, not a prototype member.
+  return Object.hasOwn(TOOL_ALIASES, n) ? TOOL_ALIASES[n] : n;
 }
 
 /** Returns true for a built-in tool name (aliases included). */
 export function isBuiltinTool(name: string): boolean {
-  return normalizeToolName(name) in BUILTIN_TOOLS;
+  return Object.hasOwn(BUILTIN_TOOLS, normalizeToolName(name));
 }
 
 /**
@@ -105,7 +106,8 @@ export function expandToolGroups(entries: readonly string[]): string[] {
   for (const raw of entries) {
     const entry = normalizeToolName(raw);
     if (!entry) continue;
-    for (const name of TOOL_GROUPS[entry] ?? [entry]) out.add(normalizeToolName(name));
+    const members = Object.hasOwn(TOOL_GROUPS, entry) ? TOOL_GROUPS[entry] : [entry];
+    for (const name of members) out.add(normalizeToolName(name));
   }
   return [...out];
 }

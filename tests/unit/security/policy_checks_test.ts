@@ -87,3 +87,13 @@ Deno.test("collectPolicyFindings() sees open policies on accounts and through ch
   ]]);
   assert.match(viaAccount[0].detail, /channels\.slack\.accounts\.work has dmPolicy "open"/);
 });
+
+Deno.test("collectPolicyFindings() reads tool policies through the catalog's aliases and groups", () => {
+  const open = { channels: { telegram: { groupPolicy: "open" } } };
+  // `bash` is exec; denying it with the write tools leaves nothing dangerous reachable.
+  const denied = audit({ ...open, tools: { deny: ["BASH", "group:fs"] } });
+  assert.deepEqual(denied, []);
+  // A policy entry named like a prototype member is a plain (unknown) name, not a crash.
+  const odd = audit({ ...open, tools: { allow: ["constructor"], deny: ["toString"] } });
+  assert.deepEqual(odd, []);
+});

@@ -70,3 +70,15 @@ Deno.test("config schema accepts the documented groups in any case", () => {
     [],
   );
 });
+
+Deno.test("policy entries named like Object.prototype members are plain names", async () => {
+  const { expandToolGroups, isBuiltinTool, normalizeToolName } = await import(
+    "../../../lib/tools/groups.ts"
+  );
+  for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    assert.equal(normalizeToolName(name), name.toLowerCase());
+    assert.equal(isBuiltinTool(name), false);
+    assert.deepEqual(expandToolGroups([name]), [name.toLowerCase()]);
+  }
+  assert.deepEqual(issues({ tools: { allow: ["constructor"], deny: ["toString"] } }), []);
+});
