@@ -112,8 +112,27 @@ export function isSecretPath(path: readonly PathSegment[]): boolean {
   if (PATTERNS.some((p) => matches(p, path))) return true;
   if (isEnvVariable(path)) return true;
   // A credential-named key anywhere below the section (the section name itself never counts:
-  // `secrets` holds provider settings, not values).
-  return path.some((seg, i) => i > 0 && typeof seg === "string" && isSensitiveKey(seg));
+  // `secrets` holds provider settings, not values). Names the user picks for map entries (a
+  // provider alias such as `onepassword_openai`, an account id) are not field names: a provider
+  // called "…password…" does not make its command and arguments secrets.
+  return path.some((seg, i) =>
+    i > 0 && typeof seg === "string" && !isUserNamedEntry(path, i) && isSensitiveKey(seg)
+  );
+}
+
+// Maps whose keys the user names; `*` is any key. The entry's own name sits at the last `*`.
+const USER_NAMED_MAPS: readonly (readonly string[])[] = [
+  ["secrets", "providers", "*"],
+  ["models", "providers", "*"],
+  ["talk", "providers", "*"],
+  ["skills", "entries", "*"],
+  ["channels", "*"],
+  ["channels", "*", "accounts", "*"],
+  ["channels", "*", "groups", "*"],
+];
+
+function isUserNamedEntry(path: readonly PathSegment[], i: number): boolean {
+  return USER_NAMED_MAPS.some((m) => m.length === i + 1 && matches(m, path.slice(0, i + 1)));
 }
 
 /**

@@ -290,3 +290,22 @@ Deno.test("isSensitiveKey() matches credential names, not counts or locations", 
     assert.equal(isSensitiveKey(key), false, key);
   }
 });
+
+Deno.test("a secret provider named after a credential does not make its settings secret", () => {
+  // The chapter's 1Password example: the alias contains "password", its command and arguments
+  // are not secrets (masking them made the start error unreadable).
+  const secrets = collectSecretStrings({
+    secrets: {
+      providers: {
+        onepassword_openai: {
+          source: "exec",
+          command: "/opt/homebrew/bin/op",
+          trustedDirs: ["/opt/homebrew"],
+          args: ["read", "op://Personal/OpenClaw QA API Key/password"],
+        },
+      },
+    },
+    models: { providers: { mytoken: { baseUrl: "http://x", apiKey: "sk-still-secret" } } },
+  });
+  assert.deepEqual(secrets, ["sk-still-secret"]);
+});
