@@ -12,18 +12,18 @@ import { createHash } from "node:crypto";
 import { OpenClawError } from "../lib/errors.ts";
 import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
 import type { AuthReason } from "../lib/protocol/auth_errors.ts";
-import {
-  getHeader,
-  type HeaderSource,
-  isLoopbackAddress,
-  isTrustedProxy,
-  resolveClientIp,
-} from "./_ip.ts";
+import { getHeader, type HeaderSource, isLoopbackAddress, resolveClientIp } from "./_ip.ts";
 import {
   type AuthRateLimiter,
   type RateLimitSubject,
   sharedSecretRateLimitKey,
 } from "./_auth_limiter.ts";
+import {
+  authorizeTrustedProxy,
+  isLocalDirectRequest,
+  type TrustedProxyInputs,
+  trustedProxyRefusalMessage,
+} from "./_trusted_proxy.ts";
 
 export {
   type AuthFailure,
@@ -50,6 +50,17 @@ export {
   normalizeIp,
   resolveClientIp,
 } from "./_ip.ts";
+export {
+  authorizeTrustedProxy,
+  type DirectRequestFacts,
+  hasForwardingHeaders,
+  isLocalDirectRequest,
+  isLoopbackHost,
+  type TrustedProxyInputs,
+  type TrustedProxyRefusalContext,
+  trustedProxyRefusalMessage,
+  type TrustedProxyResult,
+} from "./_trusted_proxy.ts";
 
 /** Compares two secrets in time independent of where they differ and of their lengths. */
 export function timingSafeEqualString(a: string, b: string): boolean {
@@ -107,53 +118,40 @@ export function authorizeShared(
   return match ? { ok: true, method: kind } : { ok: false, authReason: `${kind}_mismatch` };
 }
 
-/** The result of {@linkcode authorizeTrustedProxy}. */
-export type TrustedProxyResult =
+/** The result of {@linkcode authorizeTrustedProxyConnect}. */
+export type TrustedProxyConnectResult =
   | { ok: true; method: "trusted-proxy"; user: string }
-  | { ok: false; reason: string; code: string };
-
-/** Inputs to {@linkcode authorizeTrustedProxy}. */
-export interface TrustedProxyInputs {
-  auth: ResolvedGatewayAuth;
-  remoteAddr: string | undefined;
-  headers: HeaderSource;
-  trustedProxies?: readonly string[];
-}
+  | { ok: true; method: "password" }
+  | {
+    ok: false;
+    /** The `authReason` on the wire: a `trusted_proxy_*` reason, or `password_mismatch`. */
+    reason: string;
+    /** The human message naming the fix; absent for `password_mismatch` (the stock one fits). */
+    message?: string;
+  };
 
 /**
- * Accepts an identity asserted by a trusted reverse proxy: the peer must be in `trustedProxies`
- * (a loopback peer only with `trustedProxy.allowLoopback`), carry every `requiredHeaders` and a
- * user header naming someone in `allowUsers` (when set).
+ * Authorizes a client in trusted-proxy mode: the proxy's asserted user, or, for a local client
+ * that did not come through the proxy ({@linkcode isLocalDirectRequest}), the configured
+ * password in `auth.password` or `auth.token` (as password mode takes it). A request carrying
+ * forwarding headers never gets the password fallback. Refusals keep the trusted-proxy reason
+ * and say which setting admits the client.
  */
-export function authorizeTrustedProxy(inputs: TrustedProxyInputs): TrustedProxyResult {
-  const cfg = inputs.auth.trustedProxy;
-  const fail = (reason: string, code = "AUTH_UNAUTHORIZED") => ({
-    ok: false as const,
-    reason,
-    code,
-  });
-  if (!cfg?.userHeader?.trim()) return fail("trusted_proxy_config_missing");
-  if (!inputs.trustedProxies?.length) return fail("trusted_proxy_no_proxies_configured");
-  if (!isTrustedProxy(inputs.remoteAddr, inputs.trustedProxies)) {
-    return fail("trusted_proxy_untrusted_source");
+export function authorizeTrustedProxyConnect(
+  inputs: TrustedProxyInputs & { provided: ProvidedSecrets },
+): TrustedProxyConnectResult {
+  const proxied = authorizeTrustedProxy(inputs);
+  if (proxied.ok) return proxied;
+  const { auth, provided } = inputs;
+  if (auth.password && (provided.token || provided.password) && isLocalDirectRequest(inputs)) {
+    const shared = authorizeShared({ auth: { ...auth, mode: "password" }, provided });
+    return shared.ok ? { ok: true, method: "password" } : { ok: false, reason: shared.authReason };
   }
-  // Any local process can reach a loopback listener, so a loopback "proxy" proves nothing
-  // unless the operator says the local proxy is the only way in.
-  if (isLoopbackAddress(inputs.remoteAddr) && cfg.allowLoopback !== true) {
-    return fail("trusted_proxy_loopback_source");
-  }
-  for (const name of cfg.requiredHeaders ?? []) {
-    if (!getHeader(inputs.headers, name)?.trim()) {
-      return fail(`trusted_proxy_missing_header_${name}`, "AUTH_IDENTITY_HEADER_REQUIRED");
-    }
-  }
-  const user = getHeader(inputs.headers, cfg.userHeader)?.trim();
-  if (!user) return fail("trusted_proxy_user_missing", "AUTH_IDENTITY_HEADER_REQUIRED");
-  const allow = cfg.allowUsers ?? [];
-  if (allow.length > 0 && !allow.includes(user)) {
-    return fail("trusted_proxy_user_not_allowed", "AUTH_VERIFIED_USER_REQUIRED");
-  }
-  return { ok: true, method: "trusted-proxy", user };
+  return {
+    ok: false,
+    reason: proxied.reason,
+    message: trustedProxyRefusalMessage(proxied.reason, inputs),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,9 +205,10 @@ function bearerToken(headers: HeaderSource): string | null | undefined {
 
 /**
  * Authorizes an HTTP API request (`/v1/*`, `/tools/invoke`): `Authorization: Bearer <secret>`
- * in token/password mode, proxy identity in trusted-proxy mode, nothing in mode none. Missing
- * header → 401, malformed → 400, wrong secret → 401 (counted by the limiter), locked out → 429
- * with `Retry-After` in seconds. Every refusal is recorded in `limiter.failures` (counted, and
+ * in token/password mode, proxy identity in trusted-proxy mode (or the password from a local
+ * client that bypassed the proxy, see {@linkcode authorizeTrustedProxyConnect}), nothing in mode
+ * none. Missing header → 401, malformed → 400, wrong secret → 401 (counted by the limiter),
+ * locked out → 429 with `Retry-After` in seconds. Every refusal is recorded in `limiter.failures` (counted, and
  * logged per client address at a bounded rate), without the secret.
  */
 export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState): HttpAuthResult {
@@ -223,11 +222,19 @@ export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState)
   });
   const failed = (reason: string) =>
     limiter?.failures.record({ reason, clientIp, surface: "http" });
+  // The secret the bearer must match: in trusted-proxy mode a local client that bypassed the
+  // proxy may present the password, checked (and rate limited) exactly as in password mode.
+  let shared = auth;
   if (auth.mode === "trusted-proxy") {
     const r = authorizeTrustedProxy({ auth, ...req, trustedProxies: state.trustedProxies });
     if (r.ok) return { ok: true, method: r.method, user: r.user };
-    failed(r.reason);
-    return unauthorized();
+    if (
+      !auth.password || typeof bearerToken(req.headers) !== "string" || !isLocalDirectRequest(req)
+    ) {
+      failed(r.reason);
+      return unauthorized();
+    }
+    shared = { ...auth, mode: "password" };
   }
 
   const key = sharedSecretRateLimitKey(clientIp);
@@ -252,7 +259,7 @@ export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState)
   }
 
   const bearer = bearerToken(req.headers);
-  const kind = auth.mode === "password" ? "password" : "token";
+  const kind = shared.mode === "password" ? "password" : "token";
   if (bearer === null) {
     // A bare request is not an attack: the limiter does not count it, the failure record does.
     failed(`${kind}_missing`);
@@ -272,7 +279,7 @@ export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState)
       headers: {},
     };
   }
-  const result = authorizeShared({ auth, provided: { token: bearer } });
+  const result = authorizeShared({ auth: shared, provided: { token: bearer } });
   if (result.ok) {
     limiter?.recordSuccess(key, subject);
     return { ok: true, method: result.method };

@@ -48,7 +48,7 @@ import { verifyDeviceProof } from "../../lib/protocol/device.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
   authorizeShared,
-  authorizeTrustedProxy,
+  authorizeTrustedProxyConnect,
   type AuthRateLimiter,
   sharedSecretRateLimitKey,
   timingSafeEqualString,
@@ -155,27 +155,27 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
       ),
     };
   }
+  const provided = { token: params.auth?.token, password: params.auth?.password };
   if (auth.mode === "trusted-proxy") {
-    const r = authorizeTrustedProxy({
+    // The proxy's user, or the password from a local client that bypassed the proxy.
+    const r = authorizeTrustedProxyConnect({
       auth,
       remoteAddr: peer.remoteAddr,
       headers: peer.headers,
       trustedProxies: state.config.gateway?.trustedProxies ?? [],
+      provided,
     });
-    if (r.ok) return { ok: true, method: "trusted-proxy", viaDeviceToken: false };
+    if (r.ok && r.method === "password") authLimiter.recordSuccess(key, subject);
+    if (r.ok) return { ok: true, method: r.method, viaDeviceToken: false };
     authLimiter.recordFailure(key, subject);
     failed(r.reason);
+    const message = r.message ? { message: r.message } : {};
+    const authProvided = authProvidedKind(provided);
     return {
       ok: false,
-      failure: fail(
-        authFailureError(r.reason, {
-          ...ctx,
-          message: `unauthorized: ${r.reason.replaceAll("_", " ")}`,
-        }),
-      ),
+      failure: fail(authFailureError(r.reason, { ...ctx, authProvided, ...message })),
     };
   }
-  const provided = { token: params.auth?.token, password: params.auth?.password };
   const shared = authorizeShared({ auth, provided });
   if (shared.ok) {
     authLimiter.recordSuccess(key, subject);
@@ -360,7 +360,7 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
     if (!paired.ok) return paired.failure;
     token = paired.token;
   } else {
-    if (params.client.id === "openclaw-control-ui" && input.state.auth.mode !== "trusted-proxy") {
+    if (params.client.id === "openclaw-control-ui" && authed.method !== "trusted-proxy") {
       return fail(controlUiDeviceIdentityRequiredError());
     }
     if (input.state.auth.mode === "none" && !input.peer.isLoopback) {

@@ -254,7 +254,9 @@ function firstOf<S>(...pairs: [string | undefined, S][]): [string, S] | undefine
 /**
  * Returns which token/password a CLI client should send: `--token/--password` alone when given;
  * with `--url` nothing else; with `OPENCLAW_GATEWAY_URL` only the env variables; local mode env
- * then `gateway.auth.*`; `gateway.mode: "remote"` prefers `gateway.remote.*`.
+ * then `gateway.auth.*`; `gateway.mode: "remote"` prefers `gateway.remote.*`. In trusted-proxy
+ * mode the local password (`gateway.auth.password` or OPENCLAW_GATEWAY_PASSWORD) is what admits
+ * the CLI on the gateway's host, which does not come through the proxy.
  */
 export function clientCredentials(options: ClientCredentialsOptions): ClientCredentials {
   const env = options.env ?? processEnv();

@@ -119,11 +119,24 @@ export function rpcError(method: string, shape: ErrorShape): GatewayRpcError {
     method,
     safe,
     isAuth
-      ? "Check the token: openclaw config get gateway.auth.token, or pass --token / set OPENCLAW_GATEWAY_TOKEN"
+      ? authHint(safe)
       : safe.retryAfterMs
       ? `Retry in ${Math.ceil(safe.retryAfterMs / 1000)} s`
       : undefined,
   );
+}
+
+// The refusal's reason says which credential the gateway wanted: a password (password mode, or
+// the local fallback of trusted-proxy mode) or a token.
+function authHint(shape: ErrorShape): string {
+  const details = shape.details;
+  const reason = details && typeof details === "object" && "authReason" in details
+    ? String((details as { authReason?: unknown }).authReason ?? "")
+    : "";
+  if (reason.startsWith("password_") || reason.startsWith("trusted_proxy_")) {
+    return "Check the password: set gateway.auth.password (or OPENCLAW_GATEWAY_PASSWORD), or pass --password";
+  }
+  return "Check the token: openclaw config get gateway.auth.token, or pass --token / set OPENCLAW_GATEWAY_TOKEN";
 }
 
 /** A gateway that sends a broken `res.error` still gets a readable error. */

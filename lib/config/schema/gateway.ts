@@ -30,7 +30,8 @@ const AuthSchema = z
       "Shared token (falls back to OPENCLAW_GATEWAY_TOKEN)",
     ),
     password: SecretInputSchema.optional().describe(
-      "Password (falls back to OPENCLAW_GATEWAY_PASSWORD)",
+      "Password (falls back to OPENCLAW_GATEWAY_PASSWORD). In trusted-proxy mode, local clients " +
+        "that do not come through the proxy (the CLI on this host) authenticate with it",
     ),
     allowTailscale: z
       .boolean()
@@ -43,7 +44,10 @@ const AuthSchema = z
         ),
         requiredHeaders: z.array(z.string()).optional().describe("Headers that must be present"),
         allowUsers: z.array(z.string()).optional().describe("Only these users (default: any)"),
-        allowLoopback: z.boolean().optional(),
+        allowLoopback: z.boolean().optional().describe(
+          "Accept a proxy on a loopback address (default false). Set it only when a proxy on the " +
+            "same host is the only way in: any local process could otherwise claim to be it",
+        ),
       })
       .optional()
       .describe("Identity-aware reverse proxy settings (auth.mode = trusted-proxy)"),
