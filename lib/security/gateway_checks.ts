@@ -177,6 +177,17 @@ function trustedProxyFindings(ctx: AuditContext, auth: AuthView): SecurityFindin
         'openclaw config set gateway.auth.trustedProxy.userHeader "x-forwarded-user"',
       ));
     }
+    if (!auth.hasPassword) {
+      out.push(f(
+        "gateway.trusted_proxy_no_local_password",
+        "info",
+        "Local clients have no way in",
+        "The CLI on this host does not come through the proxy; in trusted-proxy mode it " +
+          "authenticates with gateway.auth.password, which is not set",
+        "Set OPENCLAW_GATEWAY_PASSWORD in ~/.openclaw/.env (or gateway.auth.password as a " +
+          "SecretRef); the CLI picks it up",
+      ));
+    }
     if (stringsOf(tp.allowUsers).length === 0) {
       out.push(f(
         "gateway.trusted_proxy_no_allowlist",

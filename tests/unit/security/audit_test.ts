@@ -10,13 +10,14 @@ Deno.test("runSecurityAudit() builds the report: ts, summary and findings worst 
   });
   const report = await runSecurityAudit(ctx, { now: () => new Date("2026-01-02T03:04:05Z") });
   assert.equal(report.ts, "2026-01-02T03:04:05.000Z");
-  assert.deepEqual(report.summary, { critical: 3, warn: 2, info: 1 });
+  assert.deepEqual(report.summary, { critical: 3, warn: 2, info: 2 });
   assert.deepEqual(report.findings.map((f) => f.severity), [
     "critical",
     "critical",
     "critical",
     "warn",
     "warn",
+    "info",
     "info",
   ]);
   assert.equal(report.deep, undefined);

@@ -63,13 +63,27 @@ Deno.test("collectGatewayFindings() always flags trusted-proxy mode as critical"
   });
   assert.deepEqual(full.map((f) => [f.checkId, f.severity]), [
     ["gateway.trusted_proxy_auth", "critical"],
+    ["gateway.trusted_proxy_no_local_password", "info"],
   ]);
   assert.deepEqual(ids(audit({ gateway: { auth: { mode: "trusted-proxy" } } })), [
     "gateway.trusted_proxy_auth",
     "gateway.trusted_proxy_no_proxies",
     "gateway.trusted_proxy_no_user_header",
+    "gateway.trusted_proxy_no_local_password",
     "gateway.trusted_proxy_no_allowlist",
   ]);
+  // With the local password set, the CLI on this host has its way in.
+  const withPassword = audit({
+    gateway: {
+      trustedProxies: ["127.0.0.1"],
+      auth: {
+        mode: "trusted-proxy",
+        password: { source: "env", provider: "default", id: "GW_LOCAL_PASSWORD" },
+        trustedProxy: { userHeader: "x-user", allowUsers: ["me"] },
+      },
+    },
+  });
+  assert.deepEqual(ids(withPassword), ["gateway.trusted_proxy_auth"]);
 });
 
 Deno.test("collectGatewayFindings() covers real-IP fallback, Funnel, origins and Control UI flags", () => {
