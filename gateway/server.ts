@@ -11,7 +11,11 @@
 import { getLogger } from "../lib/log/mod.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { ExitCode, OpenClawError } from "../lib/errors.ts";
-import { removeGatewayRuntime, writeGatewayRuntime } from "../lib/instance/runtime_file.ts";
+import {
+  configHeldClientAuth,
+  removeGatewayRuntime,
+  writeGatewayRuntime,
+} from "../lib/instance/runtime_file.ts";
 import { resolveConfigPath, resolveStateDir } from "../lib/paths.ts";
 import { VERSION } from "../lib/version.ts";
 import { createAuthRateLimiter } from "./auth.ts";
@@ -144,6 +148,8 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     configPath,
     logFile: state.logFile,
     url: state.url,
+    // Lets local diagnostics reach this gateway while the config does not parse.
+    clientAuth: configHeldClientAuth(state.auth, configPath),
   });
   phase = "started";
   gwLog.info(`listening on ${state.url} (PID ${Deno.pid})`);

@@ -14,9 +14,10 @@ import {
   shortenHome,
 } from "../../lib/paths.ts";
 import { CLI_CLIENT, connectTarget, STATUS_PROBE, withGateway } from "../../lib/rpc/session.ts";
-import { resolveGatewayTarget } from "../../lib/rpc/target.ts";
+import { type GatewayTarget, resolveGatewayTarget } from "../../lib/rpc/target.ts";
 import type { ServiceStatus } from "../../lib/service/status.ts";
-import { printJson, printLine, style } from "../output.ts";
+import { configProblemWarning } from "../../lib/status/config_problem.ts";
+import { printJson, printLine, printWarn, style } from "../output.ts";
 import { type RpcFlags, timeoutMs } from "./rpc_options.ts";
 
 interface RuntimeView {
@@ -24,6 +25,7 @@ interface RuntimeView {
   pid?: number;
   port?: number;
   host?: string;
+  bind?: string;
   version?: string;
   startedAt?: string;
   logFile?: string;
@@ -32,16 +34,28 @@ interface RuntimeView {
 function runtimeView(): RuntimeView {
   const info = readGatewayRuntime(resolveStateDir());
   if (!info) return { status: "stopped" };
-  const { pid, port, host, version, startedAt, logFile } = info;
+  const { pid, port, host, bind, version, startedAt, logFile } = info;
   return {
     status: isPidAlive(pid) ? "running" : "stale",
     pid,
     port,
     host,
+    bind,
     version,
     startedAt,
     logFile,
   };
+}
+
+/** Warns on stderr that the config does not parse (stdout stays the command's result). */
+function warnConfigProblem(target: GatewayTarget): void {
+  if (target.configProblem) printWarn(configProblemWarning(target.configProblem));
+}
+
+/** What follows the config path: nothing, ` (missing)`, or why it cannot be read. */
+function configNote(target: GatewayTarget): string {
+  if (target.configProblem) return ` (${target.configProblem.summary})`;
+  return target.configExists ? "" : " (missing)";
 }
 
 function errorText(err: unknown): string {
@@ -172,18 +186,25 @@ export async function gatewayStatusCommand(
   const report = {
     service: serviceJson(svc),
     config: {
-      cli: { path: target.configPath, exists: target.configExists },
+      cli: {
+        path: target.configPath,
+        exists: target.configExists,
+        ...(target.configProblem ? { valid: false, problem: target.configProblem } : {}),
+      },
       daemon: daemonConfigPath === undefined ? undefined : { path: daemonConfigPath },
       mismatch: configMismatch || undefined,
     },
     gateway: {
-      bindMode: (gw.bind as string | undefined) ?? "loopback",
+      bindMode: (gw.bind as string | undefined) ?? runtime.bind ?? "loopback",
       port: runtime.port ?? port.port,
       portSource: runtime.port ? "runtime" : port.source,
       probeUrl: target.url,
     },
     runtime,
-    rpc: flags.probe === false ? undefined : rpc,
+    rpc: flags.probe === false ? undefined : {
+      ...rpc,
+      ...(target.credentialSource ? { credentialSource: target.credentialSource } : {}),
+    },
     logFile,
   };
   const failed = flags.requireRpc && !rpc.ok;
@@ -193,9 +214,13 @@ export async function gatewayStatusCommand(
   }
   printService(svc);
   printLine(`File logs: ${shortenHome(logFile)}`);
-  printLine(
-    `Config (cli): ${shortenHome(target.configPath)}${target.configExists ? "" : " (missing)"}`,
-  );
+  printLine(`Config (cli): ${shortenHome(target.configPath)}${configNote(target)}`);
+  if (target.configProblem) {
+    printLine(style.yellow(target.configProblem.fix));
+    if (runtime.status === "running") {
+      printLine("The running gateway keeps its last good config until this file parses again.");
+    }
+  }
   if (daemonConfigPath !== undefined) {
     printLine(`Config (service): ${shortenHome(daemonConfigPath)}`);
   }
@@ -241,7 +266,13 @@ export async function gatewayStatusCommand(
   }
   if (flags.probe !== false) {
     if (rpc.ok) {
-      printLine(`RPC probe: ${style.green("ok")}${rpc.version ? ` (gateway ${rpc.version})` : ""}`);
+      const facts = [
+        rpc.version ? `gateway ${rpc.version}` : "",
+        target.credentialSource === "runtime" ? "credential from the runtime file" : "",
+      ].filter(Boolean);
+      printLine(
+        `RPC probe: ${style.green("ok")}${facts.length > 0 ? ` (${facts.join("; ")})` : ""}`,
+      );
     } else {
       printLine(`RPC probe: ${style.red("failed")}`);
       printLine(`RPC target: ${target.url}`);
@@ -351,7 +382,10 @@ export async function gatewayCallCommand(
     flags,
     CLI_CLIENT,
     timeoutMs(flags),
-    (client) => client.call(method, params, { expectFinal: flags.expectFinal }),
+    (client, target) => {
+      warnConfigProblem(target);
+      return client.call(method, params, { expectFinal: flags.expectFinal });
+    },
   );
   printJson(result);
   return ExitCode.ok;

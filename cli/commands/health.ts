@@ -4,7 +4,7 @@
  * @module
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
-import { printJson, printLine } from "../output.ts";
+import { printJson, printLine, printWarn } from "../output.ts";
 import { act } from "../program.ts";
 import { describeSubsystems } from "./_subsystems.ts";
 import { addRpcOptions, type RpcFlags, timeoutMs } from "./rpc_options.ts";
@@ -34,15 +34,21 @@ export function register(program: CommandUnknownOpts): void {
   ).action(act(async (flags: RpcFlags & { verbose?: boolean }) => {
     const { BACKEND_READER, withGateway } = await import("../../lib/rpc/session.ts");
     const t0 = performance.now();
-    const { summary, url } = await withGateway(
+    const { summary, url, problem } = await withGateway(
       flags,
       BACKEND_READER,
       timeoutMs(flags),
       async (client, target) => ({
         summary: await client.call<HealthSummary>("health", flags.verbose ? { probe: true } : {}),
         url: target.url,
+        problem: target.configProblem,
       }),
     );
+    if (problem) {
+      // stderr, so `--json` keeps stdout to the HealthSummary.
+      const { configProblemWarning } = await import("../../lib/status/config_problem.ts");
+      printWarn(configProblemWarning(problem));
+    }
     if (flags.json) {
       printJson(summary);
       return;

@@ -7,7 +7,7 @@
  */
 import JSON5 from "json5";
 import { ExitCode, OpenClawError } from "../errors.ts";
-import { dirname, type Env, joinPath, processEnv } from "../paths.ts";
+import { dirname, type Env, joinPath, openclawCommand, processEnv } from "../paths.ts";
 import { formatConfigPath, type PathSegment } from "./path.ts";
 
 /** The config file as found on disk. */
@@ -48,7 +48,8 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
 /**
  * Parses JSON5 text; an empty or whitespace-only file counts as `{}`.
  *
- * @throws {OpenClawError} `CONFIG_PARSE` with the line and column of the first error.
+ * @throws {OpenClawError} `CONFIG_PARSE` with the line and column of the first error; its
+ *   `details` are `{ file, line, column, reason }`.
  */
 export function parseConfigText(text: string, path: string): unknown {
   if (text.trim() === "") return {};
@@ -56,14 +57,95 @@ export function parseConfigText(text: string, path: string): unknown {
     return JSON5.parse(text);
   } catch (err) {
     const e = err as { lineNumber?: number; columnNumber?: number; message?: string };
-    const where = e.lineNumber ? ` at line ${e.lineNumber}, column ${e.columnNumber}` : "";
+    const line = e.lineNumber || undefined;
+    const column = line ? e.columnNumber : undefined;
+    const where = line ? ` at line ${line}, column ${column}` : "";
     const why = String(e.message ?? err).replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "");
     throw new OpenClawError("CONFIG_PARSE", `Cannot parse config "${path}"${where}: ${why}`, {
       exitCode: ExitCode.config,
-      hint: 'Fix the JSON5 syntax, or run "openclaw doctor"',
+      hint: syntaxFix(path, line, column),
+      // `file`, not `path`: callers read `details.path` as a path inside the config.
+      details: { file: path, line, column, reason: why },
       cause: err,
     });
   }
+}
+
+/** A fix that works on a file that does not parse (`config set` needs it to parse first). */
+function syntaxFix(file: string, line?: number, column?: number): string {
+  const at = line ? `${file}:${line}:${column}` : file;
+  return `Fix the JSON5 at ${at}, then run: ${openclawCommand("config validate")}`;
+}
+
+/** Why the config file could not be read as JSON5 (see {@linkcode describeConfigReadError}). */
+export interface ConfigReadProblem {
+  /** `syntax` (JSON5), `include` (an `$include` failed) or `unreadable` (permissions, …). */
+  kind: "syntax" | "include" | "unreadable";
+  /** The file at fault: the config, or the `$include`d file that does not parse. */
+  file: string;
+  line?: number;
+  column?: number;
+  /** The parser's words, e.g. `invalid character ','`. */
+  reason: string;
+  /** One line for people: `syntax error at line 2, column 28: invalid character ','`. */
+  summary: string;
+  /** What to do, in a form that works on the broken file. */
+  fix: string;
+}
+
+/**
+ * Describes an error of {@linkcode readConfigFile}, {@linkcode parseConfigText} or
+ * {@linkcode resolveIncludes} for status output.
+ *
+ * @param err What reading the config threw.
+ * @param configPath The config file that was being read.
+ * @returns The problem, or `undefined` for an error that is not about reading the file (for
+ *   example a missing `${VAR}`, which leaves the file itself readable).
+ */
+export function describeConfigReadError(
+  err: unknown,
+  configPath: string,
+): ConfigReadProblem | undefined {
+  if (!(err instanceof OpenClawError)) return undefined;
+  const validate = openclawCommand("config validate");
+  switch (err.code) {
+    case "CONFIG_PARSE": {
+      const d = (err.details ?? {}) as {
+        file?: string;
+        line?: number;
+        column?: number;
+        reason?: string;
+      };
+      const file = d.file ?? configPath;
+      const reason = d.reason ?? err.message;
+      const where = d.line ? ` at line ${d.line}, column ${d.column}` : "";
+      return {
+        kind: "syntax",
+        file,
+        ...(d.line ? { line: d.line, column: d.column } : {}),
+        reason,
+        summary: `syntax error${where}${file === configPath ? "" : ` in ${file}`}: ${reason}`,
+        fix: syntaxFix(file, d.line, d.column),
+      };
+    }
+    case "CONFIG_INCLUDE":
+      return {
+        kind: "include",
+        file: configPath,
+        reason: err.message,
+        summary: `include error: ${err.message}`,
+        fix: `Fix the $include in ${configPath}, then run: ${validate}`,
+      };
+    case "CONFIG_UNREADABLE":
+      return {
+        kind: "unreadable",
+        file: configPath,
+        reason: err.message,
+        summary: `unreadable: ${err.message}`,
+        fix: `Make ${configPath} readable (chmod 600), then run: ${validate}`,
+      };
+  }
+  return undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

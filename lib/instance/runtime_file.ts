@@ -22,6 +22,53 @@ export interface GatewayRuntimeInfo {
   logFile?: string;
   /** The WebSocket URL local clients use. */
   url: string;
+  /**
+   * The shared secret local clients send, so CLI diagnostics still reach this gateway while the
+   * config does not parse. Only a secret the config file already holds in plain text is recorded
+   * (see {@linkcode configHeldClientAuth}): never one from the environment, a flag, a SecretRef or
+   * a token kept in memory only.
+   */
+  clientAuth?: RuntimeClientAuth;
+}
+
+/** The credential a local client sends (one of the two, by the gateway's auth mode). */
+export interface RuntimeClientAuth {
+  token?: string;
+  password?: string;
+}
+
+/** The parts of the gateway's resolved auth {@linkcode configHeldClientAuth} reads. */
+export interface RuntimeAuthView {
+  mode: string;
+  token?: string;
+  password?: string;
+}
+
+/**
+ * Returns the credential to record in the runtime file: the gateway's token (token mode) or
+ * password (password mode), only when the config file's text contains it verbatim. Such a
+ * secret is already on disk in the state directory, so the runtime file (0600, same directory)
+ * adds no exposure; secrets from the environment, `--token`, SecretRefs or `${VAR}` stay out.
+ *
+ * @param auth The gateway's resolved auth.
+ * @param configPath The config file the gateway started from.
+ * @returns The credential, or `undefined` when none qualifies or the file cannot be read.
+ */
+export function configHeldClientAuth(
+  auth: RuntimeAuthView,
+  configPath: string,
+): RuntimeClientAuth | undefined {
+  const secret = auth.mode === "token" ? auth.token : auth.mode === "password" ? auth.password : "";
+  if (!secret) return undefined;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(configPath);
+  } catch {
+    return undefined;
+  }
+  // A JSON5 string may escape characters; a secret written with escapes is simply not recorded.
+  if (!text.includes(secret)) return undefined;
+  return auth.mode === "token" ? { token: secret } : { password: secret };
 }
 
 /** Returns the runtime file path for a state directory. */
@@ -55,10 +102,21 @@ export function readGatewayRuntime(stateDir: string): GatewayRuntimeInfo | undef
   try {
     const parsed = JSON.parse(Deno.readTextFileSync(gatewayRuntimePath(stateDir)));
     if (typeof parsed?.pid !== "number" || typeof parsed?.port !== "number") return undefined;
-    return parsed as GatewayRuntimeInfo;
+    const info = parsed as GatewayRuntimeInfo;
+    return { ...info, clientAuth: cleanClientAuth(parsed.clientAuth) };
   } catch {
     return undefined;
   }
+}
+
+/** Keeps only string credentials; anything else in the file is ignored. */
+function cleanClientAuth(value: unknown): RuntimeClientAuth | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { token, password } = value as Record<string, unknown>;
+  const out: RuntimeClientAuth = {};
+  if (typeof token === "string" && token) out.token = token;
+  if (typeof password === "string" && password) out.password = password;
+  return out.token || out.password ? out : undefined;
 }
 
 /** Returns true when a process with `pid` exists (signal 0 semantics via /proc where possible). */

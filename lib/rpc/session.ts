@@ -7,7 +7,13 @@
 import { MIN_PROBE_PROTOCOL_VERSION } from "../protocol/constants.ts";
 import type { ClientId, ClientMode } from "../protocol/frames.ts";
 import { CLI_DEFAULT_OPERATOR_SCOPES, READ_SCOPE } from "../protocol/scopes.ts";
-import { connectGateway, type ConnectOptions, type GatewayClient } from "./client.ts";
+import { OpenClawError } from "../errors.ts";
+import {
+  connectGateway,
+  type ConnectOptions,
+  type GatewayClient,
+  GatewayRpcError,
+} from "./client.ts";
 import { type GatewayTarget, resolveGatewayTarget, type TargetFlags } from "./target.ts";
 
 /** How to present ourselves (protocol.md §4.2 "What stock clients send"). */
@@ -84,6 +90,30 @@ export async function connectTarget(
   });
 }
 
+/** Codes of a failed connect whose usual hint (check the config, start the gateway) needs it. */
+const CONFIG_DEPENDENT_FAILURES = new Set(["GATEWAY_UNREACHABLE", "GATEWAY_AUTH_FAILED"]);
+
+/**
+ * Returns `err` with a hint that works while the config does not parse: the usual hints
+ * (`config get gateway.auth.token`, start the gateway) fail on that same file.
+ */
+export function withConfigProblemHint(err: unknown, target: GatewayTarget): unknown {
+  const problem = target.configProblem;
+  if (!problem || !(err instanceof OpenClawError) || !CONFIG_DEPENDENT_FAILURES.has(err.code)) {
+    return err;
+  }
+  const hint = `The config ${problem.file} has a ${problem.summary}. ${problem.fix}`;
+  if (err instanceof GatewayRpcError) {
+    return new GatewayRpcError(err.code, err.method, err.shape, hint);
+  }
+  return new OpenClawError(err.code, err.message, {
+    hint,
+    exitCode: err.exitCode,
+    details: err.details,
+    cause: err.cause,
+  });
+}
+
 /** Resolves the target, connects, runs `fn`, and closes the connection. */
 export async function withGateway<T>(
   flags: TargetFlags,
@@ -92,6 +122,12 @@ export async function withGateway<T>(
   fn: (client: GatewayClient, target: GatewayTarget) => Promise<T>,
 ): Promise<T> {
   const target = await resolveGatewayTarget(flags);
-  await using client = await connectTarget(target, identity, timeoutMs);
+  let client: GatewayClient;
+  try {
+    client = await connectTarget(target, identity, timeoutMs);
+  } catch (err) {
+    throw withConfigProblemHint(err, target);
+  }
+  await using _connection = client;
   return await fn(client, target);
 }

@@ -2,13 +2,17 @@
  * Which gateway a CLI command talks to, and with which credentials: `--url` (explicit
  * credentials only) > `OPENCLAW_GATEWAY_URL` > `gateway.mode: "remote"` + `gateway.remote.url` >
  * the local gateway (its runtime file, else port/bind from the config). Reads the config without
- * the schema, so query commands stay fast and work when the config does not validate.
+ * the schema, so query commands stay fast and work when the config does not validate. When the
+ * config does not even parse, a running local gateway is still reached: its runtime file has the
+ * port and the credential the config held (the gateway keeps serving its last good config).
  *
  * @module
  */
 import { getAtPath } from "../config/path.ts";
 import { isSecretRef } from "../config/secret_ref.ts";
 import {
+  type ConfigReadProblem,
+  describeConfigReadError,
   parseConfigText,
   readConfigFile,
   resolveIncludes,
@@ -39,14 +43,30 @@ export interface GatewayTarget {
   config: Record<string, unknown>;
   configPath: string;
   configExists: boolean;
+  /** Why the config file could not be read (syntax error, `$include`, permissions). */
+  configProblem?: ConfigReadProblem;
+  /** Where the credential came from when it is not the config: `runtime` = the runtime file. */
+  credentialSource?: "runtime";
 }
 
-/** Reads the config best-effort: includes and `${VAR}` resolved, errors swallowed. */
-export async function readConfigLoosely(
-  path = resolveConfigPath(),
-): Promise<{ config: Record<string, unknown>; exists: boolean }> {
+/** What {@linkcode readConfigLoosely} found. */
+export interface LooseConfig {
+  /** The config, or `{}` when it is missing or could not be read. */
+  config: Record<string, unknown>;
+  exists: boolean;
+  /** Set when the file exists but could not be read as JSON5. */
+  problem?: ConfigReadProblem;
+}
+
+/**
+ * Reads the config best-effort: includes and `${VAR}` resolved; a file that cannot be read is
+ * reported as `problem` (with line and column for a syntax error), never thrown.
+ */
+export async function readConfigLoosely(path = resolveConfigPath()): Promise<LooseConfig> {
+  let exists = false;
   try {
     const file = await readConfigFile(path);
+    exists = file.exists;
     const raw = resolveIncludes(parseConfigText(file.text, path), path) as Record<string, unknown>;
     const env = { ...configEnvVars(raw.env), ...Deno.env.toObject() };
     const out: Record<string, unknown> = {};
@@ -58,8 +78,10 @@ export async function readConfigLoosely(
       }
     }
     return { config: out, exists: file.exists };
-  } catch {
-    return { config: {}, exists: false };
+  } catch (err) {
+    const problem = describeConfigReadError(err, path);
+    // CONFIG_UNREADABLE means the file is there; the others are thrown after it was read.
+    return { config: {}, exists: exists || problem?.kind === "unreadable", problem };
   }
 }
 
@@ -83,9 +105,9 @@ function loopbackUrlFor(host: string, port: number): string {
  */
 export async function resolveGatewayTarget(flags: TargetFlags = {}): Promise<GatewayTarget> {
   const configPath = resolveConfigPath();
-  const { config, exists } = await readConfigLoosely(configPath);
+  const { config, exists, problem } = await readConfigLoosely(configPath);
   const view = config as GatewayAuthConfigView;
-  const base = { config, configPath, configExists: exists };
+  const base = { config, configPath, configExists: exists, configProblem: problem };
   // Credentials kept in a secrets provider are resolved here, like the gateway does at start;
   // the resolver (and its providers) load only when the config actually has such a ref.
   const resolveSecret = !flags.token && !flags.password && hasCredentialRef(config)
@@ -115,10 +137,14 @@ export async function resolveGatewayTarget(flags: TargetFlags = {}): Promise<Gat
   }
   const runtime = readGatewayRuntime(resolveStateDir());
   if (runtime && isPidAlive(runtime.pid)) {
+    // A config that does not parse has no credential to read; the gateway recorded the one its
+    // config held, and an explicit env credential still wins.
+    const fallback = problem && !creds.token && !creds.password ? runtime.clientAuth : undefined;
     return {
       ...base,
       url: loopbackUrlFor(runtime.host, runtime.port),
       ...creds,
+      ...(fallback ? { ...fallback, credentialSource: "runtime" as const } : {}),
       source: "runtime",
       isLocal: true,
     };
