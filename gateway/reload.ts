@@ -3,6 +3,10 @@
  * apply per `gateway.reload.mode`. One reload at a time; changes during a reload cause exactly
  * one more. An invalid file is logged with its field paths and the running config stays.
  *
+ * At `debug` (on `gateway/reload`) every step says what it saw and decided: the file change, the
+ * debounce, and one `reload decision: <decision> (<why>)` line per reload with the trigger, the
+ * mode and the changed, hot and restart paths.
+ *
  * @module
  */
 import { checkConfigText, formatIssueLines } from "../lib/config/load.ts";
@@ -19,6 +23,7 @@ import { dirname } from "../lib/paths.ts";
 import type { Logger } from "@logtape/logtape";
 import { type Clock, systemClock, type TimerHandle } from "../lib/clock.ts";
 import { errorMessage } from "../lib/errors.ts";
+import { isLogEnabled } from "../lib/log/gate.ts";
 
 /** What the reloader watches the config directory with (Deno.watchFs, or a fake in tests). */
 export type DirWatcher = AsyncIterable<{ paths: string[] }> & { close(): void };
@@ -65,22 +70,48 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
   const clock = target.clock ?? systemClock;
   const stats: ReloaderStats = { watching: false, reloads: 0 };
 
+  // One debug line per reload: what was decided and why (the trigger, mode and paths as data).
+  const decided = (
+    decision: ReloadPlan["decision"],
+    why: string,
+    reason: string,
+    plan?: ReloadPlan,
+    mode?: ReloadMode,
+  ) => {
+    if (!isLogEnabled(target.log, "debug")) return;
+    target.log.debug("reload decision: {decision} ({why})", {
+      decision,
+      why,
+      trigger: reason,
+      mode,
+      changed: plan?.changed,
+      hot: plan?.hot.map((h) => h.path),
+      restart: plan?.restart,
+    });
+  };
+
   async function reloadOnce(reason: string): Promise<ReloadPlan["decision"]> {
     const file = await readConfigFile(target.configPath);
     const { config: runningConfig, hash: runningHash } = target.current();
-    if (file.hash === runningHash) return "noop";
+    if (file.hash === runningHash) {
+      decided("noop", "file unchanged", reason);
+      return "noop";
+    }
     const check = checkConfigText(file.text, target.configPath, { applyEnv: false });
     if (!check.valid || !check.config) {
       target.log.warn(
         `config reload skipped (invalid config): ${target.configPath}: ${
           formatIssueLines(check.issues).replaceAll("\n", "; ")
         }`,
+        { issuePaths: check.issues.map((i) => i.path) },
       );
+      decided("ignored", "invalid config; the running config stays", reason);
       return "ignored";
     }
     const changed = diffConfigPaths(runningConfig, check.config);
     const mode = (check.config.gateway?.reload?.mode ?? "hybrid") as ReloadMode;
     const plan = planReload(changed, mode);
+    decided(plan.decision, decisionWhy(plan, mode), reason, plan, mode);
     if (changed.length) {
       target.log.info(
         `config change detected; evaluating reload (${changed.join(", ")}) [${reason}]`,
@@ -149,8 +180,20 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
         for await (const event of watcher) {
           if (!event.paths.some((p) => p.endsWith("/" + base))) continue;
           // Editors write a file in bursts (truncate, write, rename): one reload per burst.
+          const pending = timer !== undefined;
           clock.clearTimeout(timer);
-          timer = clock.setTimeout(() => void reload("file watcher"), debounceMs());
+          const wait = debounceMs();
+          timer = clock.setTimeout(() => {
+            timer = undefined;
+            void reload("file watcher");
+          }, wait);
+          if (isLogEnabled(target.log, "debug")) {
+            target.log.debug("config file change seen; reloading in {debounceMs} ms", {
+              debounceMs: wait,
+              restartedDebounce: pending,
+              file: target.configPath,
+            });
+          }
         }
       } catch {
         // The watcher was closed.
@@ -170,4 +213,26 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
       } catch { /* already closed */ }
     },
   };
+}
+
+/** Why a plan decided what it did, in words, for the `reload decision` debug line. */
+function decisionWhy(plan: ReloadPlan, mode: ReloadMode): string {
+  if (plan.changed.length === 0) return "no effective change (comments or formatting only)";
+  const restart = plan.restart.join(", ");
+  switch (plan.decision) {
+    case "ignored":
+      return mode === "off"
+        ? "gateway.reload.mode=off"
+        : `hot mode cannot apply restart-class changes: ${restart}`;
+    case "restart":
+      return mode === "restart"
+        ? "gateway.reload.mode=restart"
+        : `restart-class changes: ${restart}`;
+    case "hot":
+      return plan.restart.length > 0
+        ? `hot mode applies the rest; keeps running values of ${restart}`
+        : "every change applies live";
+    default:
+      return "nothing to apply";
+  }
 }

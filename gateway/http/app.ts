@@ -15,7 +15,7 @@
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
-import { getLogger } from "../../lib/log/mod.ts";
+import { elapsedMs, getLogger, LevelGate } from "../../lib/log/mod.ts";
 import type { AgentHost } from "../agent_runtime.ts";
 import type { HttpAuthResult } from "../auth.ts";
 import { hostAllowed, isCrossSiteRequest, isJsonContentType } from "../ws/origin.ts";
@@ -69,6 +69,26 @@ const requireJsonBody: MiddlewareHandler = async function requireJsonBody(c, nex
   }
   await next();
 };
+
+/**
+ * Logs every request at `debug` on `gateway/http`: method, path (never the query, which may carry
+ * a token), status and duration. At `info` a request pays one cached level check.
+ */
+function requestLog(): MiddlewareHandler {
+  const gate = new LevelGate(getLogger("gateway/http"));
+  return async function requestLog(c, next) {
+    if (!gate.debug) return await next();
+    const startedAt = performance.now();
+    // Errors were already rendered by onError inside next(), so c.res is what the client gets.
+    await next();
+    gate.log.debug("{method} {path} {status} in {durationMs} ms", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: elapsedMs(startedAt),
+    });
+  };
+}
 
 function logUnexpected(err: unknown, request: { method: string; path: string }): void {
   getLogger("gateway/http").warn("{method} {path} failed: {error}", {
@@ -141,6 +161,7 @@ function mountAgentApi(
 export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
 
+  app.use("*", requestLog());
   app.use("*", async function securityHeaders(c, next) {
     await next();
     c.header("X-Content-Type-Options", "nosniff");

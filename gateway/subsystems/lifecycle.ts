@@ -9,12 +9,16 @@
  * already started are stopped again) with an error naming it; an optional one is marked
  * `degraded` with its reason and the gateway goes on without it.
  *
+ * At `debug`, each start, reload and stop is logged on the subsystem's own logger with its
+ * duration (`subsystem <id> started in <ms> ms`); failures are warnings at every level.
+ *
  * @module
  */
 import type { Logger } from "@logtape/logtape";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { errorMessage, OpenClawError } from "../../lib/errors.ts";
 import type { Clock } from "../../lib/clock.ts";
+import { elapsedMs, isLogEnabled } from "../../lib/log/gate.ts";
 
 /** Where a subsystem is in its life. */
 export type SubsystemStatus =
@@ -175,6 +179,7 @@ export class SubsystemSet {
       const missing = (subsystem.after ?? []).filter((dep) =>
         this.#entries.find((e) => e.subsystem.id === dep)?.status !== "running"
       );
+      const startedAt = performance.now();
       try {
         if (missing.length > 0) {
           throw new Error(`needs ${missing.join(", ")}, which did not start`);
@@ -183,6 +188,14 @@ export class SubsystemSet {
         await subsystem.start({ log, clock: this.#options.clock });
         entry.status = "running";
         entry.error = undefined;
+        // Asked after start: the logging subsystem configures the levels in its own start.
+        if (isLogEnabled(log, "debug")) {
+          log.debug("subsystem {id} started in {durationMs} ms", {
+            id: subsystem.id,
+            required: subsystem.required,
+            durationMs: elapsedMs(startedAt),
+          });
+        }
       } catch (err) {
         entry.error = errorMessage(err);
         if (subsystem.required) {
@@ -193,6 +206,7 @@ export class SubsystemSet {
         entry.status = "degraded";
         log.warn(
           `subsystem ${subsystem.id} failed to start: ${entry.error}; continuing without it`,
+          { id: subsystem.id, status: "degraded", durationMs: elapsedMs(startedAt) },
         );
       }
     }
@@ -214,12 +228,26 @@ export class SubsystemSet {
           ? changed.filter((p) => subsystem.configPaths!.some((prefix) => under(p, prefix)))
           : [...changed];
         if (mine.length === 0) continue;
+        const log = this.#options.logger(subsystem.id);
+        const startedAt = performance.now();
         try {
           await subsystem.reload({ config, previous, changed: mine });
+          if (isLogEnabled(log, "debug")) {
+            log.debug("subsystem {id} reloaded in {durationMs} ms", {
+              id: subsystem.id,
+              changed: mine,
+              durationMs: elapsedMs(startedAt),
+            });
+          }
         } catch (err) {
           const why = errorMessage(err);
-          this.#options.logger(subsystem.id).warn(
+          log.warn(
             `subsystem ${subsystem.id} could not apply ${mine.join(", ")}: ${why}`,
+            {
+              id: subsystem.id,
+              status: subsystem.required ? entry.status : "degraded",
+              durationMs: elapsedMs(startedAt),
+            },
           );
           if (!subsystem.required) {
             entry.status = "degraded";
@@ -239,15 +267,28 @@ export class SubsystemSet {
       if (entry.status === "pending" || entry.status === "stopped") continue;
       if (entry.status === "failed" && !entry.subsystem.required) continue;
       const { subsystem } = entry;
+      const log = this.#options.logger(subsystem.id);
+      // Asked before stop: the logging subsystem removes its sinks in its own stop.
+      const debug = isLogEnabled(log, "debug");
+      const startedAt = performance.now();
       entry.status = "stopping";
       try {
         await subsystem.stop(reason);
       } catch (err) {
-        this.#options.logger(subsystem.id).warn(
+        log.warn(
           `subsystem ${subsystem.id} did not stop cleanly: ${errorMessage(err)}`,
+          { id: subsystem.id, durationMs: elapsedMs(startedAt) },
         );
       }
       entry.status = "stopped";
+      if (debug) {
+        log.debug("subsystem {id} stopped in {durationMs} ms", {
+          id: subsystem.id,
+          reason: reason.reason,
+          restart: reason.restart,
+          durationMs: elapsedMs(startedAt),
+        });
+      }
     }
   }
 

@@ -48,6 +48,7 @@ import type { CallerInfo } from "../methods/types.ts";
 import type { MethodRegistry } from "../methods/registry.ts";
 import { type HandshakeOutcome, runHandshake } from "./handshake.ts";
 import type { ConnectionHub, ServerLimits } from "./hub.ts";
+import { type ClosedBy, ConnectionLog } from "./conn_log.ts";
 
 /** What a connection needs from the server. */
 export interface ConnectionDeps {
@@ -62,6 +63,8 @@ export interface ConnectionDeps {
   onHealthTick?: () => void;
   /** The hello-ok `snapshot`. */
   helloSnapshot(): Snapshot;
+  /** The connection's debug/trace lines (conn_log.ts). @default a new ConnectionLog */
+  log?: ConnectionLog;
 }
 
 /** Facts about the peer, fixed at upgrade time. */
@@ -114,12 +117,17 @@ export class GatewayConnection {
   #caller: CallerInfo | undefined;
   #presence: PresenceEntry | undefined;
   #closed: Promise<void>;
+  readonly #log: ConnectionLog;
+  // Monotonic, for the durations of the debug lines (handshake, connection).
+  readonly #startedAt = performance.now();
+  #closedBy: { code: number; reason: string } | undefined;
 
   constructor(socket: ServerWebSocket, peer: PeerInfo, deps: ConnectionDeps) {
     this.#socket = socket;
     this.#peer = peer;
     this.#deps = deps;
     this.#clock = deps.clock ?? systemClock;
+    this.#log = deps.log ?? new ConnectionLog();
     this.#requests = new RequestQueue({
       maxPending: deps.limits.maxPendingRequests,
       maxPendingBytes: deps.limits.maxPendingRequestBytes,
@@ -134,7 +142,8 @@ export class GatewayConnection {
     this.#closed = new Promise((r) => resolveClosed = r);
     socket.onopen = () => this.#onOpen();
     socket.onmessage = (e) => this.#onMessage(e.data);
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
+      if (this.#log.debug) this.#logClosed(ev);
       const wasOpen = this.#phase === "open";
       if (this.#phase !== "open") this.#releasePreauth();
       this.#phase = "closed";
@@ -157,6 +166,12 @@ export class GatewayConnection {
     return this.#phase === "open" ? this.#presence : undefined;
   }
 
+  #logClosed(ev: { code?: number; reason?: string } | undefined): void {
+    const by: ClosedBy = this.#closedBy ? "server" : "client";
+    const close = this.#closedBy ?? { code: ev?.code, reason: ev?.reason };
+    this.#log.closed(this.connId, { ...close, by }, this.#caller, this.#startedAt);
+  }
+
   #preauthReleased = false;
   #releasePreauth(): void {
     if (this.#preauthReleased) return;
@@ -165,6 +180,7 @@ export class GatewayConnection {
   }
 
   #onOpen(): void {
+    this.#log.opened(this.connId, this.#peer);
     this.#sendRaw({
       type: "event",
       event: "connect.challenge",
@@ -172,12 +188,16 @@ export class GatewayConnection {
     });
     this.#handshakeTimer = this.#clock.setTimeout(() => {
       // protocol.md §4.7: a handshake that never finishes is closed cleanly with no reason.
-      if (this.#phase !== "open") this.closeWith(CLOSE.handshakeTimeout);
+      if (this.#phase !== "open") {
+        this.#handshakeFailed({ reason: "timed out", closeCode: CLOSE.handshakeTimeout.code });
+        this.closeWith(CLOSE.handshakeTimeout);
+      }
     }, this.#deps.limits.handshakeTimeoutMs);
   }
 
   #onMessage(data: string | ArrayBuffer | Blob): void {
     if (this.#phase === "closed") return;
+    this.#log.frame(this.connId, "in", data);
     const size = byteLength(data);
     if (this.#phase !== "open" && size > this.#deps.limits.maxPreauthPayloadBytes) {
       this.closeWith(CLOSE.preauthPayloadTooLarge);
@@ -216,20 +236,38 @@ export class GatewayConnection {
   /** Queues a request, or answers "The server is busy…" when too much is pending already. */
   #admit(text: string, bytes: number): void {
     if (this.#requests.admit(text, bytes)) return;
+    const startedAt = this.#log.calls ? performance.now() : -1;
     const parsed = parseFrame(text);
     const id = parsed.ok ? (parsed.frame.type === "req" ? parsed.frame.id : "invalid") : parsed.id;
-    this.#respondError(id ?? "invalid", serverBusyError());
+    const error = serverBusyError();
+    this.#respondError(id ?? "invalid", error);
+    const method = parsed.ok && parsed.frame.type === "req" ? parsed.frame.method : undefined;
+    this.#callDone(startedAt, method, id, error);
+  }
+
+  /** Logs one call (only when `startedAt` says call lines were on when it began). */
+  #callDone(startedAt: number, method?: string, id?: string, error?: ErrorShape): void {
+    if (startedAt >= 0) this.#log.call(this.connId, { method, id, error }, startedAt);
+  }
+
+  #handshakeFailed(why: { error?: ErrorShape; reason?: string; closeCode?: number }): void {
+    if (this.#log.debug) this.#log.handshakeFailed(this.connId, this.#peer, why, this.#startedAt);
   }
 
   async #handleFirstFrame(text: string): Promise<void> {
     const parsed = parseFrame(text);
     if (!parsed.ok || parsed.frame.type !== "req") {
+      this.#handshakeFailed({
+        reason: "invalid request frame",
+        closeCode: CLOSE.invalidRequestFrame.code,
+      });
       this.closeWith(CLOSE.invalidRequestFrame);
       return;
     }
     const req = parsed.frame;
     if (req.method !== "connect") {
       const error = firstRequestMustBeConnectError();
+      this.#handshakeFailed({ error, closeCode: CloseCode.policyViolation });
       this.#respondError(req.id, error);
       this.close(CloseCode.policyViolation, error.message);
       return;
@@ -254,6 +292,7 @@ export class GatewayConnection {
     }
     if ((this.#phase as Phase) === "closed") return;
     if (!outcome.ok) {
+      this.#handshakeFailed({ error: outcome.error, closeCode: outcome.closeCode });
       this.#respondError(req.id, outcome.error);
       this.close(outcome.closeCode, outcome.closeReason);
       return;
@@ -279,6 +318,7 @@ export class GatewayConnection {
     };
     this.#respond({ type: "res", id: req.id, ok: true, payload: hello });
     this.#phase = "open";
+    if (this.#log.debug) this.#log.handshakeOk(this.connId, outcome, this.#startedAt);
     // Authenticated: frames up to the post-auth limit may arrive now.
     this.#socket.maxMessageBytes = this.#deps.limits.maxPayloadBytes;
     this.#socket.tooLargeReason = CLOSE.payloadTooLarge.reason;
@@ -290,33 +330,36 @@ export class GatewayConnection {
 
   /** Runs one request; `answeredEarly` is called when a two-phase method sends its first answer. */
   async #handleRequest(text: string, answeredEarly?: () => void): Promise<void> {
+    // Timed only when call lines are on: at `info` a request pays one cached boolean check.
+    const startedAt = this.#log.calls ? performance.now() : -1;
     const parsed = parseFrame(text);
     if (!parsed.ok) {
-      this.#respondError(
-        parsed.id ?? "invalid",
-        errorShape(ErrorCode.INVALID_REQUEST, `invalid request frame: ${parsed.error}`),
-      );
+      const error = errorShape(ErrorCode.INVALID_REQUEST, `invalid request frame: ${parsed.error}`);
+      this.#respondError(parsed.id ?? "invalid", error);
+      this.#callDone(startedAt, undefined, parsed.id, error);
       return;
     }
     const frame = parsed.frame;
     if (frame.type !== "req") {
-      this.#respondError(
-        "invalid",
-        errorShape(ErrorCode.INVALID_REQUEST, "invalid request frame: expected a request"),
+      const error = errorShape(
+        ErrorCode.INVALID_REQUEST,
+        "invalid request frame: expected a request",
       );
+      this.#respondError("invalid", error);
+      this.#callDone(startedAt, undefined, undefined, error);
       return;
     }
     if (frame.method === "connect") {
-      this.#respondError(
-        frame.id,
-        connectNotFirstError(),
-      );
+      const error = connectNotFirstError();
+      this.#respondError(frame.id, error);
+      this.#callDone(startedAt, frame.method, frame.id, error);
       return;
     }
     const caller = this.#caller!;
     const resolved = this.#deps.methods.resolve(frame.method, frame.params, caller.scopes);
     if (!resolved.ok) {
       this.#respondError(frame.id, resolved.error);
+      this.#callDone(startedAt, frame.method, frame.id, resolved.error);
       return;
     }
     try {
@@ -331,6 +374,7 @@ export class GatewayConnection {
         },
       });
       this.#respond({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
+      this.#callDone(startedAt, frame.method, frame.id);
     } catch (err) {
       const failure = protocolErrorOf(err);
       if (!failure.expected) {
@@ -339,6 +383,7 @@ export class GatewayConnection {
         );
       }
       this.#respondError(frame.id, failure.shape);
+      this.#callDone(startedAt, frame.method, frame.id, failure.shape);
     }
   }
 
@@ -400,6 +445,7 @@ export class GatewayConnection {
 
   #sendText(text: string): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
+    this.#log.frame(this.connId, "out", text);
     try {
       this.#socket.send(text);
     } catch {
@@ -417,6 +463,7 @@ export class GatewayConnection {
     if (
       this.#socket.readyState === WebSocket.OPEN || this.#socket.readyState === WebSocket.CONNECTING
     ) {
+      this.#closedBy ??= { code, reason };
       try {
         // An empty reason stays empty (the handshake deadline closes 1000 with none).
         this.#socket.close(code, reason === "" ? "" : truncateCloseReason(reason));

@@ -31,6 +31,7 @@ import { type ServerWebSocket, upgradeWebSocket } from "../net/mod.ts";
 import type { ShutdownEvent, StateVersion, TickEvent } from "../../lib/protocol/frames.ts";
 import type { PresenceEntry } from "../state.ts";
 import { type ConnectionDeps, GatewayConnection, type PeerInfo } from "./connection.ts";
+import { ConnectionLog } from "./conn_log.ts";
 
 /** Every limit a connection enforces: the protocol constants plus the env-tunable ones. */
 export interface ServerLimits extends ProtocolLimits {
@@ -102,6 +103,7 @@ export class ConnectionHub {
   readonly #options: HubOptions;
   readonly limits: ServerLimits;
   readonly #clock: Clock;
+  readonly #log: ConnectionLog;
   #tick: TimerHandle | undefined;
   #health: TimerHandle | undefined;
   #presenceFlush: TimerHandle | undefined;
@@ -112,12 +114,14 @@ export class ConnectionHub {
     this.#options = options;
     this.limits = options.limits ?? serverLimits();
     this.#clock = options.clock ?? systemClock;
+    this.#log = options.log ?? new ConnectionLog();
   }
 
   /** Answers a WebSocket upgrade request, or refuses it with a plain HTTP status. */
   upgrade(req: Request, peer: Omit<PeerInfo, "headers">): Response {
     const clientIp = peer.clientIp;
     if (this.#closing) {
+      this.#log.upgradeRefused(clientIp, 503, "gateway shutting down");
       return new Response("gateway shutting down", {
         status: 503,
         headers: { Connection: "close" },
@@ -125,6 +129,7 @@ export class ConnectionHub {
     }
     const pending = this.#preauthByIp.get(clientIp) ?? 0;
     if (pending >= this.limits.maxPreauthConnectionsPerIp) {
+      this.#log.upgradeRefused(clientIp, 503, "too many unauthenticated sockets");
       return new Response("Too many unauthenticated sockets", {
         status: 503,
         headers: { Connection: "close" },
@@ -142,6 +147,7 @@ export class ConnectionHub {
       });
       upgraded.socket.tooLargeReason = CLOSE.preauthPayloadTooLarge.reason;
     } catch {
+      this.#log.upgradeRefused(clientIp, 400, "not a valid websocket upgrade");
       return new Response("Bad Request", { status: 400, headers: { Connection: "close" } });
     }
     this.#preauthByIp.set(clientIp, pending + 1);
@@ -149,6 +155,7 @@ export class ConnectionHub {
       ...this.#options,
       hub: this,
       limits: this.limits,
+      log: this.#log,
     });
     this.#connections.add(conn);
     return upgraded.response;

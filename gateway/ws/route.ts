@@ -9,6 +9,7 @@ import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { isLoopbackAddress, resolveClientIp } from "../auth.ts";
 import type { GatewayPhase } from "../http/app.ts";
 import type { ConnectionHub } from "./hub.ts";
+import { ConnectionLog } from "./conn_log.ts";
 import { hostAllowed, originAllowed } from "./origin.ts";
 
 /** What {@linkcode createRequestHandler} routes with. */
@@ -29,6 +30,11 @@ export interface RequestRouting {
 export function createRequestHandler(
   routing: RequestRouting,
 ): (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>) => Response | Promise<Response> {
+  const log = new ConnectionLog();
+  const refuse = (clientIp: string, status: number, reason: string) => {
+    log.upgradeRefused(clientIp, status, reason);
+    return new Response(reason, { status, headers: { Connection: "close" } });
+  };
   return function routeRequest(req, info) {
     const remote = info.remoteAddr.hostname;
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
@@ -36,7 +42,7 @@ export function createRequestHandler(
     }
     const config = routing.config();
     if (!hostAllowed(req.headers.get("host"), remote, config)) {
-      return new Response("host not allowed", { status: 403, headers: { Connection: "close" } });
+      return refuse(remote, 403, "host not allowed");
     }
     const clientIp = resolveClientIp({
       remoteAddr: remote,
@@ -44,12 +50,8 @@ export function createRequestHandler(
       trustedProxies: config.gateway?.trustedProxies ?? [],
       allowRealIpFallback: config.gateway?.allowRealIpFallback ?? false,
     }) ?? remote;
-    if (routing.phase() !== "started") {
-      return new Response("gateway not ready", { status: 503, headers: { Connection: "close" } });
-    }
-    if (!originAllowed(req.headers, config)) {
-      return new Response("origin not allowed", { status: 403, headers: { Connection: "close" } });
-    }
+    if (routing.phase() !== "started") return refuse(clientIp, 503, "gateway not ready");
+    if (!originAllowed(req.headers, config)) return refuse(clientIp, 403, "origin not allowed");
     return routing.hub.upgrade(req, {
       clientIp,
       remoteAddr: remote,

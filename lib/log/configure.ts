@@ -138,6 +138,17 @@ export function resolveLogLevels(
 // superseded handle know it no longer owns LogTape.
 let queue: Promise<unknown> = Promise.resolve();
 let generation = 0;
+// Bumped on every change of LogTape's configuration (configure and reset), so cached level checks
+// (gate.ts) know when to ask LogTape again.
+let revision = 0;
+
+/**
+ * Returns a number that changes whenever {@linkcode configureLogging} (or a handle's `dispose`)
+ * changes which levels are logged. Cached level checks compare it instead of asking LogTape.
+ */
+export function loggingRevision(): number {
+  return revision;
+}
 
 function serialised<T>(task: () => Promise<T>): Promise<T> {
   const run = queue.then(task, task);
@@ -229,6 +240,7 @@ export async function configureLogging(options: LoggingOptions = {}): Promise<Lo
       throw err;
     }
     const mine = ++generation;
+    revision++;
     const logger = getLogger("logging");
     for (const warning of warnings) logger.warn(warning);
 
@@ -237,7 +249,10 @@ export async function configureLogging(options: LoggingOptions = {}): Promise<Lo
       serialised(async () => {
         if (disposed) return;
         disposed = true;
-        if (generation === mine) await reset();
+        if (generation === mine) {
+          await reset();
+          revision++;
+        }
         fileSink?.[Symbol.dispose]();
       });
     return {

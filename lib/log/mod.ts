@@ -10,7 +10,8 @@
  *
  * Importing this module loads LogTape (for `getLogger`/`configureLogging`); code that only reads
  * log files (`openclaw logs`) should import `line.ts` and `file_path.ts` directly, which load no
- * third-party code at run time.
+ * third-party code at run time. `frame.ts` (trace-level frame masking) loads the JSON5 parser, so
+ * only the gateway imports it, directly.
  *
  * @module
  */
@@ -19,9 +20,11 @@ export {
   getLogger,
   type LoggingHandle,
   type LoggingOptions,
+  loggingRevision,
   type LogLevelInputs,
   resolveLogLevels,
 } from "./configure.ts";
+export { elapsedMs, isLogEnabled, LevelGate } from "./gate.ts";
 export { isLogLevel, LOG_LEVELS, type LogLevel } from "./levels.ts";
 export {
   DEFAULT_LOG_DIR,
