@@ -35,8 +35,9 @@ interface DoctorFlags {
 export function register(program: CommandUnknownOpts): void {
   program.command("doctor")
     .description(
-      "Find and fix problems: config, legacy keys, state directory, gateway auth and port, " +
-        "model auth, sandbox image, security warnings",
+      "Find and fix problems: updates, UI protocol, gateway health, config (syntax, legacy " +
+        "keys), skills, legacy disk layout and cron store, state directory, gateway auth and " +
+        "port, model and hook models, sandbox image, security, service, runtime",
     )
     .option("--fix", "Apply the recommended repairs without asking")
     .option("--repair", "Same as --fix")
@@ -48,7 +49,8 @@ export function register(program: CommandUnknownOpts): void {
     .addHelpText(
       "after",
       "\nExit status: 0 when no check ends in error, 1 when one does, 78 when the config is " +
-        "still invalid.\nConfig repairs print a diff before writing and keep openclaw.json.bak.",
+        "still invalid.\nConfig repairs print a diff before writing and keep openclaw.json.bak; " +
+        "a config that does not parse is\nnever rewritten (fix the syntax error it reports first).",
     )
     .action(act((opts: DoctorFlags) => doctorCommand(opts)));
 }

@@ -1,11 +1,13 @@
 /**
  * Runs doctor checks one after another, each within its own time budget: a check that throws
- * or runs out of time becomes an `error` for that check and the rest still run. Fixes are
+ * or runs out of time becomes an `error` for that check and the rest still run. A check that
+ * reads the config is skipped, with the reason, when the config does not parse. Fixes are
  * applied according to the flags, and the check is run again to see what is left.
  *
  * @module
  */
 import { errorMessage } from "../errors.ts";
+import { configUnusable } from "./config_syntax.ts";
 import type { DoctorSession } from "./session.ts";
 import type {
   CheckOutcome,
@@ -78,6 +80,8 @@ async function runOne(session: DoctorSession, check: DoctorCheck): Promise<Check
     findings,
     durationMs: Math.round(performance.now() - started),
   });
+  const unusable = check.needsConfig ? configUnusable(session.config) : undefined;
+  if (unusable) return done("skipped", [{ severity: "info", message: unusable }]);
   const run = () =>
     withDeadline<CheckOutcome>(budget, (signal) => check.run(session.contextFor(check, signal)));
   let outcome: CheckOutcome;

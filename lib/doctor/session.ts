@@ -17,6 +17,7 @@ import {
   shortenHome,
 } from "../paths.ts";
 import { loadAuditContext } from "../security/context.ts";
+import { assertConfigParses, findConfigSyntaxError } from "./config_syntax.ts";
 import { unifiedDiff } from "./diff.ts";
 import type {
   ConfigChange,
@@ -65,7 +66,15 @@ export async function loadConfigSnapshot(
       file,
       ...checkConfigText(file.text, configPath, { env, applyEnv: false }),
     };
-    return { path: configPath, exists: true, text: file.text, check, audit };
+    const syntaxError = findConfigSyntaxError(file.text);
+    return {
+      path: configPath,
+      exists: true,
+      text: file.text,
+      check,
+      audit,
+      ...(syntaxError ? { syntaxError } : {}),
+    };
   } catch (err) {
     return { path: configPath, exists: true, text: "", readError: errorMessage(err), audit };
   }
@@ -134,6 +143,8 @@ export class DoctorSession {
     const path = configWritePath(this.configPath);
     let change: ConfigChange | undefined;
     const result = await updateConfigText(path, (current) => {
+      // A file that does not parse is the user's to fix: rewriting it could lose what they wrote.
+      if (current.exists) assertConfigParses(current.text, shortenHome(path, this.env));
       const next = compute(current.text);
       if (next === undefined || (current.exists && next === current.text)) return undefined;
       const label = shortenHome(this.configPath, this.env);

@@ -8,6 +8,7 @@ import type { ConfigCheck } from "../config/load.ts";
 import type { Env } from "../paths.ts";
 import type { AuditContext } from "../security/context.ts";
 import type { InspectorScan } from "../security/inspector.ts";
+import type { ConfigSyntaxError } from "./config_syntax.ts";
 
 /** How bad a doctor finding is. */
 export type FindingSeverity = "info" | "warn" | "error";
@@ -37,6 +38,11 @@ export interface DoctorCheck {
   title: string;
   /** Position in the run: lower runs first (config before the checks that read it). */
   order: number;
+  /**
+   * True when the check reads the parsed config: it is skipped, with one line saying why, when
+   * the config cannot be read or parsed (its findings would describe an empty config instead).
+   */
+  needsConfig?: boolean;
   /** Budget for `run` (and for `fix`, each). @default 5000 */
   timeoutMs?: number;
   /** True when `fix` is safe without asking (`--non-interactive` applies it). */
@@ -102,6 +108,8 @@ export interface ConfigSnapshot {
   text: string;
   /** Why it could not be read, when it could not. */
   readError?: string;
+  /** Where the JSON5 text stops parsing, when it does not parse. */
+  syntaxError?: ConfigSyntaxError;
   /** Validation of the text (never thrown); undefined when unreadable. */
   check?: ConfigCheck;
   /** The best-effort view other checks and the security audit read. */
@@ -132,7 +140,8 @@ export interface DoctorContext {
   /**
    * Rewrites the config under the lock: `compute` gets the current text and returns the new one
    * (or undefined for no change). The diff is reported before the file is written, and a `.bak`
-   * is kept. `mask` lists values to hide in the diff.
+   * is kept. `mask` lists values to hide in the diff. Throws, writing nothing, when the current
+   * file does not parse.
    */
   editConfig(
     title: string,

@@ -1,7 +1,8 @@
 /**
  * Config checks: legacy keys (explained, and migrated by `--fix` with comment-keeping edits)
- * and schema validity (every problem as `- path: message`). Unknown keys are reported, never
- * dropped: a typo may hold a value the user wants to keep, so removing it is their call.
+ * and validity (a syntax error as its line and column, schema problems as `- path: message`).
+ * Unknown keys are reported, never dropped: a typo may hold a value the user wants to keep, so
+ * removing it is their call.
  *
  * @module
  */
@@ -9,8 +10,13 @@ import { detectLegacyKeys } from "../../config/legacy.ts";
 import { migrateLegacyConfigText, planLegacyEdits } from "../../config/legacy_edits.ts";
 import { parseConfigText } from "../../config/read.ts";
 import { UNKNOWN_KEY_MESSAGE } from "../../config/schema/issues.ts";
-import { shortenHome } from "../../paths.ts";
-import type { ConfigSnapshot, DoctorCheck, DoctorFinding } from "../types.ts";
+import { openclawCommand, shortenHome } from "../../paths.ts";
+import {
+  type ConfigSyntaxError,
+  findConfigSyntaxError,
+  formatSyntaxError,
+} from "../config_syntax.ts";
+import type { ConfigSnapshot, DoctorCheck, DoctorContext, DoctorFinding } from "../types.ts";
 
 function covers(path: string, issuePath: string): boolean {
   return issuePath === path || issuePath.startsWith(path + ".") || issuePath.startsWith(path + "[");
@@ -24,18 +30,42 @@ function parseMain(snap: ConfigSnapshot): unknown {
   }
 }
 
+/** A repair that works on a file that does not parse: edit the line, or restore the `.bak`. */
+function syntaxFix(ctx: DoctorContext, e: ConfigSyntaxError): string {
+  const where = shortenHome(ctx.config.path, ctx.env);
+  const edit = `Edit ${where} at line ${e.line} (often a missing comma, quote or closing ` +
+    `brace there or on the line before), then run: ${openclawCommand("doctor", ctx.env)}`;
+  const bak = `${ctx.config.path}.bak`;
+  let backup: string | undefined;
+  try {
+    backup = Deno.readTextFileSync(bak);
+  } catch { /* no backup to offer */ }
+  if (backup === undefined || backup.trim() === "" || findConfigSyntaxError(backup)) return edit;
+  return `${edit}; or go back to the last good copy: cp ${shortenHome(bak, ctx.env)} ${where}`;
+}
+
+function syntaxFinding(ctx: DoctorContext, e: ConfigSyntaxError): DoctorFinding {
+  return {
+    severity: "error",
+    message: formatSyntaxError(e),
+    path: ctx.config.path,
+    fix: syntaxFix(ctx, e),
+  };
+}
+
 /** `config.legacy`: keys from older releases, and what `--fix` does with each. */
 export const configLegacyCheck: DoctorCheck = {
   id: "config.legacy",
   title: "Legacy config keys",
   order: 10,
   safeFix: true,
+  needsConfig: true,
   run(ctx) {
     const snap = ctx.config;
     if (!snap.exists) return Promise.resolve({ skip: "No config file yet" });
     const main = parseMain(snap);
     if (main === undefined) {
-      return Promise.resolve({ skip: "The config does not parse (see Config validity)" });
+      return Promise.resolve({ skip: "Skipped: the config does not parse (see Config validity)" });
     }
     const issues = snap.check?.issues ?? [];
     const plan = planLegacyEdits(main);
@@ -53,6 +83,7 @@ export const configLegacyCheck: DoctorCheck = {
     for (const m of plan.manual) {
       findings.push({ severity: "warn", message: m, fix: "Edit the config by hand" });
     }
+    if (!findings.length) findings.push({ severity: "info", message: "No legacy keys" });
     return Promise.resolve(findings);
   },
   async fix(ctx) {
@@ -81,6 +112,7 @@ export const configValidCheck: DoctorCheck = {
         fix: "openclaw setup",
       }]);
     }
+    if (snap.syntaxError) return Promise.resolve([syntaxFinding(ctx, snap.syntaxError)]);
     if (snap.readError || !snap.check) {
       return Promise.resolve([{
         severity: "error",

@@ -136,6 +136,7 @@ export const gatewayAuthCheck: DoctorCheck = {
   id: "gateway.auth",
   title: "Gateway mode and auth",
   order: 40,
+  needsConfig: true,
   run(ctx) {
     return Promise.resolve([...modeFindings(ctx), ...authFindings(ctx)]);
   },
@@ -197,6 +198,7 @@ export const gatewayRuntimeCheck: DoctorCheck = {
   id: "gateway.runtime",
   title: "Runtime and port",
   order: 50,
+  needsConfig: true,
   safeFix: true,
   async run(ctx) {
     const gw = obj(ctx.config.audit.config.gateway);

@@ -3,7 +3,12 @@
  *
  * @module
  */
+export { uiProtocolCheck, updateCheck } from "./freshness.ts";
+export { gatewayHealthCheck } from "./health.ts";
 export { configLegacyCheck, configValidCheck } from "./config.ts";
+export { skillsStatusCheck, skillsSummaryCheck } from "./skills.ts";
+export { hooksModelCheck, opencodeOverrideCheck } from "./providers.ts";
+export { cronStoreCheck, legacyStateCheck } from "./legacy_state.ts";
 export { stateIntegrityCheck } from "./state.ts";
 export { gatewayAuthCheck, gatewayRuntimeCheck } from "./gateway.ts";
 export { modelAuthCheck } from "./models.ts";
@@ -11,3 +16,4 @@ export { sandboxImageCheck } from "./sandbox.ts";
 export { securityWarningsCheck } from "./security.ts";
 export { serviceDriftCheck, serviceLingerCheck } from "./service.ts";
 export { gatewayInstallsCheck } from "./installs.ts";
+export { runtimePracticeCheck } from "./runtime.ts";

@@ -118,6 +118,7 @@ export const modelAuthCheck: DoctorCheck = {
   id: "models.auth",
   title: "Model auth",
   order: 60,
+  needsConfig: true,
   run(ctx) {
     const uses = configuredModels(ctx.config.audit.config);
     if (!uses.length) {

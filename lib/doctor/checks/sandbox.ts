@@ -42,6 +42,7 @@ export const sandboxImageCheck: DoctorCheck = {
   id: "sandbox.image",
   title: "Sandbox image",
   order: 70,
+  needsConfig: true,
   timeoutMs: 15_000,
   async run(ctx) {
     const config = ctx.config.audit.config;

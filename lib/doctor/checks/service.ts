@@ -11,6 +11,7 @@ export const serviceDriftCheck: DoctorCheck = {
   id: "service.drift",
   title: "Gateway service config",
   order: 90,
+  needsConfig: true,
   async run(ctx) {
     const { inspectService } = await import("../../service/mod.ts");
     const svc = await inspectService({ env: ctx.env });
@@ -25,6 +26,12 @@ export const serviceDriftCheck: DoctorCheck = {
         message:
           "No gateway service installed (optional; it starts the gateway at login and restarts it)",
         fix: "openclaw gateway install",
+      }];
+    }
+    if (!svc.drift.length) {
+      return [{
+        severity: "info",
+        message: `The installed service (${svc.unitPath}) matches what gateway install writes`,
       }];
     }
     return svc.drift.map((d): DoctorFinding => ({
@@ -62,6 +69,9 @@ export const serviceLingerCheck: DoctorCheck = {
         message: `Could not read linger for ${linger.user}: ${linger.detail ?? "unknown"}`,
       }];
     }
-    return [];
+    return [{
+      severity: "info",
+      message: `Linger is on for ${linger.user}: the gateway service keeps running after logout`,
+    }];
   },
 };

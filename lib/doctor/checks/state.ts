@@ -5,6 +5,7 @@
  * @module
  */
 import { joinPath, shortenHome } from "../../paths.ts";
+import { configUnusable } from "../config_syntax.ts";
 import type { DoctorCheck, DoctorContext, DoctorFinding } from "../types.ts";
 
 const LEGACY_STATE_DIRS = [".clawdbot", ".moltbot", ".moldbot"];
@@ -39,6 +40,11 @@ function agentIds(ctx: DoctorContext): string[] {
       .filter((id): id is string => typeof id === "string" && /^[A-Za-z0-9_-]+$/.test(id))
     : [];
   return ids.length ? ids : ["main"];
+}
+
+/** Agents whose session dirs to check: none while the config does not parse (ids unknown). */
+function sessionAgentIds(ctx: DoctorContext): string[] {
+  return configUnusable(ctx.config) ? [] : agentIds(ctx);
 }
 
 const posix = Deno.build.os !== "windows";
@@ -104,7 +110,7 @@ function inspect(ctx: DoctorContext): DoctorFinding[] {
       fixable: true,
     });
   }
-  for (const id of agentIds(ctx)) {
+  for (const id of sessionAgentIds(ctx)) {
     const sessions = joinPath(dir, "agents", id, "sessions");
     if (!lstat(sessions)) {
       out.push({
@@ -179,7 +185,7 @@ export const stateIntegrityCheck: DoctorCheck = {
       Deno.chmodSync(ctx.configPath, 0o600);
       done.push(`chmod 600 ${shortenHome(ctx.configPath, ctx.env)}`);
     }
-    for (const id of agentIds(ctx)) {
+    for (const id of sessionAgentIds(ctx)) {
       const sessions = joinPath(dir, "agents", id, "sessions");
       if (!lstat(sessions)) mkdir(sessions);
     }

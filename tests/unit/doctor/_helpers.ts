@@ -1,5 +1,12 @@
+import { runDoctor } from "../../../lib/doctor/runner.ts";
 import { DoctorSession } from "../../../lib/doctor/session.ts";
-import type { DoctorOptions, DoctorProbes, PortHolder } from "../../../lib/doctor/types.ts";
+import type {
+  CheckReport,
+  DoctorCheck,
+  DoctorOptions,
+  DoctorProbes,
+  PortHolder,
+} from "../../../lib/doctor/types.ts";
 import { makeSandbox, type Sandbox } from "../../helpers.ts";
 
 /** A temp HOME for one doctor test; remove it with `await using`. */
@@ -35,4 +42,17 @@ export async function openSession(
   env: Record<string, string> = {},
 ): Promise<DoctorSession> {
   return await DoctorSession.open({ env: { ...h.env, ...env }, options, probes });
+}
+
+/** Runs one check over `h` and returns its report. */
+export async function runCheck(
+  check: DoctorCheck,
+  h: DoctorHome,
+  options: Partial<DoctorOptions> = {},
+  env: Record<string, string> = {},
+): Promise<CheckReport> {
+  const report = await runDoctor(await openSession(h, options, fakeProbes(), env), {
+    checks: [check],
+  });
+  return report.checks[0];
 }

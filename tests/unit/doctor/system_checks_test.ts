@@ -27,17 +27,27 @@ async function runOne(
 Deno.test("DOCTOR_CHECKS lists every check once, in order", () => {
   const ids = DOCTOR_CHECKS.map((c) => c.id);
   assert.deepEqual(ids, [
+    "update.check",
+    "ui.protocol",
+    "gateway.health",
     "config.legacy",
     "config.valid",
+    "skills.summary",
+    "models.opencode",
+    "state.legacy",
+    "cron.store",
     "state.integrity",
     "gateway.auth",
     "gateway.runtime",
     "models.auth",
+    "hooks.model",
     "sandbox.image",
     "security.audit",
     "service.drift",
     "service.linger",
+    "skills.status",
     "gateway.installs",
+    "runtime.practice",
   ]);
 });
 
