@@ -16,7 +16,7 @@
  * @module
  */
 import JSON5 from "json5";
-import type { JsonToken } from "@croct/json5-parser";
+import type { Token } from "../json5/lexer.ts";
 import { formatConfigPath, getAtPath, type PathSegment } from "./path.ts";
 import { isSecretRef } from "./secret_ref.ts";
 import {
@@ -108,15 +108,6 @@ export function scrubSecretStrings<T>(value: T, secrets: readonly string[]): T {
   return walk(value) as T;
 }
 
-function decodeString(token: JsonToken): string | undefined {
-  try {
-    const v = JSON5.parse(token.value);
-    return typeof v === "string" ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The string as a JSON5 string token (double-quoted JSON, whatever the original quotes). */
 function quoted(value: string): string {
   return JSON.stringify(value);
@@ -146,13 +137,13 @@ type Frame = { kind: "object"; key?: string; expectKey: boolean } | {
  * JSON5 is scrubbed as plain text. Loads the JSON5 lexer on first use (not needed to start).
  */
 export async function redactConfigText(text: string, secrets: readonly string[]): Promise<string> {
-  const { JsonLexer, JsonTokenType } = await import("@croct/json5-parser");
+  const { tokenize } = await import("../json5/lexer.ts");
   const ordered = longestFirst(secrets);
   const escapedToo = [...new Set(ordered.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
-  let tokens: JsonToken[];
+  let tokens: Token[];
   let parsed: unknown;
   try {
-    tokens = JsonLexer.tokenize(text);
+    tokens = tokenize(text);
     parsed = text.trim() === "" ? {} : JSON5.parse(text);
   } catch {
     return scrubString(text, escapedToo);
@@ -162,37 +153,34 @@ export async function redactConfigText(text: string, secrets: readonly string[])
   let out = "";
   for (const token of tokens) {
     const top = stack.at(-1);
-    switch (token.type) {
-      case JsonTokenType.LINE_COMMENT:
-      case JsonTokenType.BLOCK_COMMENT:
-        out += scrubString(token.value, escapedToo);
+    switch (token.kind) {
+      case "lineComment":
+      case "blockComment":
+        out += scrubString(token.text, escapedToo);
         continue;
-      case JsonTokenType.BRACE_LEFT:
+      case "{":
         stack.push({ kind: "object", expectKey: true });
         break;
-      case JsonTokenType.BRACKET_LEFT:
+      case "[":
         stack.push({ kind: "array", index: 0 });
         break;
-      case JsonTokenType.BRACE_RIGHT:
-      case JsonTokenType.BRACKET_RIGHT:
+      case "}":
+      case "]":
         stack.pop();
         break;
-      case JsonTokenType.COMMA:
+      case ",":
         if (top?.kind === "object") top.expectKey = true;
         else if (top?.kind === "array") top.index++;
         break;
-      case JsonTokenType.STRING:
-      case JsonTokenType.IDENTIFIER: {
+      case "string":
+      case "identifier": {
         if (top?.kind === "object" && top.expectKey) {
-          top.key = token.type === JsonTokenType.STRING
-            ? decodeString(token) ?? token.value
-            : token.value;
+          top.key = token.value;
           top.expectKey = false;
           break;
         }
-        if (token.type !== JsonTokenType.STRING) break;
-        const value = decodeString(token);
-        if (value === undefined) break;
+        if (token.kind !== "string") break;
+        const value = token.value;
         const at = path();
         if (isSecretPath(at) && !hasPlaceholder(value) && !insideSecretRef(parsed, at)) {
           out += quoted(REDACTED_SENTINEL);
@@ -206,7 +194,7 @@ export async function redactConfigText(text: string, secrets: readonly string[])
         break;
       }
     }
-    out += token.value;
+    out += token.text;
   }
   return out;
 }

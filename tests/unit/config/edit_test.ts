@@ -97,3 +97,73 @@ Deno.test("applyConfigEdits() keeps the closing brace aligned when the last key 
 `,
   );
 });
+
+/** The chapter's configs: `default:` written as a bare key (a reserved word, valid JSON5). */
+const CHAPTER = `{
+  // SecretRef providers, as in the chapter
+  secrets: {
+    providers: {
+      default: { source: "env" }, // env provider
+      vault: {
+        source: "exec",
+        command: "/usr/local/bin/openclaw-vault-resolver",
+        args: ["--profile", "prod"],
+      },
+    },
+  },
+  agents: {
+    list: [
+      { id: "main", default: true }, // the default agent
+      { id: "ops" },
+    ],
+  },
+}
+`;
+
+Deno.test("applyConfigEdits() edits the chapter's configs with unquoted default: keys", () => {
+  const { text, missing } = applyConfigEdits(CHAPTER, [
+    { op: "set", path: ["gateway", "port"], value: 19001 },
+    {
+      op: "set",
+      path: ["secrets", "providers", "default", "allowlist"],
+      value: ["OPENAI_API_KEY"],
+    },
+    { op: "set", path: ["agents", "list", 1, "default"], value: false },
+    { op: "unset", path: ["secrets", "providers", "vault"] },
+    { op: "unset", path: ["agents", "list", 0, "default"] },
+  ]);
+  assert.deepEqual(missing, []);
+  assert.deepEqual(JSON5.parse(text), {
+    secrets: { providers: { default: { source: "env", allowlist: ["OPENAI_API_KEY"] } } },
+    agents: { list: [{ id: "main" }, { id: "ops", default: false }] },
+    gateway: { port: 19001 },
+  });
+  for (const comment of ["// SecretRef providers", "// env provider", "// the default agent"]) {
+    assert.ok(text.includes(comment), comment);
+  }
+  assert.match(
+    text,
+    /\n {6}default: \{ source: "env", allowlist: \["OPENAI_API_KEY"\] \}, \/\/ env/,
+  );
+  assert.match(text, /\n {6}\{ id: "ops", default: false \},\n/);
+  assert.match(text, /\n {2}gateway: \{\n {4}port: 19001,\n {2}\},\n\}\n$/);
+});
+
+Deno.test("applyConfigEdits() reports a syntax error with its line and column", () => {
+  assert.throws(
+    () =>
+      applyConfigEdits("{\n  gateway: {\n    port: 01,\n  },\n}\n", [{ op: "unset", path: ["x"] }]),
+    {
+      name: "OpenClawError",
+      message: 'Cannot edit config "openclaw.json": Invalid character "1" at 3:12',
+    },
+  );
+});
+
+Deno.test("applyConfigEdits() keeps the comment at the end of a removed line", () => {
+  const { text } = applyConfigEdits(COMMENTED, [{ op: "unset", path: ["gateway", "port"] }]);
+  assert.equal(
+    text,
+    COMMENTED.replace("    port: 18789, // keep this\n", "    // keep this\n"),
+  );
+});
