@@ -54,8 +54,8 @@ let memoryToken: string | undefined;
 
 /**
  * Resolves the start's auth; on loopback with nothing configured, generates a token and keeps it
- * in the config — except with `--allow-unconfigured` and no config file, where it is kept in
- * memory only and printed once.
+ * in the config — except with `--allow-unconfigured`, where it is kept in memory only and
+ * printed once.
  */
 export async function resolveStartAuth(
   options: Pick<
@@ -71,10 +71,10 @@ export async function resolveStartAuth(
   const cliAuth = { mode: options.auth, token: options.token, password: options.password };
   const auth = resolveGatewayAuth({ config, cliAuth, resolveSecret: (ref) => secrets.get(ref) });
   if (loopback && shouldGenerateGatewayToken(auth)) {
-    if (options.allowUnconfigured && !(await fileExists(configPath))) {
-      // --allow-unconfigured never writes config: with no config file the token lives in this
-      // process only, printed once so local clients can pass it (--token, or
-      // OPENCLAW_GATEWAY_TOKEN).
+    if (options.allowUnconfigured) {
+      // --allow-unconfigured never writes config (with or without a config file): the token
+      // lives in this process only, printed once; local CLI commands find it in the runtime
+      // file (0600), other clients pass it (--token, or OPENCLAW_GATEWAY_TOKEN).
       // The directory (not the file) may exist, so the reloader can watch for a config to appear.
       await Deno.mkdir(dirname(configPath), { recursive: true, mode: 0o700 });
       // An in-process restart keeps the same token, so connected clients can reconnect.

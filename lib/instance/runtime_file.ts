@@ -25,8 +25,8 @@ export interface GatewayRuntimeInfo {
   /**
    * The shared secret local clients send, so CLI diagnostics still reach this gateway while the
    * config does not parse. Only a secret the config file already holds in plain text is recorded
-   * (see {@linkcode configHeldClientAuth}): never one from the environment, a flag, a SecretRef or
-   * a token kept in memory only.
+   * (see {@linkcode configHeldClientAuth}), or a token generated for this process only: never one
+   * from the environment, a flag or a SecretRef.
    */
   clientAuth?: RuntimeClientAuth;
 }
@@ -42,13 +42,16 @@ export interface RuntimeAuthView {
   mode: string;
   token?: string;
   password?: string;
+  /** Where the token came from; `generated` with no config holding it = this process only. */
+  source?: { token?: string };
 }
 
 /**
  * Returns the credential to record in the runtime file: the gateway's token (token mode) or
- * password (password mode), only when the config file's text contains it verbatim. Such a
- * secret is already on disk in the state directory, so the runtime file (0600, same directory)
- * adds no exposure; secrets from the environment, `--token`, SecretRefs or `${VAR}` stay out.
+ * password (password mode) when the config file's text contains it verbatim, or a token the
+ * gateway generated for itself. Such a secret is on disk in the state directory anyway (or would
+ * be, in a config), so the runtime file (0600, same directory) adds no exposure; secrets from the
+ * environment, `--token`, SecretRefs or `${VAR}` stay out.
  *
  * @param auth The gateway's resolved auth.
  * @param configPath The config file the gateway started from.
@@ -60,6 +63,10 @@ export function configHeldClientAuth(
 ): RuntimeClientAuth | undefined {
   const secret = auth.mode === "token" ? auth.token : auth.mode === "password" ? auth.password : "";
   if (!secret) return undefined;
+  // A token generated for this process only (`--allow-unconfigured`) is nowhere else: recording
+  // it lets the CLI on this host reach the gateway without copying it from the console. The
+  // runtime file is as private as a config holding it would be, and it is removed at stop.
+  if (auth.mode === "token" && auth.source?.token === "generated") return { token: secret };
   let text: string;
   try {
     text = Deno.readTextFileSync(configPath);

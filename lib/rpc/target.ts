@@ -137,9 +137,10 @@ export async function resolveGatewayTarget(flags: TargetFlags = {}): Promise<Gat
   }
   const runtime = readGatewayRuntime(resolveStateDir());
   if (runtime && isPidAlive(runtime.pid)) {
-    // A config that does not parse has no credential to read; the gateway recorded the one its
-    // config held, and an explicit env credential still wins.
-    const fallback = problem && !creds.token && !creds.password ? runtime.clientAuth : undefined;
+    // Without a credential of its own (a config that does not parse, or a gateway started with
+    // --allow-unconfigured and a token of its own making) the CLI uses the one the gateway
+    // recorded; a flag, env or config credential always wins.
+    const fallback = !creds.token && !creds.password ? runtime.clientAuth : undefined;
     return {
       ...base,
       url: loopbackUrlFor(runtime.host, runtime.port),

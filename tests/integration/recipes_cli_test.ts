@@ -64,10 +64,31 @@ Deno.test("gateway --allow-unconfigured never creates the config; its token work
     assert.equal(await exists(sb.configPath), false, "openclaw.json was created");
     const call = await runCli(sb, ["gateway", "call", "health", "--token", token]);
     assert.equal(call.code, 0, call.stdout + call.stderr);
+    // The CLI on this host finds the token without being told (the gateway's runtime file).
+    const health = await runCli(sb, ["health", "--json"]);
+    assert.equal(health.code, 0, health.stdout + health.stderr);
   } finally {
     assert.equal(await gw.stop(), 0);
   }
   assert.equal(await exists(sb.configPath), false, "openclaw.json was created");
+});
+
+Deno.test("gateway --allow-unconfigured leaves an existing config untouched", async () => {
+  // A config without gateway.mode and without auth: a plain start would refuse; this one starts
+  // and must not save the token it generates.
+  const text = '// mine\n{\n  agents: { defaults: { workspace: "~/ws" } },\n}\n';
+  await using sb = await makeSandbox({ config: text });
+  const port = freePort();
+  const gw = spawnGateway(sb, ["--port", String(port), "--allow-unconfigured"], { port });
+  try {
+    await gw.waitFor(/Gateway listening on/);
+    assert.match(gw.output(), /Gateway token \(this process only, not saved\)/);
+    const health = await runCli(sb, ["health", "--json"]);
+    assert.equal(health.code, 0, health.stdout + health.stderr);
+  } finally {
+    assert.equal(await gw.stop(), 0);
+  }
+  assert.equal(await Deno.readTextFile(sb.configPath), text);
 });
 
 /** Runs the CLI with its stdout reader closed before anything is written (`| head`). */
