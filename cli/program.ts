@@ -88,6 +88,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Sandbox runtimes and the effective tool policy (explain)",
     load: () => import("./commands/sandbox.ts"),
   },
+  {
+    name: "system",
+    summary: "System events, heartbeat controls (last, enable, disable) and presence",
+    load: () => import("./commands/system.ts"),
+  },
+  {
+    name: "cron",
+    summary: "Scheduled jobs: list, add, edit, remove, run now, run history, status",
+    load: () => import("./commands/cron.ts"),
+  },
 ];
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { GatewayEventName } from "../lib/protocol/events.ts";
 import type {
   AgentRuntime,
   AgentStreamEvent,
@@ -14,10 +15,21 @@ import type {
   AgentTurnResult,
 } from "../lib/agent/contract.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
+import {
+  buildMainSessionKey,
+  canonicalSessionKey,
+  normalizeAgentId,
+} from "../lib/agent/session_key.ts";
+import {
+  type ClaimedEvents,
+  type SystemEventQueue,
+  withSystemLines,
+} from "../lib/heartbeat/system_events.ts";
 import { processEnv } from "../lib/paths.ts";
 import type { SecretRef } from "../lib/secrets/ref.ts";
 import type { ProcessManager } from "../lib/tools/process_manager.ts";
 import type { GatewayState } from "./state.ts";
+import type { ActiveTurns } from "./automation/active_turns.ts";
 
 /** The runtime as the gateway holds it: the contract plus the hot-reload hook. */
 export interface GatewayAgentRuntime extends AgentRuntime {
@@ -25,9 +37,15 @@ export interface GatewayAgentRuntime extends AgentRuntime {
   updateConfig?(config: OpenClawConfig): void;
 }
 
-/** Builds the real runtime for a gateway start; the only place the gateway loads lib/agent. */
+/**
+ * Builds the real runtime for a gateway start; the only place the gateway loads lib/agent. A
+ * background command's exit (`tools.exec.notifyOnExit`) becomes a `System:` line for its session
+ * and wakes the heartbeat of its agent, when the state offers the automation API.
+ */
 export async function createGatewayAgentRuntime(
-  state: Pick<GatewayState, "config" | "stateDir" | "secrets" | "log" | "systemEvents">,
+  state:
+    & Pick<GatewayState, "config" | "stateDir" | "secrets" | "log" | "systemEvents">
+    & Partial<Pick<GatewayState, "enqueueSystemEvent" | "heartbeat">>,
   processes?: ProcessManager,
 ): Promise<GatewayAgentRuntime> {
   const { createAgentRuntime } = await import("../lib/agent/mod.ts");
@@ -40,10 +58,13 @@ export async function createGatewayAgentRuntime(
     resolveSecret: (ref: SecretRef) => state.secrets.get(ref),
     log: state.log("agent"),
     processes,
-    // A background command's exit becomes a System: line for its session (heartbeats wake on it).
     onSystemEvent: (sessionKey: string, text: string) => {
-      state.systemEvents.push({ ts: Date.now(), text, sessionKey, wake: true });
-      if (state.systemEvents.length > 100) state.systemEvents.shift();
+      if (!state.enqueueSystemEvent) {
+        state.systemEvents.push({ ts: Date.now(), text, sessionKey, source: "exec" });
+        return;
+      }
+      const queued = state.enqueueSystemEvent({ sessionKey, text, source: "exec" });
+      if (queued.ok) void state.heartbeat?.wake({ reason: "exec-event", sessionKey });
     },
   });
 }
@@ -100,10 +121,14 @@ export interface AgentHost {
   readonly config: OpenClawConfig;
   agent(): Promise<AgentRuntime>;
   broadcast(
-    event: string,
+    event: GatewayEventName,
     payload: unknown,
     options?: { dropIfSlow?: boolean; stateVersion?: boolean },
   ): void;
+  /** Queued `System:` lines; a turn takes its session's lines in front of its message. */
+  readonly systemEvents?: SystemEventQueue;
+  /** Turns in flight per agent (heartbeats defer while their agent is busy). */
+  readonly activeTurns?: ActiveTurns;
 }
 
 /** One turn as a surface starts it. */
@@ -112,6 +137,49 @@ export interface DispatchRequest extends Omit<AgentTurnRequest, "onEvent" | "run
   agentId: string;
   /** Also gets every runtime event (SSE surfaces stream from here). */
   onEvent?: (event: AgentStreamEvent) => void;
+  /** Take the session's queued system events into this turn. @default true */
+  drainSystemEvents?: boolean;
+  /**
+   * Inject no workspace bootstrap files (automation's `lightContext`; the turn reads it through
+   * lib/agent/prompt.ts `TurnContextHints` until the contract carries it).
+   */
+  lightContext?: boolean;
+}
+
+/**
+ * The canonical key of the session a request runs on, when it can be known before the runtime
+ * resolves it (not for a bare `sessionId`, nor a key the store would refuse).
+ */
+function requestSessionKey(config: OpenClawConfig, request: DispatchRequest): string | undefined {
+  const mainKey = config.session?.mainKey;
+  try {
+    if (request.sessionKey !== undefined) {
+      return canonicalSessionKey(request.sessionKey, normalizeAgentId(request.agentId), mainKey);
+    }
+    return request.sessionId === undefined
+      ? buildMainSessionKey(normalizeAgentId(request.agentId), mainKey)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes the session's queued system events for a turn: the message with them in front as
+ * `System:` lines, and the claim to commit (the turn ran) or release (it failed, so the next turn
+ * gets them again).
+ */
+function takeSystemEvents(
+  host: AgentHost,
+  request: DispatchRequest,
+): { message: string; claim?: ClaimedEvents } {
+  if (!host.systemEvents || request.drainSystemEvents === false) {
+    return { message: request.message };
+  }
+  const key = requestSessionKey(host.config, request);
+  if (!key || host.systemEvents.available(key) === 0) return { message: request.message };
+  const claim = host.systemEvents.claim(key);
+  return { message: withSystemLines(claim.events, request.message), claim };
 }
 
 /** Options for {@linkcode dispatchTurn}. */
@@ -262,11 +330,18 @@ export async function dispatchTurn(
   };
 
   let result: AgentTurnResult;
+  const ended = host.activeTurns?.begin(agentId);
+  const taken = takeSystemEvents(host, request);
   try {
-    result = await runtime.runTurn({ ...request, onEvent });
+    const { drainSystemEvents: _drain, ...turn } = request;
+    result = await runtime.runTurn({ ...turn, message: taken.message, onEvent });
   } catch (err) {
     result = failedTurn(request, err instanceof Error ? err.message : String(err));
+  } finally {
+    ended?.();
   }
+  if (result.stopReason === "error") taken.claim?.release();
+  else taken.claim?.commit();
   if (result.sessionKey) sessionKey = result.sessionKey;
   const failed = result.stopReason === "error" || result.stopReason === "timeout";
   if (!terminalSent) {

@@ -2,9 +2,9 @@
  * One start of the gateway, as composition: load the config (refusing the starts the seed
  * names), build the shared state, then start the subsystems in dependency order —
  * `logging → secrets → server (port, bind, auth, listen: the port is the lock) → processes →
- * sandbox → agent → reloader` — write the runtime file and report ready. `stop()` stops the
- * subsystems in reverse. A restart is a stop followed by a new start in the same process
- * (run.ts). The parts themselves live in gateway/subsystems/.
+ * sandbox → agent → reloader → heartbeat → cron` — write the runtime file and report ready.
+ * `stop()` stops the subsystems in reverse. A restart is a stop followed by a new start in the
+ * same process (run.ts). The parts themselves live in gateway/subsystems/.
  *
  * @module
  */
@@ -26,6 +26,8 @@ import { loadStartConfig } from "./start_config.ts";
 import { createGatewayState } from "./state_builder.ts";
 import type { GatewayState } from "./state.ts";
 import { agentSubsystem } from "./subsystems/agent.ts";
+import { heartbeatSubsystem } from "./subsystems/heartbeat.ts";
+import { cronSubsystem } from "./subsystems/cron.ts";
 import { type GatewaySubsystem, SubsystemSet } from "./subsystems/lifecycle.ts";
 import { loggingSubsystem } from "./subsystems/logging.ts";
 import { processesSubsystem } from "./subsystems/processes.ts";
@@ -105,6 +107,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   });
   const processes = processesSubsystem();
   const agent = agentSubsystem(state, processes);
+  const heartbeat = heartbeatSubsystem(state);
   const server = serverSubsystem(state, {
     flags: options,
     methods: GATEWAY_METHODS,
@@ -133,9 +136,11 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     sandboxSubsystem(state),
     agent,
     reloader,
+    heartbeat,
+    cronSubsystem(state),
     ...(options.subsystems ?? []),
   ], { clock, logger: (id) => getLogger(LOGGERS.get(id) ?? `gateway/${id}`) });
-  state.wire({ subsystems, server, agent, secrets, reloader });
+  state.wire({ subsystems, server, agent, secrets, reloader, heartbeat });
 
   await subsystems.start();
   writeGatewayRuntime(state.stateDir, {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { GatewayEventName } from "../lib/protocol/events.ts";
 import type { Logger } from "@logtape/logtape";
 import type { AgentRuntime } from "../lib/agent/contract.ts";
 import type { ReloadPlan } from "../lib/config/reload_rules.ts";
@@ -13,18 +14,22 @@ import type { SecretSnapshot } from "../lib/secrets/snapshot.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import type { SubsystemHealth } from "./subsystems/lifecycle.ts";
+import type { ActiveTurns } from "./automation/active_turns.ts";
 
 /** A client as the presence list shows it (protocol.md §4.8; the type is lib/protocol's). */
 export type { PresenceEntry } from "../lib/protocol/frames.ts";
 import type { PresenceEntry, StateVersion } from "../lib/protocol/frames.ts";
+import type { Outbound } from "../lib/outbound/types.ts";
+import type { SystemEventQueue } from "../lib/heartbeat/system_events.ts";
+import type {
+  AutomationTurnRequest,
+  AutomationTurnResult,
+  EnqueueResult,
+  HeartbeatControl,
+  SystemEventInput,
+} from "./automation/types.ts";
 
-/** A queued `System:` line for a session (from `system-event`). */
-export interface SystemEvent {
-  ts: number;
-  text: string;
-  sessionKey: string;
-  wake: boolean;
-}
+export type { SystemEvent } from "../lib/heartbeat/types.ts";
 
 /** The live state of one server start. */
 export interface GatewayState {
@@ -51,13 +56,33 @@ export interface GatewayState {
   readonly log: (subsystem: string) => Logger;
   /** Monotonic counters for `stateVersion` on presence/health events. */
   stateVersion: StateVersion;
-  lastHeartbeat: unknown | null;
-  systemEvents: SystemEvent[];
+  /** The last heartbeat event (`last-heartbeat`), or null. */
+  readonly lastHeartbeat: unknown | null;
+  /** Queued `System:` lines per session (bounded); prefer {@link enqueueSystemEvent}. */
+  readonly systemEvents: SystemEventQueue;
+  /**
+   * Queues a `System:` line for the next turn of a session: the agent's main session unless
+   * `sessionKey` names another. Bounded per session (the oldest line goes first). Does not
+   * wake anything; call `heartbeat.wake()` for that.
+   */
+  enqueueSystemEvent(event: SystemEventInput): EnqueueResult;
+  /** The heartbeat scheduler: wake now, the persisted on/off switch, counters. */
+  readonly heartbeat: HeartbeatControl;
+  /**
+   * Runs one agent turn for automation (heartbeat, cron) through the same dispatcher as every
+   * other surface. Never rejects: a failure is in `error`. `chat` events of the turn are held
+   * back (the outbound decides what operator clients see).
+   */
+  runAutomationTurn(request: AutomationTurnRequest): Promise<AutomationTurnResult>;
+  /** The outbound choke point every automated message goes through. */
+  readonly outbound: Outbound;
+  /** Turns in flight per agent (heartbeats defer while their agent is busy). */
+  readonly activeTurns: ActiveTurns;
   /** Ask for an in-process restart (config.apply, restart-class reloads, SIGHUP). */
   requestRestart(reason: string, delayMs?: number): void;
   /** Send an event to every connection allowed to see it. */
   broadcast(
-    event: string,
+    event: GatewayEventName,
     payload: unknown,
     options?: { dropIfSlow?: boolean; stateVersion?: boolean },
   ): void;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { GatewayEventName } from "../lib/protocol/events.ts";
 import type { Logger } from "@logtape/logtape";
 import { defaultAgentId } from "../lib/agent/agents.ts";
 import type { AgentRuntime } from "../lib/agent/contract.ts";
@@ -18,15 +19,29 @@ import {
 import type { Clock } from "../lib/clock.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import type { ReloadPlan } from "../lib/config/reload_rules.ts";
+import { SystemEventQueue } from "../lib/heartbeat/system_events.ts";
+import type { Outbound } from "../lib/outbound/types.ts";
 import type { Snapshot } from "../lib/protocol/frames.ts";
 import { emptySecretSnapshot, type SecretSnapshot } from "../lib/secrets/snapshot.ts";
+import { ActiveTurns } from "./automation/active_turns.ts";
 import { checkBindAllowed } from "./auth.ts";
+import { enqueueSystemEvent } from "./automation/system_events.ts";
+import { runAutomationTurn } from "./automation/turn.ts";
+import type {
+  AutomationTurnRequest,
+  AutomationTurnResult,
+  EnqueueResult,
+  HeartbeatControl,
+  SystemEventInput,
+} from "./automation/types.ts";
+import { createOutbound } from "./outbound.ts";
 import { buildHealthSummary } from "./methods/health.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayStartOptions } from "./server.ts";
-import type { GatewayState, PresenceEntry, SystemEvent } from "./state.ts";
+import type { GatewayState, PresenceEntry } from "./state.ts";
 import type { AgentSubsystem } from "./subsystems/agent.ts";
+import type { HeartbeatSubsystem } from "./subsystems/heartbeat.ts";
 import type { SubsystemHealth, SubsystemSet } from "./subsystems/lifecycle.ts";
 import type { ReloaderSubsystem } from "./subsystems/reloader.ts";
 import type { SecretsSubsystem } from "./subsystems/secrets.ts";
@@ -55,7 +70,18 @@ export interface GatewayWiring {
   agent: AgentSubsystem;
   secrets: SecretsSubsystem;
   reloader: ReloaderSubsystem;
+  /** The heartbeat scheduler (absent in starts that do not run one). */
+  heartbeat?: HeartbeatSubsystem;
 }
+
+/** Heartbeat control before (or without) the heartbeat subsystem: nothing runs. */
+const NO_HEARTBEAT: HeartbeatControl = {
+  wake: () => Promise.resolve([]),
+  enabled: () => true,
+  setEnabled: () => Promise.reject(new Error("heartbeats are not running in this gateway")),
+  last: () => null,
+  summary: () => ({ enabled: true, last: null, agents: [] }),
+};
 
 /** The state of one start, with the operations that span subsystems. */
 export class GatewayStateImpl implements GatewayState {
@@ -74,8 +100,10 @@ export class GatewayStateImpl implements GatewayState {
   secrets: SecretSnapshot = emptySecretSnapshot();
   logFile: string | undefined;
   stateVersion = { presence: 1, health: 1 };
-  lastHeartbeat: unknown | null = null;
-  systemEvents: SystemEvent[] = [];
+  readonly systemEvents: SystemEventQueue = new SystemEventQueue();
+  /** Turns in flight per agent (dispatchTurn counts them; heartbeats defer while busy). */
+  readonly activeTurns: ActiveTurns = new ActiveTurns();
+  readonly outbound: Outbound;
   readonly controlPlaneLimiter: WindowLimiter;
   readonly log: (category: string) => Logger;
   readonly #restart: GatewayStateInit["restart"];
@@ -93,6 +121,12 @@ export class GatewayStateImpl implements GatewayState {
     this.controlPlaneLimiter = init.controlPlaneLimiter;
     this.log = init.log;
     this.#restart = init.restart;
+    this.outbound = createOutbound({
+      stateDir: this.stateDir,
+      mainKey: () => this.config.session?.mainKey,
+      now: () => this.clock.now(),
+      broadcast: (event, payload, options) => this.broadcast(event, payload, options),
+    });
   }
 
   /** Connects the subsystems (once, before they start). */
@@ -122,7 +156,7 @@ export class GatewayStateImpl implements GatewayState {
   }
 
   broadcast(
-    event: string,
+    event: GatewayEventName,
     payload: unknown,
     opts: { dropIfSlow?: boolean; stateVersion?: boolean } = {},
   ): void {
@@ -155,7 +189,10 @@ export class GatewayStateImpl implements GatewayState {
   health(fresh = false): Record<string, unknown> {
     const now = this.clock.now();
     const cached = this.#healthCache;
-    if (!fresh && cached && now - cached.at < HEALTH_CACHE_MS) return cached.value;
+    // The heartbeat section is always current (its counters are cheap and change between beats).
+    if (!fresh && cached && now - cached.at < HEALTH_CACHE_MS) {
+      return { ...cached.value, heartbeat: this.heartbeat.summary() };
+    }
     const value = buildHealthSummary(this);
     this.#healthCache = { at: now, value };
     return value;
@@ -171,6 +208,25 @@ export class GatewayStateImpl implements GatewayState {
 
   agent(): Promise<AgentRuntime> {
     return this.#w.agent.runtime();
+  }
+
+  get heartbeat(): HeartbeatControl {
+    return this.#wiring?.heartbeat ?? NO_HEARTBEAT;
+  }
+
+  get lastHeartbeat(): unknown | null {
+    return this.heartbeat.last();
+  }
+
+  enqueueSystemEvent(event: SystemEventInput): EnqueueResult {
+    return enqueueSystemEvent(
+      { config: this.config, systemEvents: this.systemEvents, now: () => this.clock.now() },
+      event,
+    );
+  }
+
+  runAutomationTurn(request: AutomationTurnRequest): Promise<AutomationTurnResult> {
+    return runAutomationTurn(this, request);
   }
 
   /** The hello-ok `snapshot`. */

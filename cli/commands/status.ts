@@ -124,7 +124,9 @@ async function statusCommand(flags: StatusFlags): Promise<number | void> {
     ["Gateway service", serviceRow(service)],
     ["Config", configRow(target)],
   ];
-  if (health) rows.push(...healthRows(health, status));
+  if (health) {
+    rows.push(...healthRows(health, status), ...heartbeatRows(health), ...cronRows(health));
+  }
   printLine(style.bold("OpenClaw status"));
   printLine("");
   printLine(formatTable(rows));
@@ -266,4 +268,60 @@ function serviceRow(s: {
     ? `running${s.runtime.pid ? ` (pid ${s.runtime.pid})` : ""}`
     : s.runtime?.status ?? "unknown";
   return `${s.label} installed · ${s.loaded ? "enabled" : "disabled"} · ${run}`;
+}
+
+// --- Heartbeat rows (issue 12, heartbeat subsystem): today's runs, skips and tokens per agent.
+
+/** `Heartbeats` / `Last heartbeat` rows from the health payload's `heartbeat` section. */
+function heartbeatRows(health: Record<string, unknown>): string[][] {
+  const hb = health.heartbeat as {
+    enabled?: boolean;
+    last?: { status?: string; reason?: string; ts?: number; agentId?: string } | null;
+    agents?: {
+      agentId: string;
+      today?: { runs?: number; skips?: Record<string, number>; tokens?: number; costUsd?: number };
+      stoppedToday?: string;
+    }[];
+  } | undefined;
+  if (!hb) return [];
+  const perAgent = (hb.agents ?? []).map((a) => {
+    const t = a.today ?? {};
+    const skips = Object.entries(t.skips ?? {});
+    const skipText = skips.length === 0
+      ? "0 skips"
+      : `${skips.reduce((n, [, c]) => n + c, 0)} skips (${
+        skips.map(([r, c]) => `${r} ${c}`).join(", ")
+      })`;
+    const cost = t.costUsd ? `, $${t.costUsd.toFixed(4)}` : "";
+    const stopped = a.stoppedToday ? `, stopped: ${a.stoppedToday}` : "";
+    return `${a.agentId}: ${t.runs ?? 0} runs, ${skipText}, ${
+      t.tokens ?? 0
+    } tokens${cost}${stopped}`;
+  });
+  const state = hb.enabled === false ? "disabled (openclaw system heartbeat enable)" : "";
+  const today = [state, perAgent.join("; ")].filter(Boolean).join(" · ") || "no heartbeat agents";
+  const last = hb.last
+    ? `${hb.last.status}${hb.last.reason ? ` (${hb.last.reason})` : ""}${
+      hb.last.agentId ? ` · ${hb.last.agentId}` : ""
+    }${hb.last.ts ? ` · ${new Date(hb.last.ts).toISOString()}` : ""}`
+    : "none yet";
+  return [["Heartbeats today", today], ["Last heartbeat", last]];
+}
+
+/** The `Cron` row from the cron subsystem's entry: jobs and next wake, or why nothing runs. */
+function cronRows(health: Record<string, unknown>): string[][] {
+  const subsystems = health.subsystems as Record<string, Record<string, unknown>> | undefined;
+  const cron = subsystems && Object.hasOwn(subsystems, "cron") ? subsystems.cron : undefined;
+  if (!cron || cron.status !== "running") return [];
+  const jobs = typeof cron.jobs === "number" ? cron.jobs : 0;
+  if (cron.enabled === false) {
+    return [[
+      "Cron",
+      `scheduler disabled (${cron.disabledReason ?? "cron.enabled: false"}); ${jobs} jobs kept`,
+    ]];
+  }
+  const next = typeof cron.nextWakeAtMs === "number"
+    ? ` · next run ${new Date(cron.nextWakeAtMs).toISOString()}`
+    : "";
+  return [["Cron", `${jobs} jobs${next}`]];
 }

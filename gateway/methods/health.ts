@@ -62,6 +62,8 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
     defaultAgentId: def?.agentId,
     agents,
     sessions: def?.sessions ?? { path: "", count: 0, recent: [] },
+    // Ours: the persisted switch, the last event and each agent's runs/skips/tokens today.
+    heartbeat: state.heartbeat.summary(),
   };
 }
 
@@ -88,7 +90,7 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
     connections: state.connectionCount(),
     subsystems: state.subsystems(),
     agents: listAgents(state.config),
-    heartbeat: { lastHeartbeat: state.lastHeartbeat },
+    heartbeat: { lastHeartbeat: state.lastHeartbeat, ...state.heartbeat.summary() },
     queuedSystemEvents: state.systemEvents.length,
     process: {
       rssBytes: mem.rss,

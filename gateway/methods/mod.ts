@@ -8,7 +8,9 @@
 import { agentMethods } from "./agent.ts";
 import { chatMethods } from "./chat.ts";
 import { configMethods } from "./config.ts";
+import { cronMethods } from "./cron.ts";
 import { healthMethods } from "./health.ts";
+import { heartbeatMethods } from "./heartbeat.ts";
 import { logsMethods } from "./logs.ts";
 import { modelsMethods } from "./models.ts";
 import { secretsMethods } from "./secrets.ts";
@@ -21,6 +23,7 @@ import { MethodRegistry } from "./registry.ts";
 export const GATEWAY_METHODS: MethodRegistry = new MethodRegistry([
   ...healthMethods,
   ...systemMethods,
+  ...heartbeatMethods,
   ...configMethods,
   ...logsMethods,
   ...secretsMethods,
@@ -29,4 +32,5 @@ export const GATEWAY_METHODS: MethodRegistry = new MethodRegistry([
   ...chatMethods,
   ...agentMethods,
   ...toolsMethods,
+  ...cronMethods,
 ]);

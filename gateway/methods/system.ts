@@ -1,5 +1,7 @@
 /**
- * `system-presence`, `system-event`, `last-heartbeat`.
+ * `system-presence`, `system-event`, `last-heartbeat` (reference/automation.md §1.8): presence
+ * lines, system events for the next turn of a session, the last heartbeat. The heartbeat's
+ * controls (`set-heartbeats`, `wake`) are in heartbeat.ts.
  *
  * @module
  */
@@ -21,14 +23,13 @@ const PRESENCE_FIELDS = [
   "reason",
 ] as const;
 
-const MAX_QUEUED_EVENTS = 100;
-
 const optionalString = z.string().optional();
 const stringList = z.array(z.string()).optional();
 
 /** `system-event` params (reference/automation.md; unknown keys stay allowed). */
 const SystemEventParams = z.looseObject({
   text: z.string().refine((t) => t.trim() !== "", "must not be empty"),
+  idempotencyKey: optionalString,
   sessionKey: optionalString,
   wake: z.boolean().optional(),
   deviceId: optionalString,
@@ -82,9 +83,20 @@ export const systemMethods: MethodDefinition[] = [
           );
         }
       } else {
-        const sessionKey = params.sessionKey ?? "agent:main:main";
-        state.systemEvents.push({ ts: now, text, sessionKey, wake });
-        if (state.systemEvents.length > MAX_QUEUED_EVENTS) state.systemEvents.shift();
+        const queued = state.enqueueSystemEvent({
+          sessionKey: params.sessionKey,
+          text,
+          source: "system-event",
+        });
+        if (!queued.ok) {
+          throw invalidRequest(`invalid system-event params: sessionKey: ${queued.reason}`);
+        }
+        if (wake) {
+          void state.heartbeat.wake({
+            reason: "system-event",
+            ...(params.sessionKey ? { sessionKey: queued.sessionKey } : {}),
+          });
+        }
       }
       // Noting the entry also announces it: the hub sends one coalesced `presence` event per
       // window (with the next `stateVersion.presence`), not one full list per call.
@@ -97,6 +109,10 @@ export const systemMethods: MethodDefinition[] = [
     name: "last-heartbeat",
     scope: "operator.read",
     params: z.looseObject({}),
-    handler: ({ state }) => state.lastHeartbeat,
+    handler: ({ state }) => {
+      const last = state.heartbeat.last();
+      // Ours: whether heartbeats are switched on, next to the last event (null stays null).
+      return last === null ? null : { ...last, enabled: state.heartbeat.enabled() };
+    },
   }),
 ];

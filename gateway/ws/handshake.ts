@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { GATEWAY_EVENTS } from "../../lib/protocol/events.ts";
 import {
   approvedRoles,
   approvedScopes,
@@ -58,17 +59,6 @@ import type { GatewayState, PresenceEntry } from "../state.ts";
 import type { PeerInfo } from "./connection.ts";
 
 /** Events this gateway emits (`hello-ok.features.events`). */
-export const GATEWAY_EVENTS = [
-  "connect.challenge",
-  "tick",
-  "presence",
-  "health",
-  "shutdown",
-  "config.changed",
-  "agent",
-  "chat",
-  "sessions.changed",
-];
 
 /** What a successful handshake yields. */
 export interface HandshakeSuccess {
@@ -406,6 +396,6 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
       ...(token ? { deviceToken: token.token, issuedAtMs: token.issuedAtMs } : {}),
     },
     serverVersion: VERSION,
-    events: GATEWAY_EVENTS,
+    events: [...GATEWAY_EVENTS],
   };
 }

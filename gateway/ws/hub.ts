@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { GatewayEventName } from "../../lib/protocol/events.ts";
 import {
   CLOSE,
   HEALTH_EVENT_INTERVAL_MS,
@@ -232,7 +233,7 @@ export class ConnectionHub {
 
   /** Sends an event to every open connection whose scopes allow it. */
   broadcast(
-    event: string,
+    event: GatewayEventName,
     payload: unknown,
     options: { dropIfSlow?: boolean; stateVersion?: StateVersion } = {},
   ): void {

@@ -18,6 +18,20 @@ export const BOOTSTRAP_FILES: readonly string[] = [
   "USER.md",
 ];
 
+/**
+ * Fields automation surfaces add to a turn request beyond the contract (gateway/agent_runtime.ts
+ * passes them through). `lightContext`: inject no workspace bootstrap files (a heartbeat sends
+ * HEARTBEAT.md itself, as the turn's extra system prompt).
+ */
+export interface TurnContextHints {
+  lightContext?: boolean;
+}
+
+/** True when a turn request asks for a light context (see {@linkcode TurnContextHints}). */
+export function wantsLightContext(request: object): boolean {
+  return (request as TurnContextHints).lightContext === true;
+}
+
 /** A bootstrap file as it goes into the prompt. */
 export interface BootstrapFile {
   name: string;

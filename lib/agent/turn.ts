@@ -27,7 +27,7 @@ import type {
   ThinkingLevel,
 } from "./contract.ts";
 import { runModelStep, type StepResult } from "./model_step.ts";
-import { buildSystemPrompt, loadBootstrapFiles } from "./prompt.ts";
+import { buildSystemPrompt, loadBootstrapFiles, wantsLightContext } from "./prompt.ts";
 import { entriesToModelMessages } from "./sessions/history.ts";
 import {
   ensureTranscript,
@@ -210,7 +210,8 @@ async function runLoop(
         inputSchema: setup.tools.inputJsonSchema(t),
       }));
   const tools = toolsFor();
-  const files = await loadBootstrapFiles(
+  // Automation's lightContext: no bootstrap files (the caller brings what it needs).
+  const files = wantsLightContext(request) ? [] : await loadBootstrapFiles(
     agent.workspace,
     agent.bootstrapMaxChars,
     agent.bootstrapTotalMaxChars,

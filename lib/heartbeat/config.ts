@@ -60,9 +60,15 @@ export function parseDurationMs(value: unknown, defaultUnit: DurationUnit = "m")
   return total;
 }
 
-/** One agent's resolved heartbeat settings (the `agents[].heartbeat` of the health summary). */
+/**
+ * One agent's heartbeat as the health summary shows it (`agents[].heartbeat`); the runner's full
+ * settings are lib/heartbeat/settings.ts's `resolveHeartbeatSettings`.
+ */
 export interface HeartbeatConfig {
-  /** False when the interval is zero or unparseable, or another agent alone has heartbeats. */
+  /**
+   * False when the interval is zero or unparseable, `enabled: false`, or another agent alone has
+   * heartbeats.
+   */
   enabled: boolean;
   /** The interval as configured (a bare number is shown in minutes, `45` → `"45m"`). */
   every: string;
@@ -105,7 +111,8 @@ export function resolveHeartbeatConfig(config: OpenClawConfig, agentId: string):
     : DEFAULT_HEARTBEAT_EVERY;
   const everyMs = parseDurationMs(hb.every ?? DEFAULT_HEARTBEAT_EVERY);
   return {
-    enabled: everyMs !== null && everyMs > 0 && (!onlyListed || own !== undefined),
+    enabled: everyMs !== null && everyMs > 0 && (!onlyListed || own !== undefined) &&
+      hb.enabled !== false,
     every,
     everyMs,
     ...(typeof hb.prompt === "string" ? { prompt: hb.prompt } : {}),

@@ -201,3 +201,9 @@ export function protocolLimits(env: Env): ProtocolLimits {
     ),
   };
 }
+
+/**
+ * The event cron job changes and runs are broadcast as (reference/automation.md §2.5): payload
+ * `{ jobId, action: "added"|"updated"|"removed"|"started"|"finished", … }`, operator.read.
+ */
+export const CRON_EVENT = "cron";

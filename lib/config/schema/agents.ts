@@ -25,6 +25,7 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** Heartbeat settings; defaults here are resolved by the heartbeat runner (they depend on auth). */
 export const HeartbeatSchema = z
   .strictObject({
+    enabled: z.boolean().optional().describe("false turns this agent's heartbeats off"),
     every: duration("m").optional().describe('Interval (default "30m"); "0m" disables'),
     model: z.string().optional().describe('Model override, "provider/model"'),
     prompt: z.string().optional().describe("User message sent on each heartbeat"),
@@ -51,7 +52,24 @@ export const HeartbeatSchema = z
     lightContext: z.boolean().optional().describe("Inject only HEARTBEAT.md"),
     isolatedSession: z.boolean().optional(),
     suppressToolErrorWarnings: z.boolean().optional(),
-    timeoutSeconds: z.number().int().positive().optional(),
+    timeoutSeconds: z.number().int().positive().optional().describe(
+      "Heartbeat turn timeout (default: the agent's timeoutSeconds)",
+    ),
+    showOk: z.boolean().optional().describe(
+      "Deliver HEARTBEAT_OK acks (default false); channels[.accounts].heartbeat override it",
+    ),
+    showAlerts: z.boolean().optional().describe("Deliver alert content (default true)"),
+    useIndicator: z.boolean().optional().describe("Emit indicator events (default true)"),
+    idleSkipDays: z.number().nonnegative().optional().describe(
+      "Skip heartbeats while the main session has had no real (non-heartbeat) turn for this " +
+        "many days; 0 or unset never skips",
+    ),
+    maxTokensPerDay: z.number().int().positive().optional().describe(
+      "Stop this agent's heartbeats for the rest of the day once they used this many tokens",
+    ),
+    maxCostPerDayUsd: z.number().positive().optional().describe(
+      "Stop this agent's heartbeats for the rest of the day once they cost this much (USD)",
+    ),
   })
   .describe("Scheduled check-in turns");
 

@@ -137,7 +137,15 @@ export const CronSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe("Run scheduled jobs"),
     store: z.string().optional().describe("Jobs file (default ~/.openclaw/cron/jobs.json)"),
-    maxConcurrentRuns: z.number().int().positive().optional(),
+    maxConcurrentRuns: z.number().int().positive().max(32).optional().describe("Default 1"),
+    maxJobs: z.number().int().positive().max(5000).optional().describe("Most jobs (default 500)"),
+    skipMissedJobs: z
+      .boolean()
+      .optional()
+      .describe("Default catch-up policy none: skip slots missed while the gateway was down"),
+    catchUp: oneOf(["none", "latest", "all"])
+      .optional()
+      .describe("Default catch-up policy of new jobs (latest)"),
     sessionRetention: z
       .union([z.string(), z.literal(false)])
       .optional()

@@ -2,6 +2,7 @@
  * An in-process gateway for the agent surfaces: the real hub, method table and HTTP app over a
  * stub state whose `agent()` is a {@link FakeAgentRuntime} (or any runtime the test passes).
  */
+import type { GatewayEventName } from "../../../lib/protocol/events.ts";
 import { createAuthRateLimiter } from "../../../gateway/auth.ts";
 import { serveHttp } from "../../../gateway/net/mod.ts";
 import { createHttpApp } from "../../../gateway/http/app.ts";
@@ -39,7 +40,7 @@ export function startHarness<R extends AgentRuntime = FakeAgentRuntime>(
     log: () => ({ warn() {}, info() {}, debug() {} }),
     secrets: { get: () => undefined },
     agent: () => Promise.resolve(runtime),
-    broadcast(event: string, payload: unknown, opts: { dropIfSlow?: boolean } = {}) {
+    broadcast(event: GatewayEventName, payload: unknown, opts: { dropIfSlow?: boolean } = {}) {
       hub.broadcast(event, payload, { dropIfSlow: opts.dropIfSlow });
     },
   } as unknown as GatewayState;

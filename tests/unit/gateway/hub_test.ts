@@ -2,6 +2,7 @@
  * The hub in-process with short timer intervals: `tick` and `health` arrive on schedule, only
  * while a client is connected, and `seq` counts per connection.
  */
+import type { GatewayEventName } from "../../../lib/protocol/events.ts";
 import assert from "node:assert/strict";
 import { serveHttp } from "../../../gateway/net/mod.ts";
 import { createAuthRateLimiter } from "../../../gateway/auth.ts";
@@ -19,7 +20,7 @@ function stubState(stateDir: string, clock: FakeClock): GatewayState {
     auth: { mode: "none", modeSource: "config", allowTailscale: false, source: {} },
     stateVersion: { presence: 1, health: 1 },
     log: () => ({ warn() {}, info() {} }),
-    broadcast(event: string, payload: unknown) {
+    broadcast(event: GatewayEventName, payload: unknown) {
       hub.broadcast(event, payload, {});
     },
   } as unknown as GatewayState;

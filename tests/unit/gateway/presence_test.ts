@@ -3,6 +3,7 @@
  * coalesced into at most one `presence` event per window for every reader, the payload is capped,
  * and `stateVersion.presence` still only grows.
  */
+import type { GatewayEventName } from "../../../lib/protocol/events.ts";
 import assert from "node:assert/strict";
 import { serveHttp } from "../../../gateway/net/mod.ts";
 import { createAuthRateLimiter } from "../../../gateway/auth.ts";
@@ -27,7 +28,7 @@ function startHub() {
     stateVersion: { presence: 1, health: 1 },
     log: () => ({ warn() {}, info() {} }),
     // As GatewayStateImpl.broadcast: a versioned event bumps its counter before it is sent.
-    broadcast(event: string, payload: unknown, opts: { stateVersion?: boolean } = {}) {
+    broadcast(event: GatewayEventName, payload: unknown, opts: { stateVersion?: boolean } = {}) {
       if (opts.stateVersion && event === "presence") state.stateVersion.presence++;
       hub.broadcast(event, payload, {
         stateVersion: opts.stateVersion ? { ...state.stateVersion } : undefined,
