@@ -2,6 +2,10 @@
  * `channels.*` (§3.8). Each real channel has many provider-specific keys, so channel and account
  * blocks are loose: the common fields are typed, everything else passes through to the channel.
  *
+ * Access rules are checked here the way stock checks them: `dmPolicy: "open"` needs `"*"` in the
+ * effective `allowFrom`, and `dmPolicy: "allowlist"` needs at least one entry (an account inherits
+ * both from the channel root when it omits them).
+ *
  * @module
  */
 
@@ -14,14 +18,37 @@ const DmPolicySchema = oneOf(["pairing", "allowlist", "open", "disabled"]).descr
 const GroupPolicySchema = oneOf(["allowlist", "open", "disabled"]).describe(
   "Which groups are served: allowlist (default) | open | disabled",
 );
+const ChunkModeSchema = oneOf(["length", "newline"]).describe(
+  "length: fill each message up to the limit | newline: one message per paragraph",
+);
+
+const groupShape = {
+  enabled: z.boolean().optional(),
+  requireMention: z.boolean().optional().describe("Reply only when mentioned (default true)"),
+  allowFrom: AllowFromSchema.optional().describe("Senders allowed in this group"),
+  groupPolicy: GroupPolicySchema.optional().describe("Overrides the channel's groupPolicy here"),
+  historyLimit: z.number().int().min(0).optional(),
+  systemPrompt: z.string().optional(),
+  skills: z.array(z.string()).optional(),
+  agentId: z.string().optional(),
+};
+
+const TopicSchema = z.looseObject(groupShape).describe('A forum topic; "*" applies to every one');
 
 const GroupSchema = z
   .looseObject({
-    enabled: z.boolean().optional(),
-    requireMention: z.boolean().optional().describe("Reply only when mentioned (default true)"),
-    allowFrom: AllowFromSchema.optional(),
+    ...groupShape,
+    topics: z.record(z.string(), TopicSchema).optional().describe("Telegram forum topics"),
   })
   .describe('Group settings; "*" applies to every group');
+
+const StreamingSchema = z
+  .union([
+    z.boolean(),
+    z.string(),
+    z.looseObject({ mode: z.string().optional(), chunkMode: ChunkModeSchema.optional() }),
+  ])
+  .describe("Reply streaming: a mode string, or { mode, chunkMode }");
 
 const commonShape = {
   enabled: z.boolean().optional().describe("Start this channel (default true when present)"),
@@ -31,6 +58,7 @@ const commonShape = {
   groupPolicy: GroupPolicySchema.optional(),
   groupAllowFrom: AllowFromSchema.optional().describe("Senders allowed in groups"),
   groups: z.record(z.string(), GroupSchema).optional().describe('Per group id, or "*"'),
+  requireMention: z.boolean().optional().describe("Default mention gate for every group"),
   dm: z
     .looseObject({
       enabled: z.boolean().optional(),
@@ -39,7 +67,26 @@ const commonShape = {
     })
     .optional()
     .describe("DM settings (Discord / Slack form)"),
-  historyLimit: z.number().int().min(0).optional(),
+  historyLimit: z.number().int().min(0).optional().describe(
+    "Unmentioned group messages kept as context (default 50, at most 200; 0 = off)",
+  ),
+  dmHistoryLimit: z.number().int().min(0).optional(),
+  dms: z
+    .record(z.string(), z.looseObject({ historyLimit: z.number().int().min(0).optional() }))
+    .optional(),
+  textChunkLimit: z.number().int().positive().optional().describe(
+    "Longest outbound message; capped at the platform's limit (Telegram 4096, Discord 2000)",
+  ),
+  chunkMode: ChunkModeSchema.optional().describe("Legacy spelling of streaming.chunkMode"),
+  streaming: StreamingSchema.optional(),
+  responsePrefix: z.string().optional().describe("Text put before every reply on this channel"),
+  replyToMode: oneOf(["off", "first", "all", "batched"]).optional(),
+  mediaMaxMb: z.number().positive().optional(),
+  apiRoot: z.string().optional().describe("Bot API root (Telegram: a self-hosted server)"),
+  webhookUrl: z.string().optional(),
+  webhookPath: z.string().optional(),
+  webhookHost: z.string().optional(),
+  webhookPort: z.number().int().min(1).max(65535).optional(),
   healthMonitor: z.looseObject({ enabled: z.boolean().optional() }).optional(),
   heartbeat: HeartbeatVisibilitySchema.optional(),
   // Credential fields across channels; typed so SecretRefs validate and redaction finds them.
@@ -55,12 +102,46 @@ const commonShape = {
 
 const ChannelAccountSchema = z.looseObject(commonShape).describe("One account of the channel");
 
+type AccessBlock = {
+  dmPolicy?: string;
+  allowFrom?: readonly (string | number)[];
+  dm?: { policy?: string; allowFrom?: readonly (string | number)[] };
+};
+
+/** Reports `open` without `"*"` and an empty `allowlist` for one block (root or account). */
+function checkDmAccess(
+  block: AccessBlock,
+  root: AccessBlock | undefined,
+  addIssue: (path: string[], message: string) => void,
+): void {
+  const policy = block.dmPolicy ?? block.dm?.policy ?? root?.dmPolicy ?? root?.dm?.policy;
+  const allowFrom = block.allowFrom ?? block.dm?.allowFrom ?? root?.allowFrom ??
+    root?.dm?.allowFrom ?? [];
+  const at = block.dmPolicy === undefined && block.dm?.policy !== undefined
+    ? ["dm", "policy"]
+    : ["dmPolicy"];
+  if (policy === "open" && !allowFrom.some((e) => String(e).trim() === "*")) {
+    addIssue(at, 'dmPolicy "open" requires allowFrom to include "*"');
+  }
+  if (policy === "allowlist" && !allowFrom.some((e) => String(e).trim() !== "")) {
+    addIssue(at, 'dmPolicy "allowlist" requires allowFrom to list at least one sender');
+  }
+}
+
 /** One `channels.<id>` block. */
 export const ChannelSchema = z
   .looseObject({
     ...commonShape,
     accounts: z.record(z.string(), ChannelAccountSchema).optional().describe("Keyed by account id"),
     defaultAccount: z.string().optional(),
+  })
+  .superRefine((block, ctx) => {
+    const issue = (base: string[]) => (path: string[], message: string) =>
+      ctx.addIssue({ code: "custom", path: [...base, ...path], message, input: block });
+    checkDmAccess(block as AccessBlock, undefined, issue([]));
+    for (const [id, account] of Object.entries(block.accounts ?? {})) {
+      checkDmAccess(account as AccessBlock, block as AccessBlock, issue(["accounts", id]));
+    }
   })
   .describe("A chat channel; provider-specific keys are passed through");
 
@@ -69,6 +150,14 @@ export const ChannelDefaultsSchema = z
   .looseObject({
     groupPolicy: GroupPolicySchema.optional(),
     heartbeat: HeartbeatVisibilitySchema.optional(),
+    contextVisibility: oneOf(["all", "allowlist", "allowlist_quote"]).optional(),
+    implicitMentions: z
+      .looseObject({
+        replyToBot: z.boolean().optional().describe("A reply to the bot counts as a mention"),
+        quotedBot: z.boolean().optional(),
+        threadParticipation: z.boolean().optional(),
+      })
+      .optional(),
   })
   .describe("Defaults for every channel");
 
