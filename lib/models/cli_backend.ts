@@ -6,7 +6,8 @@
  * @module
  */
 import { OpenClawError } from "../errors.ts";
-import { startDeadline } from "./_deadline.ts";
+import { startDeadline } from "../deadline.ts";
+import { systemClock } from "../clock.ts";
 import type { TokenUsage } from "./cost.ts";
 import type { CliBackendConfig } from "./types.ts";
 
@@ -189,7 +190,7 @@ export async function runCliBackend(
 ): Promise<CliRunResult> {
   const t0 = performance.now();
   const { args, stdin } = buildArgs(backend, input);
-  using deadline = startDeadline(input.timeoutMs ?? 600_000, input.signal);
+  using deadline = startDeadline(systemClock, input.timeoutMs ?? 600_000, input.signal);
   const killer = new AbortController();
   const signal = AbortSignal.any([deadline.signal, killer.signal]);
   let child: Deno.ChildProcess;

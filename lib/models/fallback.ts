@@ -7,7 +7,8 @@
  * @module
  */
 import { OpenClawError } from "../errors.ts";
-import { startDeadline } from "./_deadline.ts";
+import { startDeadline } from "../deadline.ts";
+import { systemClock } from "../clock.ts";
 import { type ClassifiedError, classifyModelError, type FailureReason } from "./classify.ts";
 import type { ModelCooldowns } from "./cooldowns.ts";
 import { chainRefs, formatModelRef, type ModelChain, parseModelRef } from "./refs.ts";
@@ -140,7 +141,7 @@ export async function runWithFallbacks<T, M = ModelTarget>(
     const t0 = performance.now();
     let failure: ClassifiedError;
     {
-      using deadline = startDeadline(options.attemptTimeoutMs, signal);
+      using deadline = startDeadline(systemClock, options.attemptTimeoutMs, signal);
       try {
         if (entry.error !== undefined || !entry.ref) throw entry.error;
         const model = await resolve(entry.ref);

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { startDeadline } from "./_deadline.ts";
+import { startDeadline } from "../deadline.ts";
+import { systemClock } from "../clock.ts";
 import { classifyModelError, type FailureReason } from "./classify.ts";
 import { createLanguageModel, type CreateLanguageModelOptions } from "./language_model.ts";
 import { formatModelRef } from "./refs.ts";
@@ -70,7 +71,7 @@ export async function probeModel(
 ): Promise<ProbeResult> {
   const base = { ref: formatModelRef(ref), provider: ref.provider, model: ref.model };
   const t0 = performance.now();
-  using deadline = startDeadline(options.timeoutMs ?? 8_000, options.signal);
+  using deadline = startDeadline(systemClock, options.timeoutMs ?? 8_000, options.signal);
   const signal = deadline.signal;
   try {
     const model = await createLanguageModel(ref, catalog, { fetch: options.fetch });
