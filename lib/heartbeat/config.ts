@@ -98,6 +98,45 @@ type HeartbeatBlock = NonNullable<NonNullable<OpenClawConfig["agents"]>["default
  * ```
  */
 export function resolveHeartbeatConfig(config: OpenClawConfig, agentId: string): HeartbeatConfig {
+  const { hb, participates, every } = mergedHeartbeatBlock(config, agentId);
+  const everyMs = parseDurationMs(hb.every ?? DEFAULT_HEARTBEAT_EVERY);
+  return {
+    enabled: everyMs !== null && everyMs > 0 && participates,
+    every,
+    everyMs,
+    ...(typeof hb.prompt === "string" ? { prompt: hb.prompt } : {}),
+    target: typeof hb.target === "string" ? hb.target : DEFAULT_HEARTBEAT_TARGET,
+    ackMaxChars: typeof hb.ackMaxChars === "number"
+      ? hb.ackMaxChars
+      : DEFAULT_HEARTBEAT_ACK_MAX_CHARS,
+  };
+}
+
+/** One agent's merged heartbeat block and whether the per-agent rule lets it take part. */
+export interface MergedHeartbeatBlock {
+  /** The agent id, normalised. */
+  id: string;
+  /** The defaults block with the agent's own block merged on top, key by key. */
+  hb: NonNullable<HeartbeatBlock>;
+  /** False when another agent alone has a block (the per-agent rule) or `enabled: false`. */
+  participates: boolean;
+  /** The interval as configured (a bare number shown in minutes). */
+  every: string;
+}
+
+/**
+ * Merges one agent's heartbeat block over the defaults (`agents.defaults.heartbeat`, else the
+ * legacy `agent.heartbeat`) and applies stock's rule: once any `agents.list[]` entry has a block,
+ * only those agents heartbeat. The health summary and the runner's settings both start here.
+ *
+ * @param config The running config.
+ * @param agentId The agent (compared after normalising).
+ * @returns The merged block and what the rule decided.
+ */
+export function mergedHeartbeatBlock(
+  config: OpenClawConfig,
+  agentId: string,
+): MergedHeartbeatBlock {
   const defaults: HeartbeatBlock = config.agents?.defaults?.heartbeat ?? config.agent?.heartbeat;
   const list = config.agents?.list ?? [];
   const id = normalizeAgentId(agentId);
@@ -109,16 +148,10 @@ export function resolveHeartbeatConfig(config: OpenClawConfig, agentId: string):
     : typeof hb.every === "string"
     ? hb.every
     : DEFAULT_HEARTBEAT_EVERY;
-  const everyMs = parseDurationMs(hb.every ?? DEFAULT_HEARTBEAT_EVERY);
   return {
-    enabled: everyMs !== null && everyMs > 0 && (!onlyListed || own !== undefined) &&
-      hb.enabled !== false,
+    id,
+    hb,
+    participates: (!onlyListed || own !== undefined) && hb.enabled !== false,
     every,
-    everyMs,
-    ...(typeof hb.prompt === "string" ? { prompt: hb.prompt } : {}),
-    target: typeof hb.target === "string" ? hb.target : DEFAULT_HEARTBEAT_TARGET,
-    ackMaxChars: typeof hb.ackMaxChars === "number"
-      ? hb.ackMaxChars
-      : DEFAULT_HEARTBEAT_ACK_MAX_CHARS,
   };
 }

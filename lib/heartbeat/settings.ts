@@ -8,13 +8,18 @@
  * @module
  */
 import { defaultAgentId, listAgents } from "../agent/agents.ts";
-import { canonicalSessionKey, normalizeAgentId } from "../agent/session_key.ts";
+import { canonicalSessionKey } from "../agent/session_key.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { parseDeliveryTarget } from "../outbound/target.ts";
 import type { DeliveryTarget } from "../outbound/types.ts";
 import { DEFAULT_ACK_MAX_CHARS } from "../outbound/silent_tokens.ts";
 import { type ActiveHours, parseActiveHours } from "./active_hours.ts";
-import { DEFAULT_HEARTBEAT_EVERY, DEFAULT_HEARTBEAT_TARGET, parseDurationMs } from "./config.ts";
+import {
+  DEFAULT_HEARTBEAT_EVERY,
+  DEFAULT_HEARTBEAT_TARGET,
+  mergedHeartbeatBlock,
+  parseDurationMs,
+} from "./config.ts";
 
 /** The heartbeat prompt when none is configured (sent as the turn's user message). */
 export const DEFAULT_HEARTBEAT_PROMPT = "This is a scheduled heartbeat check. Read HEARTBEAT.md " +
@@ -126,19 +131,8 @@ export function resolveHeartbeatSettings(
   config: OpenClawConfig,
   agentId: string,
 ): HeartbeatSettings {
-  const defaults: Block = config.agents?.defaults?.heartbeat ?? config.agent?.heartbeat;
-  const list = config.agents?.list ?? [];
-  const id = normalizeAgentId(agentId);
-  const own = list.find((a) => normalizeAgentId(a.id) === id)?.heartbeat;
-  const onlyListed = list.some((a) => a.heartbeat !== undefined);
-  const hb = { ...defaults, ...own };
-  const every = typeof hb.every === "number"
-    ? `${hb.every}m`
-    : typeof hb.every === "string"
-    ? hb.every
-    : DEFAULT_HEARTBEAT_EVERY;
+  const { id, hb, participates, every } = mergedHeartbeatBlock(config, agentId);
   const everyMs = parseDurationMs(hb.every ?? DEFAULT_HEARTBEAT_EVERY) ?? 0;
-  const participates = (!onlyListed || own !== undefined) && hb.enabled !== false;
   const activeHours = hb.activeHours
     ? parseActiveHours(hb.activeHours, userTimeZone(config))
     : undefined;
