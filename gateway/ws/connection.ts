@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { utf8Length } from "../../lib/text/utf8.ts";
 import type { AuthRateLimiter } from "../auth.ts";
 import type { ServerWebSocket } from "../net/mod.ts";
 import { RequestQueue } from "./request_queue.ts";
@@ -78,21 +79,6 @@ export interface PeerInfo {
 }
 
 type Phase = "challenge" | "connecting" | "open" | "closed";
-
-/** UTF-8 length of a string, without encoding it. */
-function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      i++; // a surrogate pair: two UTF-16 units, four bytes
-      n += 2;
-    } else n += 2;
-  }
-  return n;
-}
 
 function byteLength(data: string | ArrayBuffer | Blob): number {
   if (typeof data === "string") return utf8Length(data);

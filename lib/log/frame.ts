@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { utf8Length } from "../text/utf8.ts";
 import JSON5 from "json5";
 import {
   collectSecretStrings,
@@ -200,18 +201,4 @@ function capText(text: string, maxChars: number, size: () => number): string {
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return `${text.slice(0, end)}…(${size()} bytes)`;
-}
-
-function utf8Length(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      i++; // a surrogate pair: two UTF-16 units, four bytes
-      n += 2;
-    } else n += 2;
-  }
-  return n;
 }
