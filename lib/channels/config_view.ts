@@ -27,6 +27,7 @@ export { DEFAULT_ACCOUNT_ID };
 export const PLATFORM_TEXT_LIMITS: ReadonlyMap<string, number> = new Map([
   ["telegram", 4096],
   ["discord", 2000],
+  ["qqbot", 5000],
 ]);
 
 /** `textChunkLimit` defaults per channel (stock); others get {@link DEFAULT_TEXT_CHUNK_LIMIT}. */

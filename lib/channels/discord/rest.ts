@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { readBoundedText } from "../../net/bounded_body.ts";
 import type { z } from "zod";
 import { type Clock, systemClock } from "../../clock.ts";
 import { AbortedError, RateLimitError, sleep, withRateLimitRetry } from "../retry.ts";
@@ -72,32 +73,6 @@ export class DiscordRequestError extends Error {
 interface Bucket {
   remaining: number;
   resetAt: number;
-}
-
-async function readBounded(res: Response, max: number): Promise<string> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) throw new Error(`response larger than ${max} bytes`);
-      parts.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-    if (size > max) await res.body.cancel().catch(() => {});
-  }
-  const all = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 function parseJson(text: string): unknown {
@@ -226,7 +201,7 @@ export class DiscordRest {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: deadline.signal,
       });
-      text = await readBounded(res, MAX_RESPONSE_BYTES);
+      text = await readBoundedText(res, MAX_RESPONSE_BYTES);
     } catch (err) {
       if (options.signal?.aborted) throw new AbortedError(options.signal.reason);
       const why = deadline.timedOut
