@@ -52,3 +52,30 @@ export function startDeadline(
     },
   };
 }
+
+/**
+ * Awaits `promise` for at most `ms` on `clock`.
+ *
+ * @param clock The clock.
+ * @param ms The limit.
+ * @param promise What to wait for.
+ * @param what Named in the timeout error.
+ * @returns What `promise` resolved with.
+ * @throws {Error} `<what> timed out after <ms> ms`, or what `promise` rejected with.
+ */
+export async function withTimeout<T>(
+  clock: Clock,
+  ms: number,
+  promise: Promise<T>,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<Clock["setTimeout"]> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}

@@ -57,6 +57,8 @@ const CREDENTIAL_KEYS = new Set([
   "appToken",
   "appId",
   "appSecret",
+  "encryptKey",
+  "verificationToken",
   "clientSecret",
   "signingSecret",
   "webhookSecret",

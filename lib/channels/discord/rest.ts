@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { type Clock, systemClock } from "../../clock.ts";
 import { AbortedError, RateLimitError, sleep, withRateLimitRetry } from "../retry.ts";
 import { type DiscordLogger, scrubToken, silentLogger } from "./_log.ts";
-import { startDeadline } from "./_deadline.ts";
+import { startDeadline } from "../../deadline.ts";
 import { ErrorBodySchema, RateLimitBodySchema } from "./schemas.ts";
 
 /** Largest response body read. */

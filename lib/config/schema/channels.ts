@@ -97,6 +97,10 @@ const commonShape = {
   signingSecret: SecretInputSchema.optional(),
   webhookSecret: SecretInputSchema.optional(),
   clientSecret: SecretInputSchema.optional(),
+  encryptKey: SecretInputSchema.optional().describe("Feishu event encrypt key (webhook mode)"),
+  verificationToken: SecretInputSchema.optional().describe(
+    "Feishu event verification token (webhook mode)",
+  ),
   password: SecretInputSchema.optional(),
 };
 

@@ -57,6 +57,8 @@ const CHANNEL_CREDENTIALS = [
   "webhookSecret",
   "clientSecret",
   "password",
+  "encryptKey",
+  "verificationToken",
 ] as const;
 
 /**
