@@ -98,6 +98,26 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Scheduled jobs: list, add, edit, remove, run now, run history, status",
     load: () => import("./commands/cron.ts"),
   },
+  {
+    name: "devices",
+    summary: "Paired devices: list, approve, reject, remove, rename, rotate, revoke",
+    load: () => import("./commands/devices.ts"),
+  },
+  {
+    name: "dashboard",
+    summary: "Open the Control UI with a one-time sign-in link",
+    load: () => import("./commands/dashboard.ts"),
+  },
+  {
+    name: "channels",
+    summary: "Chat channels: list, status (--probe), add, remove",
+    load: () => import("./commands/channels.ts"),
+  },
+  {
+    name: "pairing",
+    summary: "DM pairing: list, approve or reject senders waiting for access",
+    load: () => import("./commands/pairing.ts"),
+  },
 ];
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];

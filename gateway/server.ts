@@ -2,9 +2,9 @@
  * One start of the gateway, as composition: load the config (refusing the starts the seed
  * names), build the shared state, then start the subsystems in dependency order —
  * `logging → secrets → server (port, bind, auth, listen: the port is the lock) → processes →
- * sandbox → agent → reloader → heartbeat → cron` — write the runtime file and report ready.
- * `stop()` stops the subsystems in reverse. A restart is a stop followed by a new start in the
- * same process (run.ts). The parts themselves live in gateway/subsystems/.
+ * sandbox → agent → reloader → heartbeat → cron → channels` — write the runtime file and report
+ * ready. `stop()` stops the subsystems in reverse. A restart is a stop followed by a new start in
+ * the same process (run.ts). The parts themselves live in gateway/subsystems/.
  *
  * @module
  */
@@ -28,6 +28,7 @@ import type { GatewayState } from "./state.ts";
 import { agentSubsystem } from "./subsystems/agent.ts";
 import { heartbeatSubsystem } from "./subsystems/heartbeat.ts";
 import { cronSubsystem } from "./subsystems/cron.ts";
+import { channelsSubsystem } from "./subsystems/channels.ts";
 import { type GatewaySubsystem, SubsystemSet } from "./subsystems/lifecycle.ts";
 import { loggingSubsystem } from "./subsystems/logging.ts";
 import { processesSubsystem } from "./subsystems/processes.ts";
@@ -108,6 +109,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const processes = processesSubsystem();
   const agent = agentSubsystem(state, processes);
   const heartbeat = heartbeatSubsystem(state);
+  const channels = channelsSubsystem(state);
   const server = serverSubsystem(state, {
     flags: options,
     methods: GATEWAY_METHODS,
@@ -138,9 +140,10 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     reloader,
     heartbeat,
     cronSubsystem(state),
+    channels,
     ...(options.subsystems ?? []),
   ], { clock, logger: (id) => getLogger(LOGGERS.get(id) ?? `gateway/${id}`) });
-  state.wire({ subsystems, server, agent, secrets, reloader, heartbeat });
+  state.wire({ subsystems, server, agent, secrets, reloader, heartbeat, channels });
 
   await subsystems.start();
   writeGatewayRuntime(state.stateDir, {

@@ -15,6 +15,7 @@ import type { Clock } from "../lib/clock.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import type { SubsystemHealth } from "./subsystems/lifecycle.ts";
 import type { ActiveTurns } from "./automation/active_turns.ts";
+import type { ChannelsControl } from "./channels/types.ts";
 
 /** A client as the presence list shows it (protocol.md §4.8; the type is lib/protocol's). */
 export type { PresenceEntry } from "../lib/protocol/frames.ts";
@@ -78,6 +79,11 @@ export interface GatewayState {
   readonly outbound: Outbound;
   /** Turns in flight per agent (heartbeats defer while their agent is busy). */
   readonly activeTurns: ActiveTurns;
+  /**
+   * The chat channels (status, kept failed replies); `undefined` while the channels subsystem
+   * is not running.
+   */
+  readonly channels?: ChannelsControl;
   /** Ask for an in-process restart (config.apply, restart-class reloads, SIGHUP). */
   requestRestart(reason: string, delayMs?: number): void;
   /** Send an event to every connection allowed to see it. */

@@ -35,12 +35,14 @@ import type {
   SystemEventInput,
 } from "./automation/types.ts";
 import { createOutbound } from "./outbound.ts";
-import { buildHealthSummary } from "./methods/health.ts";
+import { buildChannelHealth, buildHealthSummary } from "./methods/health.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayStartOptions } from "./server.ts";
 import type { GatewayState, PresenceEntry } from "./state.ts";
 import type { AgentSubsystem } from "./subsystems/agent.ts";
+import type { ChannelsControl } from "./channels/types.ts";
+import type { ChannelsSubsystem } from "./subsystems/channels.ts";
 import type { HeartbeatSubsystem } from "./subsystems/heartbeat.ts";
 import type { SubsystemHealth, SubsystemSet } from "./subsystems/lifecycle.ts";
 import type { ReloaderSubsystem } from "./subsystems/reloader.ts";
@@ -72,6 +74,8 @@ export interface GatewayWiring {
   reloader: ReloaderSubsystem;
   /** The heartbeat scheduler (absent in starts that do not run one). */
   heartbeat?: HeartbeatSubsystem;
+  /** The chat channels (absent in starts that do not run them). */
+  channels?: ChannelsSubsystem;
 }
 
 /** Heartbeat control before (or without) the heartbeat subsystem: nothing runs. */
@@ -189,9 +193,10 @@ export class GatewayStateImpl implements GatewayState {
   health(fresh = false): Record<string, unknown> {
     const now = this.clock.now();
     const cached = this.#healthCache;
-    // The heartbeat section is always current (its counters are cheap and change between beats).
+    // The heartbeat and channel sections are always current (cheap, and they change between
+    // two looks: a beat, a channel that connects or loses its connection).
     if (!fresh && cached && now - cached.at < HEALTH_CACHE_MS) {
-      return { ...cached.value, heartbeat: this.heartbeat.summary() };
+      return { ...cached.value, heartbeat: this.heartbeat.summary(), ...buildChannelHealth(this) };
     }
     const value = buildHealthSummary(this);
     this.#healthCache = { at: now, value };
@@ -212,6 +217,10 @@ export class GatewayStateImpl implements GatewayState {
 
   get heartbeat(): HeartbeatControl {
     return this.#wiring?.heartbeat ?? NO_HEARTBEAT;
+  }
+
+  get channels(): ChannelsControl | undefined {
+    return this.#wiring?.channels?.control();
   }
 
   get lastHeartbeat(): unknown | null {

@@ -9,8 +9,52 @@ import { listAgents } from "../../lib/agent/agents.ts";
 import { resolveHeartbeatConfig } from "../../lib/heartbeat/config.ts";
 import { summarizeSessions } from "../../lib/agent/sessions/summary.ts";
 import { VERSION } from "../../lib/version.ts";
+import { listChannelIds } from "../../lib/channels/config_view.ts";
+import { channelLabel } from "../channels/registry.ts";
+import type { SubsystemHealth } from "../subsystems/lifecycle.ts";
 import type { GatewayState } from "../state.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
+
+/**
+ * The channel part of the HealthSummary: each channel's real state from the channels subsystem
+ * (configured, running, connected, last in/out, last error, failed replies, per account), or —
+ * while that subsystem is not running — the configured channels with the subsystem's reason.
+ */
+export function buildChannelHealth(
+  state: GatewayState,
+  subsystems: Record<string, SubsystemHealth> = state.subsystems(),
+): {
+  channels: Record<string, unknown>;
+  channelOrder: string[];
+  channelLabels: Record<string, string>;
+} {
+  const channels: Record<string, unknown> = Object.create(null);
+  const channelLabels: Record<string, string> = Object.create(null);
+  const live = state.channels?.healthSummary();
+  const channelOrder = live ? Object.keys(live) : listChannelIds(state.config);
+  for (const id of channelOrder) {
+    channelLabels[id] = channelLabel(id);
+    if (live) {
+      channels[id] = live[id];
+      continue;
+    }
+    const block = (state.config.channels as Record<string, unknown>)[id] as { enabled?: unknown };
+    const enabled = block.enabled !== false;
+    const sub = subsystems.channels;
+    channels[id] = {
+      configured: true,
+      enabled,
+      running: false,
+      connected: false,
+      lastError: !enabled
+        ? "disabled"
+        : sub?.error
+        ? `channels subsystem ${sub.status}: ${sub.error}`
+        : `channels subsystem ${sub?.status ?? "not running"}`,
+    };
+  }
+  return { channels, channelOrder, channelLabels };
+}
 
 /** Builds the HealthSummary of protocol.md §8.2. */
 export function buildHealthSummary(state: GatewayState): Record<string, unknown> {
@@ -25,29 +69,7 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
   }));
   const def = agents.find((a) => a.isDefault) ?? agents[0];
   const subsystems = state.subsystems();
-  const channels: Record<string, unknown> = {};
-  const channelOrder: string[] = [];
-  const channelLabels: Record<string, string> = {};
-  for (
-    const [id, block] of Object.entries((state.config.channels ?? {}) as Record<string, unknown>)
-  ) {
-    if (id === "defaults" || typeof block !== "object" || block === null) continue;
-    const enabled = (block as { enabled?: boolean }).enabled !== false;
-    channelOrder.push(id);
-    channelLabels[id] = id.charAt(0).toUpperCase() + id.slice(1);
-    // A channel runs as the subsystem `channel:<id>`; its state is the subsystem's own.
-    const sub = subsystems[`channel:${id}`];
-    channels[id] = {
-      configured: true,
-      enabled,
-      running: sub?.status === "running",
-      ...(sub?.error
-        ? { lastError: sub.error }
-        : sub
-        ? {}
-        : { lastError: enabled ? "no transport for this channel in this gateway" : "disabled" }),
-    };
-  }
+  const { channels, channelOrder, channelLabels } = buildChannelHealth(state, subsystems);
   return {
     ok: true,
     ts: now,
@@ -89,6 +111,7 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
     },
     connections: state.connectionCount(),
     subsystems: state.subsystems(),
+    channels: buildChannelHealth(state).channels,
     agents: listAgents(state.config),
     heartbeat: { lastHeartbeat: state.lastHeartbeat, ...state.heartbeat.summary() },
     queuedSystemEvents: state.systemEvents.length,

@@ -6,13 +6,16 @@
  * @module
  */
 import { agentMethods } from "./agent.ts";
+import { channelsMethods } from "./channels.ts";
 import { chatMethods } from "./chat.ts";
 import { configMethods } from "./config.ts";
 import { cronMethods } from "./cron.ts";
+import { devicesMethods } from "./devices.ts";
 import { healthMethods } from "./health.ts";
 import { heartbeatMethods } from "./heartbeat.ts";
 import { logsMethods } from "./logs.ts";
 import { modelsMethods } from "./models.ts";
+import { pairingMethods } from "./pairing.ts";
 import { secretsMethods } from "./secrets.ts";
 import { sessionsMethods } from "./sessions.ts";
 import { systemMethods } from "./system.ts";
@@ -33,4 +36,7 @@ export const GATEWAY_METHODS: MethodRegistry = new MethodRegistry([
   ...agentMethods,
   ...toolsMethods,
   ...cronMethods,
+  ...devicesMethods,
+  ...channelsMethods,
+  ...pairingMethods,
 ]);

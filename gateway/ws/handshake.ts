@@ -1,20 +1,28 @@
 /**
  * The `connect` request, checked in protocol.md §4.1 order: params → protocol range → role →
- * shared secret / trusted proxy (with the failed-auth limiter) → device proof → pairing → scopes.
+ * shared secret / trusted proxy / device token / bootstrap token (with the failed-auth limiter) →
+ * device proof → pairing (lib/devices) → scopes.
  * Returns either what hello-ok needs or the error and close code to answer with.
  *
  * @module
  */
-import { GATEWAY_EVENTS } from "../../lib/protocol/events.ts";
+import { DEVICE_PAIR_REQUESTED_EVENT, GATEWAY_EVENTS } from "../../lib/protocol/events.ts";
 import {
   approvedRoles,
   approvedScopes,
-  generateDeviceToken,
-  type PairedDevice,
   readPairedDevices,
   updatePairedDevices,
 } from "../../lib/devices/paired.ts";
 import { requestDevicePairing } from "../../lib/devices/pending.ts";
+import {
+  type DeviceMetadata,
+  issuedAtOf,
+  pairingNeed,
+  recordApproval,
+  recordSeen,
+} from "../../lib/devices/approval.ts";
+import { consumeBootstrapToken, findBootstrapToken } from "../../lib/devices/bootstrap.ts";
+import { checkDeviceToken } from "../../lib/devices/tokens.ts";
 import {
   CLOSE,
   CloseCode,
@@ -31,7 +39,6 @@ import {
   invalidHandshakeError,
   invalidRoleError,
   pairingCloseReason,
-  type PairingReason,
   pairingRequiredError,
   protocolMismatchError,
 } from "../../lib/protocol/errors.ts";
@@ -44,15 +51,15 @@ import {
   isRole,
   parseConnectParams,
 } from "../../lib/protocol/frames.ts";
-import { isOperatorScope, scopesSatisfy } from "../../lib/protocol/scopes.ts";
+import { isOperatorScope } from "../../lib/protocol/scopes.ts";
 import { verifyDeviceProof } from "../../lib/protocol/device.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
   authorizeShared,
   authorizeTrustedProxyConnect,
   type AuthRateLimiter,
+  isLocalDirectRequest,
   sharedSecretRateLimitKey,
-  timingSafeEqualString,
 } from "../auth.ts";
 import type { CallerInfo } from "../methods/types.ts";
 import type { GatewayState, PresenceEntry } from "../state.ts";
@@ -171,19 +178,33 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
     authLimiter.recordSuccess(key, subject);
     return { ok: true, method: shared.method, viaDeviceToken: false };
   }
-  // A device may present its own token instead of (or after a stale) shared secret.
+  // A device may present its own token instead of (or after a stale) shared secret: unrevoked,
+  // and covering the scopes asked for (a token narrowed by `devices rotate` stays narrow).
   const deviceToken = params.auth?.deviceToken;
   if (deviceToken && params.device) {
     const paired = readPairedDevices(state.stateDir)[params.device.id];
     const role = params.role ?? "operator";
-    const issued = paired?.tokens?.[role];
-    if (issued && timingSafeEqualString(deviceToken, issued.token)) {
+    const check = checkDeviceToken(paired, role, deviceToken, requestedScopes(params));
+    if (check.ok) {
       authLimiter.recordSuccess(key, subject);
       return { ok: true, method: "device-token", viaDeviceToken: true };
     }
+    const reason = check.reason === "scope-mismatch" ? "scope_mismatch" : "device_token_mismatch";
     authLimiter.recordFailure(key, subject);
-    failed("device_token_mismatch");
-    return { ok: false, failure: fail(authFailureError("device_token_mismatch", ctx)) };
+    failed(reason);
+    return { ok: false, failure: fail(authFailureError(reason, ctx)) };
+  }
+  // A one-time bootstrap token (`openclaw dashboard`) lets a new device in; it is used up when
+  // the device is paired with it (pairDevice).
+  const bootstrapToken = params.auth?.bootstrapToken;
+  if (bootstrapToken && params.device) {
+    if (findBootstrapToken(state.stateDir, bootstrapToken, (input.now ?? Date.now)())) {
+      authLimiter.recordSuccess(key, subject);
+      return { ok: true, method: "bootstrap-token", viaDeviceToken: false };
+    }
+    authLimiter.recordFailure(key, subject);
+    failed("bootstrap_token_invalid");
+    return { ok: false, failure: fail(authFailureError("bootstrap_token_invalid", ctx)) };
   }
   const provides = provided.token || provided.password;
   if (provides) authLimiter.recordFailure(key, subject);
@@ -207,100 +228,96 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
   };
 }
 
-/** Why a verified device cannot connect as asked without approval, or undefined when it can. */
-function pairingNeed(
-  known: PairedDevice | undefined,
-  role: string,
-  scopes: readonly string[],
-): PairingReason | undefined {
-  if (!known) return "not-paired";
-  if (!approvedRoles(known).includes(role)) return "role-upgrade";
-  if (!scopesSatisfy(approvedScopes(known), scopes)) return "scope-upgrade";
-  return undefined;
-}
+type PairResult =
+  | { ok: true; token: { token: string; issuedAtMs: number } }
+  | { ok: false; failure: HandshakeFailure };
 
 /**
- * Approves (or refuses) a verified device and returns any fresh device token. Only a device the
- * gateway has never seen, connecting directly over loopback, is approved silently (protocol.md
- * §4.5); every role or scope beyond what was approved, and every device off loopback, gets
- * `NOT_PAIRED` and a pending request in `devices/pending.json` for an operator to approve.
+ * Approves (or refuses) a verified device and returns its device token. A device the gateway has
+ * never seen is approved silently only when it connects directly over loopback (no proxy
+ * headers, loopback Host: protocol.md §4.5), or when it presents a valid one-time bootstrap token
+ * (used up here). Every role or scope beyond what was approved, and every other new device, gets
+ * `NOT_PAIRED` naming `openclaw devices approve <requestId>`, a pending request in
+ * `devices/pending.json` and a `device.pair.requested` event for operators.
  */
 async function pairDevice(
   input: HandshakeInput,
   params: ConnectParams,
   deviceId: string,
   scopes: string[],
-): Promise<
-  { ok: true; token?: { token: string; issuedAtMs: number } } | {
-    ok: false;
-    failure: HandshakeFailure;
-  }
-> {
+): Promise<PairResult> {
   const { state, peer } = input;
   const role = params.role ?? "operator";
   const now = (input.now ?? Date.now)();
   const known = readPairedDevices(state.stateDir)[deviceId];
-  const need = pairingNeed(known, role, scopes);
-  if (need && !(need === "not-paired" && peer.isLoopback)) {
-    const pending = await requestDevicePairing(state.stateDir, {
+  const bootstrapToken = params.auth?.bootstrapToken;
+  const found = bootstrapToken
+    ? findBootstrapToken(state.stateDir, bootstrapToken, now)
+    : undefined;
+  // A bootstrap token serves only a connect its profile covers on its own.
+  const grant = found && !pairingNeed(undefined, role, scopes, found) ? found : undefined;
+  const need = pairingNeed(known, role, scopes, grant);
+  const local = isLocalDirectRequest({ remoteAddr: peer.remoteAddr, headers: peer.headers });
+  const metadata: DeviceMetadata = {
+    displayName: params.client.displayName,
+    platform: params.client.platform,
+    deviceFamily: params.client.deviceFamily,
+    clientId: params.client.id,
+    clientMode: params.client.mode,
+    browserOrigin: peer.headers.get("origin") ?? undefined,
+    remoteIp: peer.clientIp,
+  };
+  if (need && !(need === "not-paired" && local)) {
+    const { request, created } = await requestDevicePairing(state.stateDir, {
       deviceId,
       publicKey: params.device!.publicKey,
-      displayName: params.client.displayName,
-      platform: params.client.platform,
-      deviceFamily: params.client.deviceFamily,
-      clientId: params.client.id,
-      clientMode: params.client.mode,
+      ...metadata,
       role,
       roles: [...new Set([...(known ? approvedRoles(known) : []), role])],
       scopes,
-      remoteIp: peer.clientIp,
       silent: false,
       isRepair: known !== undefined,
     }, now);
+    if (created) state.broadcast(DEVICE_PAIR_REQUESTED_EVENT, request);
     const error = pairingRequiredError({
       reason: need,
       deviceId,
       requestedRole: role,
       requestedScopes: scopes,
-      requestId: pending.requestId,
+      requestId: request.requestId,
       approvedRoles: known ? approvedRoles(known) : undefined,
       approvedScopes: known ? approvedScopes(known) : undefined,
+      approveCommand: `openclaw devices approve ${request.requestId}`,
     });
     const close = {
       code: CloseCode.policyViolation,
-      reason: pairingCloseReason(need, pending.requestId),
+      reason: pairingCloseReason(need, request.requestId),
     };
     return { ok: false, failure: fail(error, close) };
   }
-  return await updatePairedDevices(state.stateDir, (store) => {
-    const entry: PairedDevice = store[deviceId] ?? {
-      deviceId,
-      publicKey: params.device!.publicKey,
-      roles: [role],
-      scopes: [...scopes],
-      tokens: {},
-      createdAtMs: now,
-      approvedAtMs: now,
-    };
-    // What was approved stays as approved: a connect never widens it (upgrades were refused above).
-    entry.roles = approvedRoles(entry);
-    entry.scopes = approvedScopes(entry);
-    entry.tokens ??= {};
-    entry.lastSeenAtMs = now;
-    entry.clientId = params.client.id;
-    entry.clientMode = params.client.mode;
-    entry.platform = params.client.platform;
-    if (params.client.displayName) entry.displayName = params.client.displayName;
-    let fresh: { token: string; issuedAtMs: number } | undefined;
-    const current = entry.tokens[role];
-    const sameScopes = current && current.scopes.length === entry.scopes.length &&
-      current.scopes.every((s) => entry.scopes.includes(s));
-    if (!current || !sameScopes) {
-      fresh = { token: generateDeviceToken(), issuedAtMs: now };
-      entry.tokens[role] = { token: fresh.token, role, scopes: [...entry.scopes], issuedAtMs: now };
+  // Single use: of two connects racing with one bootstrap token, only one gets this far.
+  if (grant && !(await consumeBootstrapToken(state.stateDir, bootstrapToken!, now))) {
+    return { ok: false, failure: fail(authFailureError("bootstrap_token_invalid")) };
+  }
+  return await updatePairedDevices(state.stateDir, (store): PairResult => {
+    const entry = store[deviceId];
+    if (grant || !entry) {
+      const { token } = recordApproval(store, {
+        deviceId,
+        publicKey: params.device!.publicKey,
+        role,
+        roles: grant?.roles ?? [role],
+        scopes: grant?.scopes ?? scopes,
+        tokenScopes: grant?.scopes ?? scopes,
+        via: grant ? "bootstrap" : "local",
+        metadata,
+        now,
+      });
+      return { ok: true, token: { token: token.token, issuedAtMs: now } };
     }
-    store[deviceId] = entry;
-    return { ok: true as const, token: fresh };
+    // What was approved stays as approved: a connect never widens it (upgrades were refused above).
+    const token = recordSeen(entry, role, metadata, now);
+    return { ok: true, token: { token: token.token, issuedAtMs: issuedAtOf(token) } };
   });
 }
 

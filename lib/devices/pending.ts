@@ -29,6 +29,8 @@ export interface PendingDeviceRequest {
   deviceFamily?: string;
   clientId?: string;
   clientMode?: string;
+  /** The page origin of a browser client (Control UI). */
+  browserOrigin?: string;
   /** The role asked for. */
   role: string;
   /** Every role the device would hold once approved. */
@@ -49,31 +51,41 @@ export interface PendingDeviceRequest {
 /** What a new request says (the store assigns the id and times). */
 export type PendingDeviceAsk = Omit<PendingDeviceRequest, "requestId" | "ts" | "refreshedAtMs">;
 
-type Store = Record<string, PendingDeviceRequest>;
+/** Pending requests by request id (a prototype-free object). */
+export type PendingStore = Record<string, PendingDeviceRequest>;
+type Store = PendingStore;
+
+/** What {@linkcode requestDevicePairing} answers. */
+export interface PairingRequestResult {
+  request: PendingDeviceRequest;
+  /** False when the device's identical earlier request was only refreshed. */
+  created: boolean;
+}
 
 /** Returns the pending-requests file of a state directory. */
 export function pendingDevicesPath(stateDir: string): string {
   return joinPath(stateDir, "devices", "pending.json");
 }
 
-function isLive(req: PendingDeviceRequest, now: number): boolean {
+/** True while a request is younger than {@linkcode PENDING_TTL_MS} (from its last refresh). */
+export function isPendingLive(req: PendingDeviceRequest, now: number): boolean {
   return now - Math.max(req.ts, req.refreshedAtMs ?? 0) < PENDING_TTL_MS;
 }
 
 /** Reads the pending requests that have not expired (a missing or corrupt file counts as none). */
 export function readPendingDevices(stateDir: string, now = Date.now()): Store {
+  const out: Store = Object.create(null);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Deno.readTextFileSync(pendingDevicesPath(stateDir)));
   } catch {
-    return {};
+    return out;
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
-  const out: Store = Object.create(null);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return out;
   for (const [id, v] of Object.entries(parsed)) {
     if (typeof v !== "object" || v === null) continue;
     const req = v as PendingDeviceRequest;
-    if (typeof req.deviceId === "string" && typeof req.ts === "number" && isLive(req, now)) {
+    if (typeof req.deviceId === "string" && typeof req.ts === "number" && isPendingLive(req, now)) {
       out[id] = req;
     }
   }
@@ -85,6 +97,30 @@ function sameAsk(a: PendingDeviceRequest, b: PendingDeviceAsk): boolean {
   return a.role === b.role && set(a.scopes) === set(b.scopes) && a.publicKey === b.publicKey;
 }
 
+/** The live pending requests, newest first. */
+export function listPendingDevices(stateDir: string, now = Date.now()): PendingDeviceRequest[] {
+  return Object.values(readPendingDevices(stateDir, now)).sort((a, b) => b.ts - a.ts);
+}
+
+/**
+ * Changes the live pending requests under the file's lock and writes them back atomically
+ * (0600); expired requests are dropped by the same write. When `fn` throws nothing is written.
+ */
+export async function updatePendingDevices<T>(
+  stateDir: string,
+  fn: (store: Store) => T | Promise<T>,
+  now = Date.now(),
+): Promise<T> {
+  const path = pendingDevicesPath(stateDir);
+  ensureDir(joinPath(stateDir, "devices"));
+  return await withFileLock(path, async () => {
+    const store = readPendingDevices(stateDir, now);
+    const result = await fn(store);
+    writeFileAtomic(path, JSON.stringify(store, null, 2) + "\n", { mode: 0o600 });
+    return result;
+  });
+}
+
 /**
  * Records (or refreshes) the pending request of `ask.deviceId` and returns it: the same ask
  * keeps its request id, a different one replaces the device's earlier request.
@@ -93,11 +129,8 @@ export async function requestDevicePairing(
   stateDir: string,
   ask: PendingDeviceAsk,
   now = Date.now(),
-): Promise<PendingDeviceRequest> {
-  const path = pendingDevicesPath(stateDir);
-  ensureDir(joinPath(stateDir, "devices"));
-  return await withFileLock(path, () => {
-    const store = readPendingDevices(stateDir, now);
+): Promise<PairingRequestResult> {
+  return await updatePendingDevices(stateDir, (store) => {
     let result: PendingDeviceRequest | undefined;
     for (const [id, req] of Object.entries(store)) {
       if (req.deviceId !== ask.deviceId) continue;
@@ -106,6 +139,7 @@ export async function requestDevicePairing(
         result = req;
       } else delete store[id]; // superseded
     }
+    const created = !result;
     if (!result) {
       result = { ...ask, requestId: crypto.randomUUID(), ts: now };
       store[result.requestId] = result;
@@ -118,7 +152,6 @@ export async function requestDevicePairing(
         .slice(0, ids.length - MAX_PENDING_REQUESTS);
       for (const id of oldest) delete store[id];
     }
-    writeFileAtomic(path, JSON.stringify(store, null, 2) + "\n", { mode: 0o600 });
-    return result;
-  });
+    return { request: result, created };
+  }, now);
 }

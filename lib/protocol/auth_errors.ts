@@ -333,6 +333,12 @@ export interface PairingRequiredInput {
   recommendedNextStep?: string;
   retryable?: boolean;
   pauseReconnect?: boolean;
+  /**
+   * The command that approves the request (`openclaw devices approve <requestId>`): added to the
+   * remediation hint, and to the message of a device that is not paired yet, so whoever sees
+   * the refusal knows what to run on the gateway host.
+   */
+  approveCommand?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -342,7 +348,9 @@ export function pairingRequiredError(input: PairingRequiredInput): ErrorShape {
   const meta = PAIRING_REASONS[input.reason];
   const details: Record<string, unknown> = { code: "PAIRING_REQUIRED", reason: input.reason };
   if (input.requestId && REQUEST_ID.test(input.requestId)) details.requestId = input.requestId;
-  details.remediationHint = meta.remediationHint;
+  details.remediationHint = input.approveCommand
+    ? `${meta.remediationHint} Run on the gateway host: ${input.approveCommand}`
+    : meta.remediationHint;
   if (input.recommendedNextStep) details.recommendedNextStep = input.recommendedNextStep;
   if (input.retryable !== undefined) details.retryable = input.retryable;
   if (input.pauseReconnect !== undefined) details.pauseReconnect = input.pauseReconnect;
@@ -351,7 +359,10 @@ export function pairingRequiredError(input: PairingRequiredInput): ErrorShape {
   details.requestedScopes = [...input.requestedScopes];
   if (input.approvedRoles) details.approvedRoles = [...input.approvedRoles];
   if (input.approvedScopes) details.approvedScopes = [...input.approvedScopes];
-  return errorShape(ErrorCode.NOT_PAIRED, `pairing required: ${meta.requirement}`, { details });
+  const message = input.approveCommand && input.reason === "not-paired"
+    ? `pairing required: ${meta.requirement} (run on the gateway host: ${input.approveCommand})`
+    : `pairing required: ${meta.requirement}`;
+  return errorShape(ErrorCode.NOT_PAIRED, message, { details });
 }
 
 /** Close reason after a pairing failure: "pairing required: … (requestId: <id>)". */

@@ -19,6 +19,8 @@ export const GATEWAY_EVENTS = [
   "sessions.changed",
   "heartbeat",
   "cron",
+  "device.pair.requested",
+  "device.pair.resolved",
 ] as const;
 
 /** One event name of {@linkcode GATEWAY_EVENTS}. */
@@ -26,3 +28,7 @@ export type GatewayEventName = (typeof GATEWAY_EVENTS)[number];
 
 /** Heartbeat runs and skips, to operator clients (automation.md). */
 export const HEARTBEAT_EVENT = "heartbeat" satisfies GatewayEventName;
+/** A device asked to be paired (or for more access); payload: the pending request. */
+export const DEVICE_PAIR_REQUESTED_EVENT = "device.pair.requested" satisfies GatewayEventName;
+/** A pending device request was approved or rejected: `{requestId, deviceId, decision, ts}`. */
+export const DEVICE_PAIR_RESOLVED_EVENT = "device.pair.resolved" satisfies GatewayEventName;

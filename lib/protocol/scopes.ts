@@ -28,6 +28,8 @@ export const ADMIN_SCOPE = "operator.admin";
 export const READ_SCOPE = "operator.read";
 /** `operator.write`. */
 export const WRITE_SCOPE = "operator.write";
+/** `operator.pairing`: device and DM pairing approvals (`operator.admin` implies it). */
+export const PAIRING_SCOPE = "operator.pairing";
 
 /**
  * Scopes each granted scope satisfies besides itself (admin satisfies all, handled apart).

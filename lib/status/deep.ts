@@ -1,8 +1,12 @@
 /**
  * `status --deep`: the checks plain `status` does not run — the service, who holds the gateway
  * port, the gateway itself, model credentials and the channels — each ending ok, warn, fail or
- * skip. The slow or outside parts (service manager, port owners, config + model loading) come
- * in as {@linkcode DeepProbes} and each runs under a deadline.
+ * skip. The slow or outside parts (service manager, port owners, config + model loading, the
+ * gateway's channel probes) come in as {@linkcode DeepProbes} and each runs under a deadline.
+ *
+ * Channels: with the gateway reachable, each channel account gets a check from the gateway's
+ * `channels.status` with `probe: true` (token and permissions actually tried, connected or not,
+ * the last error, failed replies kept); without it, the health snapshot's running/not running.
  *
  * @module
  */
@@ -10,6 +14,7 @@ import type { ConfigReadProblem } from "../config/read.ts";
 import { errorMessage } from "../errors.ts";
 import type { ServiceStatus } from "../service/status.ts";
 import type { DeepCheck, DeepCheckStatus, DeepReport } from "./types.ts";
+import { askChannelsStatus, channelChecks, channelIds } from "./deep_channels.ts";
 
 export type { DeepCheck, DeepCheckStatus, DeepReport } from "./types.ts";
 
@@ -27,6 +32,12 @@ export interface DeepProbes {
   findPortListeners(port: number): Promise<PortOwner[]>;
   /** The config check and one check per model provider in use. */
   configAndModelAuth(): Promise<DeepCheck[]>;
+  /**
+   * The gateway's `channels.status` with `probe: true` (each account's active check), asked only
+   * when the gateway is reachable and a channel is configured.
+   * @default {@linkcode askChannelsStatus} on the gateway plain `status` reached
+   */
+  channelsStatus?(timeoutMs: number): Promise<Record<string, unknown>>;
 }
 
 /** What plain `status` already found, which the deep checks build on. */
@@ -194,41 +205,6 @@ function gatewayCheck(input: DeepInput, expected: boolean): DeepCheck {
   };
 }
 
-function obj(v: unknown): Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v)
-    ? v as Record<string, unknown>
-    : {};
-}
-
-function channelChecks(input: DeepInput): DeepCheck[] {
-  const health = input.health;
-  const fromConfig = Object.keys(obj(input.config.channels)).filter((id) => id !== "defaults");
-  // A config that does not parse names no channels; the gateway's own list still does.
-  const ids = input.configProblem && Array.isArray(health?.channelOrder)
-    ? (health.channelOrder as unknown[]).filter((x): x is string => typeof x === "string")
-    : fromConfig;
-  if (ids.length === 0) {
-    return [{
-      id: "channels",
-      title: "Channels",
-      status: "skip",
-      detail: "none configured: the channel probes have nothing to inspect",
-    }];
-  }
-  const states = obj(health?.channels);
-  return ids.map((id): DeepCheck => {
-    const base = { id: `channel:${id}`, title: `Channel ${id}` };
-    if (!health) {
-      return { ...base, status: "warn", detail: "not checked: the gateway is not reachable" };
-    }
-    const c = Object.hasOwn(states, id) ? obj(states[id]) : {};
-    if (c.enabled === false) return { ...base, status: "skip", detail: "disabled" };
-    if (c.running === true) return { ...base, status: "ok", detail: "running" };
-    const why = typeof c.lastError === "string" ? `: ${c.lastError}` : "";
-    return { ...base, status: "warn", detail: `not running${why}`, hint: "openclaw logs" };
-  });
-}
-
 /**
  * Runs every deep check.
  *
@@ -244,10 +220,18 @@ export async function runDeepChecks(
 ): Promise<DeepReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const port = input.runtime?.port ?? input.configuredPort;
-  const [svc, listeners, configModels] = await Promise.all([
+  const ids = channelIds(input);
+  // The gateway bounds each probe by this; the whole call gets the full deadline.
+  const probeMs = Math.max(1_000, timeoutMs - 2_000);
+  const askChannels = probes.channelsStatus ??
+    ((ms: number) => askChannelsStatus(input.gateway.url, ms));
+  const [svc, listeners, configModels, channels] = await Promise.all([
     bounded(() => probes.readService(), timeoutMs, "the service"),
     bounded(() => probes.findPortListeners(port), timeoutMs, `port ${port}`),
     bounded(() => probes.configAndModelAuth(), timeoutMs, "the config and model auth"),
+    input.gateway.reachable && ids.length > 0
+      ? bounded(() => askChannels(probeMs), timeoutMs, "the channels")
+      : Promise.resolve(undefined),
   ]);
   const serviceRunning = svc.ok && svc.value.runtime?.status === "running";
   const expected = input.runtime !== undefined || serviceRunning;
@@ -264,7 +248,7 @@ export async function runDeepChecks(
       : [{ id: "port", title: `Port ${port}`, status: "warn" as const, detail: listeners.error }]),
     gatewayCheck(input, expected),
     ...modelChecks,
-    ...channelChecks(input),
+    ...channelChecks(input, ids, channels),
   ];
   const summary: Record<DeepCheckStatus, number> = { ok: 0, warn: 0, fail: 0, skip: 0 };
   for (const c of checks) summary[c.status]++;
