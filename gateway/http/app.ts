@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP surface (Hono): probes, security headers, the placeholder root page and the
- * agent API. Handlers and middleware throw; `app.onError` hands every failure to
+ * The gateway's HTTP surface (Hono): probes, security headers, the agent API and the dashboard
+ * (ui.ts). Handlers and middleware throw; `app.onError` hands every failure to
  * `renderHttpError` (errors.ts), the one place errors become the §10.1 bodies. WebSocket upgrades
  * never reach this app; the server routes them to the hub first.
  *
@@ -20,6 +20,7 @@ import type { AgentHost } from "../agent_runtime.ts";
 import type { HttpAuthResult } from "../auth.ts";
 import { hostAllowed, isCrossSiteRequest, isJsonContentType } from "../ws/origin.ts";
 import { HttpError, methodNotAllowed, renderHttpError } from "./errors.ts";
+import { mountControlUi } from "./ui.ts";
 
 /** Lifecycle phase the probes report. */
 export type GatewayPhase = "starting" | "started" | "draining";
@@ -29,7 +30,7 @@ export interface HttpAppState {
   phase(): GatewayPhase;
   /** Names of readiness checks that currently fail (empty = ready). */
   failingChecks(): string[];
-  /** The WebSocket URL shown on the root page. */
+  /** The gateway's WebSocket URL. */
   wsUrl(): string;
   /** Checks the bearer (or trusted-proxy) credentials of an API request. */
   authorize(req: Request, remoteAddr: string | undefined): HttpAuthResult;
@@ -96,21 +97,6 @@ function logUnexpected(err: unknown, request: { method: string; path: string }):
     error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
   });
 }
-
-const ROOT_PAGE = (wsUrl: string) =>
-  `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>OpenClaw Gateway</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
-<h1>OpenClaw Gateway</h1>
-<p>The gateway is running and accepts WebSocket clients at <code>${wsUrl}</code>.</p>
-<p>The web dashboard is not built into this gateway yet. Use the CLI:</p>
-<pre>openclaw status          # overall status
-openclaw gateway status  # this gateway
-openclaw logs --follow   # live logs
-openclaw config set &lt;path&gt; &lt;value&gt;</pre>
-</body></html>
-`;
 
 type Endpoint = "chatCompletions" | "responses";
 
@@ -255,10 +241,8 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
 
   if (state.agentHost) mountAgentApi(app, requireAuth, state.agentHost);
 
-  app.get("/", (c) => {
-    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-    return c.html(ROOT_PAGE(state.wsUrl()));
-  });
+  // Last, so it only sees what no route above answered.
+  mountControlUi(app, { config });
 
   app.notFound(() => notFound().getResponse());
   const onUnexpected = state.onUnexpectedError ?? logUnexpected;

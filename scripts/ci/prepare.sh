@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a CI machine: Deno (fetched by npx), systemd-analyze, and the docker engine with the
-# sandbox test image; later issues add chromium here.
+# sandbox test image, and chromium for the dashboard's browser tests.
 set -euo pipefail
 npx --yes deno@2.9.6 --version >/dev/null
 # systemd-analyze verifies the generated unit files (tests/unit/service/systemd_unit_test.ts).
@@ -23,6 +23,8 @@ if [ "$(id -u)" = 0 ]; then
   # The machine image ships a docker client only; the engine (dockerd) comes with docker.io.
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   busybox_is_static || missing+=(busybox-static)
+  # The dashboard's browser tests (tests/integration/ui_browser_test.ts) drive Debian's chromium.
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "prepare: installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null

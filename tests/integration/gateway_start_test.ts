@@ -166,8 +166,9 @@ Deno.test("HTTP probes, security headers and the root page", async () => {
   assert.deepEqual(await s.json(), { ok: true, status: "started" });
   const root = await fetch(base + "/");
   const html = await root.text();
-  assert.match(html, /dashboard is not built/i);
-  assert.match(html, /openclaw gateway status/);
+  // The Control UI's page (gateway/http/ui.ts), never cached, its assets hashed.
+  assert.equal(root.headers.get("cache-control"), "no-cache");
+  assert.match(html, /<title>OpenClaw Control<\/title>/);
   const missing = await fetch(base + "/nope");
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.type, "not_found");
