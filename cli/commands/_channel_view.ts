@@ -16,7 +16,8 @@ import {
   resolveDefaultAccountId,
 } from "../../lib/channels/config_view.ts";
 import { channelLabel } from "../../lib/channels/pairing_admin.ts";
-import { joinPath } from "../../lib/paths.ts";
+import { resolveWhatsAppAuthDir } from "../../lib/channels/whatsapp/auth_dir.ts";
+import { readLinkedIdentitySync } from "../../lib/channels/whatsapp/auth_store.ts";
 
 /** The channels this build can add and run (`channels list --all`). */
 export const SUPPORTED_CHANNELS = ["telegram", "discord", "whatsapp", "feishu", "qqbot"] as const;
@@ -124,13 +125,15 @@ export function credentialFacts(
       break;
     }
     case "whatsapp": {
-      const dir = typeof raw.authDir === "string" && raw.authDir.trim() !== ""
-        ? raw.authDir.trim()
-        : joinPath(stateDir, "credentials", "whatsapp", accountId);
-      let linked = false;
-      try {
-        linked = Deno.statSync(joinPath(dir, "creds.json")).isFile;
-      } catch { /* not linked yet */ }
+      // Linked = a phone finished the login (`me` in the stored credentials): a login that was
+      // never scanned also leaves a creds.json behind.
+      const dir = resolveWhatsAppAuthDir({
+        stateDir,
+        accountId,
+        ...(typeof raw.authDir === "string" ? { authDir: raw.authDir } : {}),
+        env,
+      });
+      const linked = readLinkedIdentitySync(dir)?.id !== undefined;
       return { configured: linked, credentialSource: linked ? "file" : "none", linked };
     }
     default:

@@ -9,6 +9,9 @@
  *   what the config says.
  * - `channels add` / `channels remove`: write the config with its comments kept
  *   (channels_edit.ts); a running gateway applies the change without a restart.
+ * - `channels login --channel whatsapp [--account A]` / `channels logout`: link a WhatsApp
+ *   account by QR code in the terminal, or unlink it (channels_login.ts) — through the running
+ *   gateway when there is one, which then restarts the channel.
  *
  * @module
  */
@@ -18,6 +21,7 @@ import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { printJson, printLine } from "../output.ts";
 import { act } from "../program.ts";
 import type { ConfigChannelView } from "./_channel_view.ts";
+import type { LoginFlags } from "./channels_login.ts";
 import { addRpcOptions, type RpcFlags, timeoutMs } from "./rpc_options.ts";
 import {
   type ChannelsStatusView,
@@ -28,7 +32,7 @@ import {
 /** Registers `channels` and its sub-commands. */
 export function register(program: CommandUnknownOpts): void {
   const channels = program.command("channels")
-    .description("Chat channels: list, status, add, remove");
+    .description("Chat channels: list, status, add, remove, login, logout");
 
   channels.command("list")
     .description("Configured channels and accounts (credentials shown by source only)")
@@ -63,6 +67,28 @@ export function register(program: CommandUnknownOpts): void {
       const { addChannel } = await import("./channels_edit.ts");
       await addChannel(flags);
     }));
+
+  addRpcOptions(
+    channels.command("login")
+      .description("Link an account by QR code (WhatsApp); the gateway then connects it")
+      .requiredOption("--channel <id>", "whatsapp")
+      .option("--account <id>", "Account id (default: the default account)")
+      .option("--force", "Link again even when a session is stored")
+      .option("--verbose", "Show each step of the login"),
+  ).action(act(async (flags: LoginFlags) => {
+    const { loginCommand } = await import("./channels_login.ts");
+    await loginCommand(flags);
+  }));
+
+  addRpcOptions(
+    channels.command("logout")
+      .description("Unlink an account and delete its session (WhatsApp)")
+      .requiredOption("--channel <id>", "whatsapp")
+      .option("--account <id>", "Account id (default: the default account)"),
+  ).action(act(async (flags: LoginFlags) => {
+    const { logoutCommand } = await import("./channels_login.ts");
+    await logoutCommand(flags);
+  }));
 
   channels.command("remove")
     .description("Disable a channel account, or delete it from the config with --delete")

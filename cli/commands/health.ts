@@ -20,9 +20,24 @@ interface HealthSummary {
     sessions?: { count?: number };
   }[];
   channelOrder?: string[];
-  channels?: Record<string, { running?: boolean; enabled?: boolean }>;
+  channels?: Record<
+    string,
+    { running?: boolean; enabled?: boolean; connected?: boolean; lastError?: string }
+  >;
   sessions?: { count?: number };
   subsystems?: Record<string, unknown>;
+}
+
+/**
+ * One channel's state: `running, connected`, or `running, not connected (<last error>)` (e.g.
+ * `409 Conflict: another process polls this bot token`), `disabled`.
+ */
+function channelLine(c: NonNullable<HealthSummary["channels"]>[string] = {}): string {
+  if (c.enabled === false) return "disabled";
+  const state = `${c.running ? "running" : "not running"}, ${
+    c.connected ? "connected" : "not connected"
+  }`;
+  return !c.connected && c.lastError ? `${state} (${c.lastError})` : state;
 }
 
 /** Registers `health`. */
@@ -66,14 +81,7 @@ export function register(program: CommandUnknownOpts): void {
     }
     const channels = summary.channelOrder ?? [];
     if (channels.length === 0) printLine("Channels: none configured");
-    for (const id of channels) {
-      const c = summary.channels?.[id] ?? {};
-      printLine(
-        `Channel ${id}: ${
-          c.enabled === false ? "disabled" : c.running ? "running" : "not running"
-        }`,
-      );
-    }
+    for (const id of channels) printLine(`Channel ${id}: ${channelLine(summary.channels?.[id])}`);
     const subsystems = describeSubsystems(summary.subsystems);
     printLine(`Subsystems: ${subsystems.summary}`);
     for (const line of subsystems.problems) printLine(`  ${line}`);

@@ -54,6 +54,8 @@ export class AccountRunner {
   #abort?: AbortController;
   #loop?: Promise<void>;
   #connectedOnce = false;
+  /** The loop gave up: the account has no credentials any more (a logged-out session). */
+  #halted = false;
   #retrying = false;
   #lastError?: string;
   #nextRetryAt?: number;
@@ -85,7 +87,9 @@ export class AccountRunner {
   start(): void {
     if (this.#loop) return;
     if (!this.adapter.status().configured) {
-      this.#lastError = `no credentials configured for ${this.name}`;
+      // The adapter may say how to fix it (WhatsApp: "not linked — run openclaw channels login").
+      this.#lastError = this.adapter.status().lastError ??
+        `no credentials configured for ${this.name}`;
       this.#o.log.warn(`channel ${this.name} not started: ${this.#lastError}`);
       return;
     }
@@ -109,6 +113,15 @@ export class AccountRunner {
         return;
       } catch (err) {
         if (signal.aborted) return;
+        if (!this.adapter.status().configured) {
+          // Nothing to retry with (logged out on the phone): the operator has to act.
+          this.#halted = true;
+          this.#lastError = this.#scrub(errorMessage(err));
+          log.warn(
+            `channel ${this.name} stopped: ${this.adapter.status().lastError ?? this.#lastError}`,
+          );
+          return;
+        }
         this.#attempts++;
         this.#retrying = true;
         this.#lastError = this.#scrub(errorMessage(err));
@@ -176,7 +189,7 @@ export class AccountRunner {
   snapshot(): ChannelAccountSnapshot {
     const snap: ChannelAccountSnapshot = { ...this.adapter.status() };
     if (this.#o.tokenSource && snap.tokenSource !== "none") snap.tokenSource = this.#o.tokenSource;
-    if (!this.#loop) {
+    if (!this.#loop || this.#halted) {
       snap.running = false;
       if (!snap.enabled) snap.healthState = "disabled";
     } else if (!this.#connectedOnce) {

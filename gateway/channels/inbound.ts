@@ -177,7 +177,8 @@ export class InboundPipeline {
     if (formatted.chunks.length === 0) {
       this.#o.log.info(`no reply to ${where(message)}: the answer was silent`);
     } else {
-      const replyTo = account.replyToMode === "off" ? undefined : message.messageId;
+      const always = this.#o.platformFor(message.channel)?.alwaysReplyTo === true;
+      const replyTo = account.replyToMode === "off" && !always ? undefined : message.messageId;
       const sent = await this.#o.replies.send({
         channel: message.channel,
         accountId: message.accountId,

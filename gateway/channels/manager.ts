@@ -39,6 +39,7 @@ import { ReplySender } from "./reply.ts";
 import { createChannelSink } from "./sink.ts";
 import { buildChannelsStatus, healthChannels, journalCounts } from "./status.ts";
 import type { ChannelPlatform, ChannelsControl, ChannelsStatusOptions } from "./types.ts";
+import { WebLogins } from "./web_login.ts";
 
 /** The part of the gateway state the channel layer uses. */
 export type ChannelsHost = Pick<
@@ -95,6 +96,8 @@ export class ChannelManager implements ChannelsControl {
   #queue: Promise<unknown> = Promise.resolve();
   /** The environment adapters read token fallbacks and base URLs from. */
   readonly #env: Env;
+  /** QR logins and logouts. */
+  readonly logins: WebLogins;
 
   private constructor(
     host: ChannelsHost,
@@ -135,6 +138,16 @@ export class ChannelManager implements ChannelsControl {
       platformFor: (c) => this.#entries.get(c)?.platform,
       clock,
       log,
+    });
+    this.logins = new WebLogins({
+      config: () => host.config,
+      stateDir: host.stateDir,
+      env,
+      clock,
+      log,
+      platform: loadPlatform,
+      restartChannel: (c) => this.restartChannel(c),
+      adapter: (c, a) => this.#runner(c, a)?.adapter,
     });
   }
 
@@ -288,10 +301,34 @@ export class ChannelManager implements ChannelsControl {
     });
   }
 
+  /**
+   * Restarts one channel from the running config (after a QR login); stops it when its block
+   * is gone.
+   *
+   * @param id The channel.
+   */
+  restartChannel(id: string): Promise<void> {
+    return this.#serial(async () => {
+      await this.#stopChannel(id, "restart");
+      if (listChannelIds(this.#host.config).includes(id)) await this.#startChannel(id);
+    });
+  }
+
+  webhook(path: string): ((request: Request) => Promise<Response>) | undefined {
+    for (const entry of this.#entries.values()) {
+      for (const runner of entry.runners.values()) {
+        const hook = runner.adapter.webhook;
+        if (hook?.path === path) return (request) => hook.handler(request);
+      }
+    }
+    return undefined;
+  }
+
   /** Aborts running turns, disconnects every adapter, closes the journal. */
   stop(reason: string): Promise<void> {
     return this.#serial(async () => {
       await Promise.all([
+        this.logins.stop(),
         this.#pipeline.stop(),
         ...[...this.#entries.keys()].map((id) => this.#stopChannel(id, reason)),
       ]);

@@ -13,6 +13,9 @@ type PlatformModule = { platform: ChannelPlatform };
 const PLATFORMS: ReadonlyMap<string, () => Promise<PlatformModule>> = new Map([
   ["telegram", () => import("./platforms/telegram.ts")],
   ["discord", () => import("./platforms/discord.ts")],
+  ["whatsapp", () => import("./platforms/whatsapp.ts")],
+  ["feishu", () => import("./platforms/feishu.ts")],
+  ["qqbot", () => import("./platforms/qqbot.ts")],
 ]);
 
 /** Labels of channels we know by name but may not run (status still names them nicely). */

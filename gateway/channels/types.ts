@@ -17,11 +17,72 @@ import type {
   OutboundTarget,
 } from "../../lib/channels/types.ts";
 import type { Env } from "../../lib/paths.ts";
+import type { WebLogins } from "./web_login.ts";
 
 /** A running adapter, with "typing…" kept up while a turn runs. */
 export interface PlatformAdapter extends ChannelAdapter {
   /** Shows "typing…" in `target` until `signal` aborts; never throws. */
   keepTyping(target: OutboundTarget, signal: AbortSignal): void;
+  /** Unlinks the account through the running transport and deletes its session (WhatsApp). */
+  logout?(): Promise<PlatformLogoutResult>;
+  /** An HTTP endpoint the gateway serves for this account (Feishu webhook mode). */
+  readonly webhook?: PlatformWebhook;
+}
+
+/** An HTTP endpoint of a running account, mounted on the gateway's port. */
+export interface PlatformWebhook {
+  /** The exact path (`/feishu/events`). */
+  readonly path: string;
+  /** Answers the platform's request (signature checks, decryption and the event). */
+  handler(request: Request): Promise<Response>;
+}
+
+/** What a logout did. */
+export interface PlatformLogoutResult {
+  /** A session was stored. */
+  wasLinked: boolean;
+  /** Its files were deleted. */
+  cleared: boolean;
+  /** The platform was told to forget this device. */
+  unlinkedOnPhone?: boolean;
+}
+
+/** A QR code of a login, for a terminal (`qr`, the raw text) and the dashboard (`dataUrl`). */
+export interface PlatformLoginQr {
+  qr: string;
+  dataUrl: string;
+  /** 1, 2, … as the platform rotates the code. */
+  index: number;
+}
+
+/** A finished login. */
+export interface PlatformLoginResult {
+  status: "linked" | "already-linked";
+  accountId: string;
+  jid?: string;
+  e164?: string;
+  name?: string;
+}
+
+/** A running QR login (WhatsApp's `startWhatsAppLogin`). */
+export interface PlatformLogin {
+  readonly result: Promise<PlatformLoginResult>;
+  /** The code shown now, while the login waits for a scan. */
+  readonly qr: PlatformLoginQr | undefined;
+  /** The next code after `afterIndex`, or `undefined` once the login ended. */
+  waitForQr(afterIndex?: number): Promise<PlatformLoginQr | undefined>;
+  cancel(reason?: string): Promise<void>;
+}
+
+/** What a platform gets to start a login or a logout of one account. */
+export interface PlatformSessionInput {
+  account: ChannelAccountConfig;
+  stateDir: string;
+  env: Env;
+  clock: Clock;
+  log: Logger;
+  /** Link again even when a session is stored. */
+  force?: boolean;
 }
 
 /** What a platform gets to build the adapter of one account. */
@@ -62,6 +123,15 @@ export interface ChannelPlatform {
   directTarget(senderId: string): OutboundTarget;
   /** The recipient to record as a session's last route for a message it received. */
   replyTarget(message: InboundMessage): string;
+  /**
+   * Every reply names the message it answers, whatever `replyToMode` says (QQ: a passive reply
+   * needs `msg_id`; without it the platform treats the answer as a rate-limited push).
+   */
+  readonly alwaysReplyTo?: boolean;
+  /** Starts a QR login of one account (`channels login`, `web.login.*`); WhatsApp only. */
+  startLogin?(input: PlatformSessionInput): Promise<PlatformLogin>;
+  /** Logs an account out while its channel does not run (deletes the stored session). */
+  logout?(input: PlatformSessionInput): Promise<PlatformLogoutResult>;
 }
 
 /** Options of `channels.status`. */
@@ -140,4 +210,10 @@ export interface ChannelsControl {
   notifyPairingApproved(
     input: { channel: string; accountId: string; senderId: string; text: string },
   ): Promise<void>;
+  /** The handler a running account serves at an HTTP path (Feishu webhook mode). */
+  webhook(path: string): ((request: Request) => Promise<Response>) | undefined;
+  /** Restarts one channel (all its accounts) from the running config. */
+  restartChannel(channel: string): Promise<void>;
+  /** QR logins (`web.login.*`) and logouts (`channels.logout`). */
+  readonly logins: Pick<WebLogins, "start" | "wait" | "logout">;
 }

@@ -21,6 +21,7 @@ import type { HttpAuthResult } from "../auth.ts";
 import { hostAllowed, isCrossSiteRequest, isJsonContentType } from "../ws/origin.ts";
 import { HttpError, methodNotAllowed, renderHttpError } from "./errors.ts";
 import { mountControlUi } from "./ui.ts";
+import { mountChannelWebhooks } from "./channel_webhooks.ts";
 
 /** Lifecycle phase the probes report. */
 export type GatewayPhase = "starting" | "started" | "draining";
@@ -240,6 +241,7 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
   });
 
   if (state.agentHost) mountAgentApi(app, requireAuth, state.agentHost);
+  mountChannelWebhooks(app, state.agentHost);
 
   // Last, so it only sees what no route above answered.
   mountControlUi(app, { config });

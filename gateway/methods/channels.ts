@@ -1,7 +1,10 @@
 /**
  * The channel methods: `channels.status` (stock's shape: each channel and account with its real
- * state, probes on request) and the kept replies that could not be sent — listed, resent or
- * dropped by an operator (`channels.failed.*`).
+ * state, probes on request), the kept replies that could not be sent — listed, resent or
+ * dropped by an operator (`channels.failed.*`) — and the WhatsApp session: the QR login the
+ * dashboard and `openclaw channels login` run inside the gateway (`web.login.start` answers
+ * with the first code as a PNG data URL and as text for a terminal; `web.login.wait` with the
+ * next code or the outcome, the channel restarted once linked) and `channels.logout`.
  *
  * @module
  */
@@ -42,6 +45,9 @@ function idsOf(p: z.output<typeof Which>): string[] {
   return [...(p.id ? [p.id] : []), ...(p.ids ?? [])];
 }
 
+const AccountId = z.string().trim().min(1).max(64);
+const LoginWaitMs = z.int().min(1000).max(120_000);
+
 /** The channel methods. */
 export const channelsMethods: MethodDefinition[] = [
   defineMethod({
@@ -57,6 +63,52 @@ export const channelsMethods: MethodDefinition[] = [
         probe: params.probe === true,
         ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
         ...(params.channel ? { channel: params.channel.toLowerCase() } : {}),
+      }),
+  }),
+  defineMethod({
+    name: "channels.logout",
+    scope: "operator.admin",
+    params: z.looseObject({ channel: ChannelId, accountId: AccountId.optional() }),
+    handler: ({ state, params }) =>
+      channelsOf(state).logins.logout(params.channel.toLowerCase(), params.accountId),
+  }),
+  defineMethod({
+    name: "web.login.start",
+    scope: "operator.admin",
+    params: z.looseObject({
+      channel: ChannelId.optional(),
+      accountId: AccountId.optional(),
+      force: z.boolean().optional(),
+      timeoutMs: LoginWaitMs.optional(),
+      verbose: z.boolean().optional(),
+    }),
+    handler: ({ state, params }) =>
+      channelsOf(state).logins.start({
+        channel: params.channel?.toLowerCase() ?? "whatsapp",
+        ...(params.accountId ? { accountId: params.accountId } : {}),
+        force: params.force === true,
+        ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
+      }),
+  }),
+  defineMethod({
+    name: "web.login.wait",
+    scope: "operator.admin",
+    params: z.looseObject({
+      channel: ChannelId.optional(),
+      accountId: AccountId.optional(),
+      sessionKey: z.string().trim().min(1).max(100).optional(),
+      timeoutMs: LoginWaitMs.optional(),
+      currentQrDataUrl: z.string().max(65_536).optional(),
+      qrIndex: z.int().min(0).max(1000).optional(),
+    }),
+    handler: ({ state, params }) =>
+      channelsOf(state).logins.wait({
+        channel: params.channel?.toLowerCase() ?? "whatsapp",
+        ...(params.accountId ? { accountId: params.accountId } : {}),
+        ...(params.sessionKey ? { sessionKey: params.sessionKey } : {}),
+        ...(params.timeoutMs ? { timeoutMs: params.timeoutMs } : {}),
+        ...(params.currentQrDataUrl ? { currentQrDataUrl: params.currentQrDataUrl } : {}),
+        ...(params.qrIndex !== undefined ? { qrIndex: params.qrIndex } : {}),
       }),
   }),
   defineMethod({

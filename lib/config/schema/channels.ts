@@ -10,6 +10,7 @@
  */
 
 import { z } from "zod";
+import { validateWhatsAppConfig } from "../../channels/whatsapp/config.ts";
 import { AllowFromSchema, HeartbeatVisibilitySchema, oneOf, SecretInputSchema } from "./_common.ts";
 
 const DmPolicySchema = oneOf(["pairing", "allowlist", "open", "disabled"]).describe(
@@ -165,8 +166,34 @@ export const ChannelDefaultsSchema = z
   })
   .describe("Defaults for every channel");
 
+/**
+ * Splits a dotted path as validateWhatsAppConfig writes it (`.allowFrom[1]`,
+ * `.groups["x@y"]`) into segments.
+ */
+function pathSegments(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3]) as string);
+  }
+  return out;
+}
+
 /** `channels`: `defaults` plus one block per channel id. */
 export const ChannelsSchema = z
   .object({ defaults: ChannelDefaultsSchema.optional() })
   .catchall(ChannelSchema)
+  .superRefine((channels, ctx) => {
+    // WhatsApp's own keys: E.164 numbers in allowFrom, group JIDs as groups keys, …
+    if (!Object.hasOwn(channels, "whatsapp")) return;
+    for (const issue of validateWhatsAppConfig(channels.whatsapp, "")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["whatsapp", ...pathSegments(issue.path)],
+        message: issue.message,
+        input: channels.whatsapp,
+      });
+    }
+  })
   .describe("Chat channels keyed by id (telegram, discord, whatsapp, slack, …)");

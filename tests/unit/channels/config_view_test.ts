@@ -66,10 +66,10 @@ Deno.test("resolveChannelAccount() does not hand the root token to a named accou
 Deno.test("resolveChannelAccount() resolves WhatsApp named accounts through accounts.default", () => {
   const c = config({
     channels: {
-      whatsapp: { accounts: { default: { allowFrom: ["+1555"] }, biz: {} } },
+      whatsapp: { accounts: { default: { allowFrom: ["+15550001111"] }, biz: {} } },
     },
   });
-  assert.deepEqual(resolveChannelAccount(c, "whatsapp", "biz").allowFrom, ["+1555"]);
+  assert.deepEqual(resolveChannelAccount(c, "whatsapp", "biz").allowFrom, ["+15550001111"]);
 });
 
 Deno.test("resolveChannelAccount() reads Discord's legacy dm block and numbers in allowFrom", () => {

@@ -70,7 +70,7 @@ Deno.test("ChannelManager: status in stock's shape; a block change restarts only
     assert.equal(ready.channels.telegram.failedReplies, 0);
     const wa = ready.channelAccounts.whatsapp[0];
     assert.equal(wa.running, false);
-    assert.equal(wa.lastError, "no transport for this channel in this gateway");
+    assert.equal(wa.lastError, "not linked — run openclaw channels login --channel whatsapp");
     assert.ok(ready.statusIssues?.some((i) => i.channel === "whatsapp"));
 
     const getMeBefore = tg.calls("getMe").length;
