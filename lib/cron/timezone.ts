@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hostTimeZone, isValidTimeZone } from "../timezone.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -28,26 +29,7 @@ function partsFormatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/**
- * Tells whether `tz` is an IANA zone this runtime knows.
- *
- * @param tz A zone name such as `America/New_York`.
- * @returns True when Intl accepts it.
- */
-export function isValidTimeZone(tz: string): boolean {
-  if (tz.length === 0 || tz.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The host's zone (`TZ`, else the system's), `UTC` when the runtime cannot tell. */
-export function hostTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-}
+export { hostTimeZone, isValidTimeZone } from "../timezone.ts";
 
 /**
  * The zone a job gets when none is given: `agents.defaults.userTimezone` when it is a real zone,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { hostTimeZone } from "../timezone.ts";
 
 /** A parsed window. */
 export interface ActiveHours {
@@ -77,7 +78,7 @@ export function parseActiveHours(
   const timezone = !raw || raw === "user"
     ? userZone
     : raw === "local"
-    ? Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"
+    ? hostTimeZone()
     : validZone(raw)
     ? raw
     : userZone;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { hostTimeZone, isValidTimeZone } from "../timezone.ts";
 import { defaultAgentId, listAgents } from "../agent/agents.ts";
 import { canonicalSessionKey } from "../agent/session_key.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
@@ -71,25 +72,12 @@ export interface HeartbeatSettings {
 
 type Block = NonNullable<NonNullable<OpenClawConfig["agents"]>["defaults"]>["heartbeat"];
 
-/** The host's IANA zone. */
-export function hostTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-}
+export { hostTimeZone, isValidTimeZone } from "../timezone.ts";
 
 /** `agents.defaults.userTimezone` when it is a valid zone, else the host's. */
 export function userTimeZone(config: OpenClawConfig): string {
   const tz = config.agents?.defaults?.userTimezone;
   return tz && isValidTimeZone(tz) ? tz : hostTimeZone();
-}
-
-/** True when `tz` is an IANA zone this runtime knows. */
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function pickVisibility(block: unknown): Partial<HeartbeatVisibility> {
