@@ -10,8 +10,7 @@
  *
  * @module
  */
-// deno-lint-ignore no-import-prefix -- test-only browser driver, loaded by this file alone
-import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
+import { type Browser, chromium, type Page } from "playwright-core";
 import assert from "node:assert/strict";
 import { makeSandbox, startGateway, tempDir, waitUntil } from "../helpers.ts";
 import { startFakeProvider } from "../fixtures/fake_providers/mod.ts";

@@ -1,16 +1,20 @@
 /**
  * Channels: each channel's accounts from `channels.status` (with a probe on demand), and the DM
  * pairing requests waiting for the owner (`channels.pairing.list`), approved or dismissed from
- * here. A gateway without the pairing methods shows the status alone.
+ * here. The gateway sends no event for a new DM pairing request, so the list is polled while the
+ * panel is open and the page visible. A gateway without the pairing methods shows the status
+ * alone.
  *
  * @module
  */
 import { html, useState, type VNode } from "../deps/preact.ts";
 import type { PanelProps } from "./app.ts";
-import { useRpc } from "./hooks.ts";
+import { useInterval, useRpc } from "./hooks.ts";
 import { Badge, Card, ErrorBox, formatAgo } from "./widgets.ts";
 
 type Rec = Record<string, unknown>;
+/** How often the pairing requests are re-read while the panel is open. */
+const PAIRING_POLL_MS = 5_000;
 const rec = (v: unknown): Rec => (v && typeof v === "object" && !Array.isArray(v) ? v as Rec : {});
 
 function accountStatus(a: Rec): string {
@@ -25,23 +29,34 @@ function PairingRequests(props: { client: PanelProps["client"] }): VNode {
   const { client } = props;
   const list = useRpc<{ requests?: Rec[] }>(client, "channels.pairing.list");
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  useInterval(() => document.visibilityState === "visible" && list.reload(), PAIRING_POLL_MS);
   const act = async (method: string, r: Rec) => {
     setError(undefined);
+    setNotice(undefined);
+    const approve = method.endsWith("approve");
     try {
-      await client.request(method, {
+      const res = await client.request<Rec>(method, {
         channel: r.channel,
         accountId: r.accountId,
         requestId: r.requestId,
-        ...(method.endsWith("approve") ? { notify: true } : {}),
+        ...(approve ? { notify: true } : {}),
       });
+      const who = String(r.senderLabel ?? r.senderId);
+      setNotice(
+        approve
+          ? `Approved ${who}.${res?.notification === "sent" ? " They were told." : ""}`
+          : `Rejected ${who}.`,
+      );
     } catch (err) {
       setError((err as Error).message);
     }
     list.reload();
   };
   const requests = list.data?.requests ?? [];
-  return html`<${Card} wide title="DM pairing requests" actions=${html`<button class="small" onClick=${list.reload}>Refresh</button>`}>
+  return html`<${Card} wide title=${`DM pairing requests (${requests.length})`} actions=${html`<button class="small" onClick=${list.reload}>Refresh</button>`}>
     <${ErrorBox} error=${error ?? list.error} />
+    ${notice ? html`<div class="notice">${notice}</div>` : null}
     ${
     requests.length === 0
       ? html`<p class="muted">No pending requests.</p>`
@@ -50,7 +65,7 @@ function PairingRequests(props: { client: PanelProps["client"] }): VNode {
           html`<li key=${String(r.requestId)} data-request=${String(r.requestId)}>
           <strong>${String(r.senderLabel ?? r.senderId)}</strong>
           <span class="muted"> on ${String(r.channelLabel ?? r.channel)}/${String(r.accountId)} ${
-            formatAgo(r.createdAtMs ?? r.ts)
+            formatAgo(r.lastSeenAt ?? r.createdAt)
           }</span>
           <span class="row-actions">
             <button class="small" onClick=${() =>

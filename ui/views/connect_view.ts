@@ -78,8 +78,7 @@ export function ConnectView(
     ${problem.command ? html`<${Command} text=${problem.command} />` : null}
     ${
     state.phase === "pairing" || state.phase === "retrying"
-      ? html`<p><${Countdown} at=${state.nextAttemptAt} />
-          <button type="button" class="small" onClick=${() =>
+      ? html`<p><${Countdown} at=${state.nextAttemptAt} />${" "}<button type="button" class="small" onClick=${() =>
         client.retryNow()}>Check now</button></p>`
       : html`<p><button type="button" onClick=${() => client.retryNow()}>Retry</button></p>`
   }

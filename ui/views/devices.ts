@@ -16,6 +16,12 @@ function nameOf(d: Rec): string {
   return String(d.operatorLabel ?? d.displayName ?? d.clientId ?? String(d.deviceId).slice(0, 12));
 }
 
+/** "web · 192.0.2.2 · operator · 3 s ago": one string, so the separators keep their spaces. */
+function detailOf(p: Rec): string {
+  return [p.platform, p.remoteIp, p.role ?? "operator", formatAgo(p.ts)]
+    .filter((v) => v !== undefined && v !== null && v !== "").map(String).join(" · ");
+}
+
 /** The devices panel. */
 export function DevicesPanel({ client }: PanelProps): VNode {
   const list = useRpc<{ pending?: Rec[]; paired?: Rec[] }>(client, "device.pair.list");
@@ -48,10 +54,7 @@ export function DevicesPanel({ client }: PanelProps): VNode {
     pending.map((p) =>
       html`<li key=${String(p.requestId)} data-request=${String(p.requestId)}>
           <strong>${nameOf(p)}</strong>
-          <span class="muted"> ${String(p.platform ?? "")} ${String(p.remoteIp ?? "")} · ${
-        String(p.role ?? "operator")
-      }
-            · ${formatAgo(p.ts)} · <code>${String(p.requestId)}</code></span>
+          <span class="muted"> ${detailOf(p)} · <code>${String(p.requestId)}</code></span>
           <span class="row-actions">
             ${
         has("device.pair.approve")
