@@ -1,7 +1,8 @@
 /**
  * Gateway benchmarks: start → /readyz, idle RSS, CLI latency against a running gateway, and
- * `health` RPC round trips on one socket against a bare Deno WebSocket echo server measured in
- * the same run (the ceiling any gateway on this runtime can reach).
+ * `health` RPC round trips on one socket against the floor server (scripts/bench/floor/
+ * server.ts: bare Hono + `Deno.upgradeWebSocket`, echoing) measured in the same run — the
+ * ceiling any gateway on this runtime can reach.
  */
 
 /** Returns a port that was free a moment ago. */
@@ -12,7 +13,7 @@ export function freePort(): number {
   return port;
 }
 
-/** A gateway process started for the bench. */
+/** A process started for the bench that answers `GET /readyz`. */
 export interface BenchGateway {
   child: Deno.ChildProcess;
   port: number;
@@ -30,37 +31,35 @@ export interface BenchGatewayOptions {
   fdLimit?: number;
 }
 
-/** Spawns `openclaw gateway` and polls `/readyz` until it answers 200. */
-export async function startBenchGateway(
-  entry: string,
-  env: Record<string, string>,
+/** The floor program: a bare Hono + WebSocket server (scripts/bench/floor/server.ts). */
+export const FLOOR_SERVER = new URL("./floor/server.ts", import.meta.url).pathname;
+
+/** Spawns `deno <args>` and polls `http://127.0.0.1:<port>/readyz` until it answers 200. */
+async function startUntilReady(
+  args: string[],
+  port: number,
+  env: Record<string, string> | undefined,
   options: BenchGatewayOptions = {},
 ): Promise<BenchGateway> {
-  const port = freePort();
   const t0 = performance.now();
-  // BENCH_DEBUG=1 shows the gateway's output.
+  // BENCH_DEBUG=1 shows the child's output.
   const out = Deno.env.get("BENCH_DEBUG") ? "inherit" : "null";
-  const gatewayArgs = ["run", "-A", "--quiet", entry, "gateway", "--port", String(port)];
-  const child = (options.fdLimit === undefined
-    ? new Deno.Command(Deno.execPath(), {
-      args: gatewayArgs,
-      env,
-      stdout: "null",
-      stderr: "null",
-    })
-    : new Deno.Command("bash", {
-      args: [
-        "-c",
-        `ulimit -n ${Math.floor(options.fdLimit)}; exec "$0" "$@"`,
-        Deno.execPath(),
-        ...gatewayArgs,
-      ],
-      env,
-      stdout: out,
-      stderr: out,
-    })).spawn();
+  const child =
+    (options.fdLimit === undefined
+      ? new Deno.Command(Deno.execPath(), { args, env, stdout: out, stderr: out })
+      : new Deno.Command("bash", {
+        args: [
+          "-c",
+          `ulimit -n ${Math.floor(options.fdLimit)}; exec "$0" "$@"`,
+          Deno.execPath(),
+          ...args,
+        ],
+        env,
+        stdout: out,
+        stderr: out,
+      })).spawn();
   let readyMs = -1;
-  while (performance.now() - t0 < 10_000) {
+  while (performance.now() - t0 < 20_000) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/readyz`);
       await r.body?.cancel();
@@ -71,7 +70,11 @@ export async function startBenchGateway(
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 1));
   }
-  if (readyMs < 0) throw new Error("gateway did not become ready in 10 s");
+  if (readyMs < 0) {
+    child.kill("SIGKILL");
+    await child.status;
+    throw new Error(`${args.join(" ")}: not ready in 20 s`);
+  }
   return {
     child,
     port,
@@ -81,6 +84,23 @@ export async function startBenchGateway(
       await child.status;
     },
   };
+}
+
+/** Spawns `openclaw gateway` and polls `/readyz` until it answers 200. */
+export function startBenchGateway(
+  entry: string,
+  env: Record<string, string>,
+  options: BenchGatewayOptions = {},
+): Promise<BenchGateway> {
+  const port = freePort();
+  const args = ["run", "-A", "--quiet", entry, "gateway", "--port", String(port)];
+  return startUntilReady(args, port, env, options);
+}
+
+/** Spawns the floor server and polls its `/readyz` like the gateway's. */
+export function startFloorServer(env?: Record<string, string>): Promise<BenchGateway> {
+  const port = freePort();
+  return startUntilReady(["run", "-A", "--quiet", FLOOR_SERVER, String(port)], port, env);
 }
 
 /** Resident set size of a process in MB (Linux /proc). */
@@ -176,15 +196,6 @@ export async function gatewayHealthRps(
   return rps;
 }
 
-const ECHO_SERVER = `
-const port = Number(Deno.args[0]);
-Deno.serve({ hostname: "127.0.0.1", port, onListen: () => console.log("ready") }, (req) => {
-  const { socket, response } = Deno.upgradeWebSocket(req);
-  socket.onmessage = (e) => socket.send(e.data);
-  return response;
-});
-`;
-
 /** A bare Deno WebSocket echo server in its own process (the floor any gateway can reach). */
 export interface EchoServer {
   port: number;
@@ -192,26 +203,10 @@ export interface EchoServer {
   stop(): Promise<void>;
 }
 
-/** Starts the echo server and waits until it listens. */
-export async function startEchoServer(): Promise<EchoServer> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", ECHO_SERVER, String(port)],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.getReader();
-  await reader.read(); // "ready"
-  reader.releaseLock();
-  return {
-    port,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.stdout.cancel().catch(() => {});
-      await child.status;
-    },
-  };
+/** Starts the floor server (its `/` echoes WebSocket messages) and waits until it answers. */
+export async function startEchoServer(env?: Record<string, string>): Promise<EchoServer> {
+  const s = await startFloorServer(env);
+  return { port: s.port, pid: s.child.pid, stop: s.stop };
 }
 
 /**
@@ -232,5 +227,31 @@ export async function echoRps(durationMs = 3000): Promise<number> {
     return rps;
   } finally {
     await echo.stop();
+  }
+}
+
+/**
+ * The floor's idle RSS (MB): the floor server after `connections` WebSocket connections with one
+ * echo each (as the gateway serves CLI calls before its idle RSS is read), then `settleMs` idle.
+ */
+export async function floorIdleRss(
+  env?: Record<string, string>,
+  connections = 30,
+  settleMs = 2000,
+): Promise<number> {
+  const floor = await startFloorServer(env);
+  try {
+    for (let i = 0; i < connections; i++) {
+      const { ws, next } = await openSocket(`ws://127.0.0.1:${floor.port}`);
+      ws.send("ping");
+      await next();
+      const closed = new Promise((r) => ws.onclose = r);
+      ws.close();
+      await closed;
+    }
+    await new Promise((r) => setTimeout(r, settleMs));
+    return rssMb(floor.child.pid);
+  } finally {
+    await floor.stop();
   }
 }
