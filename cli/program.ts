@@ -34,6 +34,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/setup.ts"),
   },
   {
+    name: "onboard",
+    summary: "Setup wizard: model and key, gateway, first channel, workspace, service",
+    load: () => import("./commands/onboard.ts"),
+  },
+  {
+    name: "configure",
+    summary: "Change parts of the setup with the wizard (--section gateway, model, …)",
+    load: () => import("./commands/configure.ts"),
+  },
+  {
     name: "config",
     summary: "Read and edit openclaw.json",
     load: () => import("./commands/config.ts"),
@@ -52,6 +62,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "health",
     summary: "The running gateway's health snapshot",
     load: () => import("./commands/health.ts"),
+  },
+  {
+    name: "dns",
+    summary: "Wide-area discovery: DNS setup for the gateway's zone (CoreDNS, Tailscale)",
+    load: () => import("./commands/dns.ts"),
   },
   {
     name: "logs",
@@ -117,6 +132,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "pairing",
     summary: "DM pairing: list, approve or reject senders waiting for access",
     load: () => import("./commands/pairing.ts"),
+  },
+  {
+    name: "browser",
+    summary: "The gateway's managed browser: status, start, stop, profiles, tabs",
+    load: () => import("./commands/browser.ts"),
   },
 ];
 

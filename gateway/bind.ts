@@ -5,25 +5,19 @@
  */
 import { OpenClawError } from "../lib/errors.ts";
 import type { BindMode } from "../lib/paths.ts";
+import { TAILSCALE_CALL_TIMEOUT_MS } from "../lib/discovery/tailnet.ts";
+import { runCommand } from "../lib/service/exec.ts";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-/** Asks Tailscale for this machine's tailnet IPv4 (`tailscale ip -4`). */
+/**
+ * Asks Tailscale for this machine's tailnet IPv4 (`tailscale ip -4`), with a deadline so a hung
+ * daemon cannot hold up the start.
+ */
 async function tailscaleIPv4(): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command("tailscale", {
-      args: ["ip", "-4"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (!out.success) return undefined;
-    const ip = new TextDecoder().decode(out.stdout).split("\n").map((l) => l.trim()).find((l) =>
-      IPV4.test(l)
-    );
-    return ip;
-  } catch {
-    return undefined;
-  }
+  const out = await runCommand("tailscale", ["ip", "-4"], { timeoutMs: TAILSCALE_CALL_TIMEOUT_MS });
+  if (out.code !== 0) return undefined;
+  return out.stdout.split("\n").map((l) => l.trim()).find((l) => IPV4.test(l));
 }
 
 /**

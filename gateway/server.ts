@@ -28,7 +28,10 @@ import type { GatewayState } from "./state.ts";
 import { agentSubsystem } from "./subsystems/agent.ts";
 import { heartbeatSubsystem } from "./subsystems/heartbeat.ts";
 import { cronSubsystem } from "./subsystems/cron.ts";
+import { discoverySubsystem } from "./subsystems/discovery.ts";
+import { tailscaleSubsystem } from "./tailscale/subsystem.ts";
 import { channelsSubsystem } from "./subsystems/channels.ts";
+import { browserSubsystem } from "./subsystems/browser.ts";
 import { type GatewaySubsystem, SubsystemSet } from "./subsystems/lifecycle.ts";
 import { loggingSubsystem } from "./subsystems/logging.ts";
 import { processesSubsystem } from "./subsystems/processes.ts";
@@ -44,6 +47,8 @@ export interface GatewayStartOptions {
   auth?: string;
   token?: string;
   password?: string;
+  /** `--tailscale off|serve|funnel`: wins over `gateway.tailscale.mode`. */
+  tailscale?: string;
   force?: boolean;
   allowUnconfigured?: boolean;
   verbose?: boolean;
@@ -140,7 +145,10 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     reloader,
     heartbeat,
     cronSubsystem(state),
+    discoverySubsystem(state, { tailscaleMode: () => options.tailscale }),
+    tailscaleSubsystem(state, { mode: options.tailscale }),
     channels,
+    browserSubsystem(state),
     ...(options.subsystems ?? []),
   ], { clock, logger: (id) => getLogger(LOGGERS.get(id) ?? `gateway/${id}`) });
   state.wire({ subsystems, server, agent, secrets, reloader, heartbeat, channels });

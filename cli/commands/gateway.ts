@@ -17,6 +17,7 @@ interface RunFlags {
   auth?: string;
   token?: string;
   password?: string;
+  tailscale?: string;
   force?: boolean;
   allowUnconfigured?: boolean;
   verbose?: boolean;
@@ -50,6 +51,7 @@ export function register(program: CommandUnknownOpts): void {
     .option("--auth <mode>", "token | password")
     .option("--token <token>", "Shared token clients must send")
     .option("--password <password>", "Shared password clients must send")
+    .option("--tailscale <mode>", "Expose through Tailscale: off | serve | funnel")
     .option("--force", "Stop whatever listens on the port first")
     .option(
       "--allow-unconfigured",
@@ -64,6 +66,12 @@ export function register(program: CommandUnknownOpts): void {
           exitCode: ExitCode.usage,
         });
       }
+      if (opts.tailscale !== undefined && !["off", "serve", "funnel"].includes(opts.tailscale)) {
+        const { OpenClawError, ExitCode } = await import("../../lib/errors.ts");
+        throw new OpenClawError("USAGE", 'Invalid --tailscale (use "off", "serve", or "funnel")', {
+          exitCode: ExitCode.usage,
+        });
+      }
       if (opts.token) Deno.env.set("OPENCLAW_GATEWAY_TOKEN", opts.token);
       const { runGateway } = await import("../../gateway/run.ts");
       return await runGateway({
@@ -72,6 +80,7 @@ export function register(program: CommandUnknownOpts): void {
         auth: opts.auth,
         token: opts.token,
         password: opts.password,
+        tailscale: opts.tailscale,
         force: opts.force,
         allowUnconfigured: opts.allowUnconfigured,
         verbose: opts.verbose,

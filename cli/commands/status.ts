@@ -127,6 +127,7 @@ async function statusCommand(flags: StatusFlags): Promise<number | void> {
   if (health) {
     rows.push(...healthRows(health, status), ...heartbeatRows(health), ...cronRows(health));
   }
+  if (health) rows.push(...remoteAccessRows(health));
   printLine(style.bold("OpenClaw status"));
   printLine("");
   printLine(formatTable(rows));
@@ -324,4 +325,38 @@ function cronRows(health: Record<string, unknown>): string[][] {
     ? ` · next run ${new Date(cron.nextWakeAtMs).toISOString()}`
     : "";
   return [["Cron", `${jobs} jobs${next}`]];
+}
+
+// --- Remote access rows (issue 16): the Tailscale route and the Bonjour beacon, from the
+// `tailscale` and `discovery` subsystems' entries.
+/** `Tailscale` (mode, serve URL or why it is down) and `Bonjour` rows. */
+function remoteAccessRows(health: Record<string, unknown>): string[][] {
+  const subsystems = health.subsystems as Record<string, Record<string, unknown>> | undefined;
+  const entry = (id: string) =>
+    subsystems && Object.hasOwn(subsystems, id) ? subsystems[id] : undefined;
+  const rows: string[][] = [];
+  const ts = entry("tailscale");
+  if (ts && typeof ts.mode === "string") {
+    const why = typeof ts.lastError === "string" ? ts.lastError : ts.state;
+    const retry = typeof ts.nextRetryAt === "string" ? ` (retry at ${ts.nextRetryAt})` : "";
+    rows.push([
+      "Tailscale",
+      ts.mode === "off"
+        ? "off"
+        : ts.state === "serving"
+        ? `${ts.mode} · ${ts.url ?? "route active"}`
+        : `${ts.mode} · ${style.yellow(`not exposed: ${why}`)}${retry}`,
+    ]);
+  }
+  const mdns = entry("discovery")?.mdns as Record<string, unknown> | undefined;
+  if (mdns && typeof mdns.mode === "string") {
+    rows.push([
+      "Bonjour",
+      mdns.mode === "off"
+        ? `off (${mdns.reason})`
+        : `${mdns.mode} · ${mdns.state}${mdns.instance ? ` · "${mdns.instance}"` : ""}` +
+          (mdns.error ? ` (${mdns.error})` : ""),
+    ]);
+  }
+  return rows;
 }

@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import type { TranscriptMessage } from "../../lib/agent/contract.ts";
+import { sessionKind } from "../../lib/agent/session_key.ts";
+import type { GatewayState } from "../state.ts";
 import { dispatchTurn } from "../agent_runtime.ts";
 import {
   IDEMPOTENCY_KEY_MAX,
@@ -20,6 +22,8 @@ import {
 } from "./_common.ts";
 import { runStatus } from "./agent.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
+import { sessionRow } from "./sessions.ts";
+import { sessionDefaults } from "./stock_shapes.ts";
 
 /** Messages `chat.history` returns when no `limit` is given. */
 const HISTORY_DEFAULT_LIMIT = 200;
@@ -115,28 +119,43 @@ export const chatMethods: MethodDefinition[] = [
       agentId: z.string().optional(),
       limit: z.int().min(1).max(5000).optional(),
     }),
-    handler: async ({ params, state }) => {
-      const { sessionKey, limit = HISTORY_DEFAULT_LIMIT } = params;
-      const runtime = await runtimeOf(state);
-      // A key the session store refuses throws SESSION_KEY_INVALID: the connection answers it
-      // as INVALID_REQUEST (lib/protocol/error_map.ts).
-      const agentId = resolveAgentId("chat.history", runtime, params.agentId, sessionKey);
-      const [messages, sessions] = await Promise.all([
-        runtime.history({ sessionKey, agentId, limit }),
-        runtime.listSessions({ agentId }),
-      ]);
-      const row = sessions.find((s) => s.key === sessionKey);
-      const defaults = state.config.agents?.defaults as { thinkingDefault?: string } | undefined;
-      return {
-        sessionKey,
-        sessionId: row?.sessionId ?? null,
-        messages: messages.map(historyMessage),
-        pendingInputs: [],
-        totalMessages: row?.messageCount ?? messages.length,
-        hasMore: (row?.messageCount ?? 0) > messages.length,
-        thinkingLevel: defaults?.thinkingDefault ?? "off",
-        verboseLevel: "off",
-      };
-    },
+    handler: ({ params, state }) => buildChatHistory("chat.history", state, params),
   }),
 ];
+
+/**
+ * The `chat.history` payload (also the body of `chat.startup`): the last `limit` messages plus
+ * the session's row (`sessionInfo`) and model `defaults`, which stock's dashboard reads
+ * unchecked.
+ */
+export async function buildChatHistory(
+  method: string,
+  state: GatewayState,
+  params: { sessionKey: string; agentId?: string; limit?: number },
+): Promise<Record<string, unknown>> {
+  const { sessionKey, limit = HISTORY_DEFAULT_LIMIT } = params;
+  const runtime = await runtimeOf(state);
+  // A key the session store refuses throws SESSION_KEY_INVALID: the connection answers it
+  // as INVALID_REQUEST (lib/protocol/error_map.ts).
+  const agentId = resolveAgentId(method, runtime, params.agentId, sessionKey);
+  const [messages, sessions] = await Promise.all([
+    runtime.history({ sessionKey, agentId, limit }),
+    runtime.listSessions({ agentId }),
+  ]);
+  const row = sessions.find((s) => s.key === sessionKey);
+  const defaults = state.config.agents?.defaults as { thinkingDefault?: string } | undefined;
+  return {
+    sessionKey,
+    sessionId: row?.sessionId ?? null,
+    messages: messages.map(historyMessage),
+    pendingInputs: [],
+    totalMessages: row?.messageCount ?? messages.length,
+    hasMore: (row?.messageCount ?? 0) > messages.length,
+    defaults: sessionDefaults(state.config, agentId),
+    sessionInfo: row
+      ? sessionRow(row)
+      : { key: sessionKey, kind: sessionKind(sessionKey), agentId, updatedAt: null },
+    thinkingLevel: defaults?.thinkingDefault ?? "off",
+    verboseLevel: "off",
+  };
+}

@@ -14,6 +14,7 @@ import { channelLabel } from "../channels/registry.ts";
 import type { SubsystemHealth } from "../subsystems/lifecycle.ts";
 import type { GatewayState } from "../state.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
+import { stockStatusFields } from "./stock_status.ts";
 
 /**
  * The channel part of the HealthSummary: each channel's real state from the channels subsystem
@@ -92,6 +93,7 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
 /** Builds the `status` result. */
 export function buildStatus(state: GatewayState): Record<string, unknown> {
   const mem = Deno.memoryUsage();
+  const channelHealth = buildChannelHealth(state);
   return {
     ok: true,
     version: VERSION,
@@ -111,9 +113,10 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
     },
     connections: state.connectionCount(),
     subsystems: state.subsystems(),
-    channels: buildChannelHealth(state).channels,
+    channels: channelHealth.channels,
     agents: listAgents(state.config),
-    heartbeat: { lastHeartbeat: state.lastHeartbeat, ...state.heartbeat.summary() },
+    // Stock's sections (heartbeat.agents, sessions.byAgent, …): stock's CLI reads them unchecked.
+    ...stockStatusFields(state, channelHealth),
     queuedSystemEvents: state.systemEvents.length,
     process: {
       rssBytes: mem.rss,

@@ -6,6 +6,7 @@
  * @module
  */
 import { agentMethods } from "./agent.ts";
+import { browserMethods } from "./browser.ts";
 import { channelsMethods } from "./channels.ts";
 import { chatMethods } from "./chat.ts";
 import { configMethods } from "./config.ts";
@@ -20,6 +21,13 @@ import { secretsMethods } from "./secrets.ts";
 import { sessionsMethods } from "./sessions.ts";
 import { systemMethods } from "./system.ts";
 import { toolsMethods } from "./tools.ts";
+import { wizardMethods } from "./wizard.ts";
+import { stockAgentsMethods } from "./stock_agents.ts";
+import { stockChatMethods } from "./stock_chat.ts";
+import { stockSessionsMethods } from "./stock_sessions.ts";
+import { stockSystemMethods } from "./stock_system.ts";
+import { stockUnavailableMethods } from "./stock_unavailable.ts";
+import { stockUsageMethods } from "./stock_usage.ts";
 import { MethodRegistry } from "./registry.ts";
 
 /** The gateway's methods. */
@@ -39,4 +47,13 @@ export const GATEWAY_METHODS: MethodRegistry = new MethodRegistry([
   ...devicesMethods,
   ...channelsMethods,
   ...pairingMethods,
+  ...browserMethods,
+  ...wizardMethods,
+  // Stock clients' methods (issue 15 item 6): real where the data exists, else empty/UNAVAILABLE.
+  ...stockSessionsMethods,
+  ...stockChatMethods,
+  ...stockAgentsMethods,
+  ...stockUsageMethods,
+  ...stockSystemMethods,
+  ...stockUnavailableMethods,
 ]);

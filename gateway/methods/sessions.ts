@@ -11,14 +11,18 @@ import {
   canonicalSessionKey,
   sessionKind,
 } from "../../lib/agent/session_key.ts";
+import { sessionsDir } from "../../lib/agent/sessions/store.ts";
+import { joinPath } from "../../lib/paths.ts";
 import { invalidRequest } from "../../lib/protocol/error_map.ts";
 import type { GatewayState } from "../state.ts";
 import { resolveAgentId, runtimeOf, SESSION_KEY_MAX } from "./_common.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
+import { sessionDefaults, splitModelRef } from "./stock_shapes.ts";
 
 const PREVIEW_MAX_KEYS = 64;
 
-function sessionRow(s: SessionSummary): Record<string, unknown> {
+/** A `sessions.list` row (stock's GatewaySessionRow fields we know, plus `messageCount`). */
+export function sessionRow(s: SessionSummary): Record<string, unknown> {
   return {
     key: s.key,
     kind: sessionKind(s.key),
@@ -28,10 +32,17 @@ function sessionRow(s: SessionSummary): Record<string, unknown> {
     updatedAt: s.updatedAt,
     messageCount: s.messageCount,
     ...(s.label ? { label: s.label, displayName: s.label } : {}),
-    ...(s.model ? { model: s.model } : {}),
+    ...modelFields(s.model),
     ...(s.totalTokens !== undefined ? { totalTokens: s.totalTokens } : {}),
     ...(s.lastMessagePreview ? { lastMessagePreview: s.lastMessagePreview } : {}),
   };
+}
+
+/** Stock rows carry the model id and its provider apart (`model`, `modelProvider`). */
+function modelFields(ref: string | undefined): Record<string, string> {
+  const { provider, model } = splitModelRef(ref);
+  if (!model) return {};
+  return provider ? { modelProvider: provider, model } : { model };
 }
 
 /** Every session of one agent, or of all agents. */
@@ -96,8 +107,13 @@ export const sessionsMethods: MethodDefinition[] = [
         .sort((a, b) => b.updatedAt - a.updatedAt);
       const page = rows.slice(offset, limit === undefined ? undefined : offset + limit);
       const hasMore = offset + page.length < rows.length;
+      // Stock's dashboard reads `path` and `defaults` unchecked: the store of the listed agent
+      // (the default agent when the list spans all of them) and that agent's model defaults.
+      const pathAgent = agentId ?? (runtime.agents().find((a) => a.isDefault)?.id ?? "main");
       return {
         ts: now,
+        path: joinPath(sessionsDir(state.stateDir, pathAgent), "sessions.json"),
+        defaults: sessionDefaults(state.config, pathAgent),
         count: page.length,
         sessions: page.map(sessionRow),
         totalCount: rows.length,

@@ -25,6 +25,10 @@ if [ "$(id -u)" = 0 ]; then
   busybox_is_static || missing+=(busybox-static)
   # The dashboard's browser tests (tests/integration/ui_browser_test.ts) drive Debian's chromium.
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # The mDNS tests (tests/integration/discovery_mdns_test.ts) run the gateway in a private network
+  # namespace: unshare/nsenter (util-linux) and ip (iproute2).
+  command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "prepare: installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null

@@ -37,7 +37,10 @@ const BUILT_IN = [
   "reloader",
   "heartbeat",
   "cron",
+  "discovery",
+  "tailscale",
   "channels",
+  "browser",
 ];
 
 Deno.test("health and status report every subsystem's state from the subsystem", async () => {
@@ -55,7 +58,7 @@ Deno.test("health and status report every subsystem's state from the subsystem",
   const status = await c.request("status", {});
   assert.deepEqual(Object.keys(status.payload.subsystems), BUILT_IN);
   const cli = await runCli(sb, ["health"]);
-  assert.match(cli.stdout, /^Subsystems: all 10 running$/m);
+  assert.match(cli.stdout, /^Subsystems: all 13 running$/m);
   c.close();
 });
 
@@ -78,13 +81,13 @@ Deno.test("a failing optional subsystem leaves the gateway up, degraded and visi
   // The CLI says so too, with the reason.
   const cliHealth = await runCli(sb, ["health"]);
   assert.equal(cliHealth.code, 0, cliHealth.stderr);
-  assert.match(cliHealth.stdout, /Subsystems: 9 of 10 running/);
+  assert.match(cliHealth.stdout, /Subsystems: 12 of 13 running/);
   assert.match(
     cliHealth.stdout,
     /sandbox: degraded \(agent main: .*network mode "host" is blocked/,
   );
   const cliStatus = await runCli(sb, ["status"]);
-  assert.match(cliStatus.stdout, /Subsystems\s+9 of 10 running; sandbox: degraded/);
+  assert.match(cliStatus.stdout, /Subsystems\s+12 of 13 running; sandbox: degraded/);
   // Still serving: HTTP probes and RPC answer.
   const live = await fetch(`http://127.0.0.1:${gw.port}/healthz`);
   assert.equal(live.status, 200);

@@ -26,13 +26,13 @@ Deno.test("sandbox explain --json allows exactly the tools the agent runtime reg
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   const expected = runtimeTools();
-  assert.equal(expected.length, 11);
+  assert.equal(expected.length, 12);
   assert.deepEqual([...report.tools.allowed].sort(), [...expected].sort());
   assert.deepEqual(report.tools.denied, []);
-  assert.ok(report.tools.unavailable.includes("browser"));
+  assert.ok(report.tools.unavailable.includes("canvas"));
   const human = await runCli(sb, ["sandbox", "explain"]);
   assert.equal(human.code, 0, human.stderr);
-  assert.match(human.stdout, /Tools allowed \(11\):/);
+  assert.match(human.stdout, /Tools allowed \(12\):/);
 });
 
 Deno.test("sandbox explain --json: group:runtime in tools.allow gives the runtime tools", async () => {

@@ -11,6 +11,7 @@ import { createCoreTools } from "../../tools/mod.ts";
 import { resolveToolPolicy } from "../../tools/policy.ts";
 import { ProcessManager } from "../../tools/process_manager.ts";
 import type { ExecRunner } from "../../tools/runner.ts";
+import { browserTool } from "./browser_tool.ts";
 import { createDefaultToolRegistry } from "./builtin.ts";
 import type { AgentToolContext, ToolRegistry } from "./registry.ts";
 
@@ -38,6 +39,7 @@ export function createRuntimeTools(
   for (const tool of createCoreTools({ manager: processes, config: options.config })) {
     registry.register(tool);
   }
+  registry.register(browserTool);
   registry.addPolicy("tools policy (tools.allow/deny, profiles, agents, sandbox)", (req) => {
     const sandboxed = req.sessionKey
       ? resolveSessionSandbox(req.config, {

@@ -8,6 +8,7 @@
 
 import { z } from "zod";
 import { oneOf, SecretInputSchema } from "./_common.ts";
+import { checkTailscaleExposure, TailscaleSchema } from "./tailscale.ts";
 
 /** Bind modes accepted by `gateway.bind`. */
 export const GATEWAY_BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as const;
@@ -229,13 +230,7 @@ export const GatewaySchema = z
       })
       .optional()
       .describe("Connection limits (restart-class)"),
-    tailscale: z
-      .strictObject({
-        mode: oneOf(["off", "serve", "funnel"]).optional().describe("funnel needs password auth"),
-        resetOnExit: z.boolean().optional(),
-      })
-      .optional()
-      .describe("Expose the gateway through Tailscale"),
+    tailscale: TailscaleSchema.optional(),
     controlUi: ControlUiSchema.optional(),
     remote: RemoteSchema.optional(),
     reload: ReloadSchema.prefault({}),
@@ -268,4 +263,5 @@ export const GatewaySchema = z
       })
       .optional(),
   })
+  .superRefine(checkTailscaleExposure)
   .describe("The gateway server: listener, auth, reload, HTTP endpoints");

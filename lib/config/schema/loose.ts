@@ -103,16 +103,8 @@ export const CommandsSchema = z
   })
   .describe("Chat slash commands");
 
-/** `browser`. */
-export const BrowserSchema = z
-  .looseObject({
-    enabled: z.boolean().optional(),
-    executablePath: z.string().optional(),
-    headless: z.boolean().optional(),
-    cdpUrl: z.string().optional(),
-    defaultProfile: z.string().optional(),
-  })
-  .describe("Browser control tool");
+/** `browser`: strict, in its own file (the managed Chromium's settings). */
+export { BrowserSchema } from "./browser.ts";
 
 /** `canvasHost`. */
 export const CanvasHostSchema = z

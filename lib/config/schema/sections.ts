@@ -13,6 +13,7 @@ import {
   SECRET_PROVIDER_ALIAS,
   SecretInputSchema,
 } from "./_common.ts";
+import { normalizeDomain } from "../../discovery/names.ts";
 
 /** `meta`: written by the CLI on every config write. */
 export const MetaSchema = z
@@ -31,6 +32,7 @@ export const WizardSchema = z
     lastRunCommit: z.string().optional(),
     lastRunCommand: z.string().optional(),
     lastRunMode: oneOf(["local", "remote"]).optional(),
+    securityAcknowledgedAt: z.string().optional(),
   })
   .describe("Written by the onboarding wizard");
 
@@ -201,8 +203,12 @@ export const DiscoverySchema = z
       .optional(),
     wideArea: z
       .strictObject({
-        enabled: z.boolean().optional().describe("Write a DNS-SD zone for Tailscale"),
-        domain: z.string().optional(),
+        enabled: z.boolean().optional().describe(
+          "Write a unicast DNS-SD zone under <stateDir>/dns/ (serve it with openclaw dns setup)",
+        ),
+        domain: z.string().refine((d) => normalizeDomain(d) !== undefined, {
+          message: "Must be a DNS name like openclaw.internal",
+        }).optional().describe("Zone domain (default openclaw.internal)"),
       })
       .optional(),
   })

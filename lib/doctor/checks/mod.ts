@@ -17,3 +17,4 @@ export { securityWarningsCheck } from "./security.ts";
 export { serviceDriftCheck, serviceLingerCheck } from "./service.ts";
 export { gatewayInstallsCheck } from "./installs.ts";
 export { runtimePracticeCheck } from "./runtime.ts";
+export { browserPortsCheck } from "../../browser/doctor_check.ts";

@@ -42,6 +42,7 @@ Deno.test("DOCTOR_CHECKS lists every check once, in order", () => {
     "models.auth",
     "hooks.model",
     "sandbox.image",
+    "browser.ports",
     "security.audit",
     "service.drift",
     "service.linger",

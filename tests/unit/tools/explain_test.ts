@@ -75,6 +75,7 @@ Deno.test("explainSandbox() allows only the tools the agent runtime registers", 
     "write",
     "edit",
     "apply_patch",
+    "browser",
   ]);
   const r = explainSandbox(OpenClawConfigSchema.parse({}));
   assert.deepEqual(r.tools.allowed, [
@@ -89,9 +90,10 @@ Deno.test("explainSandbox() allows only the tools the agent runtime registers", 
     "sessions_list",
     "sessions_history",
     "session_status",
+    "browser",
   ]);
   assert.deepEqual(r.tools.denied, []);
-  assert.ok(r.tools.unavailable.includes("browser"));
+  assert.ok(r.tools.unavailable.includes("canvas"));
   assert.ok(r.tools.unavailable.includes("code_execution"));
   assert.ok(!r.tools.unavailable.some((t) => r.tools.allowed.includes(t)));
 });
