@@ -240,6 +240,9 @@ function stripNulls(value: unknown): unknown {
   return out;
 }
 
+/** `config.schema`'s `generatedAt`, set by its first call (the schema never changes after). */
+let schemaGeneratedAt: string | undefined;
+
 /** The config methods. */
 export const configMethods: MethodDefinition[] = [
   defineMethod({
@@ -364,6 +367,15 @@ export const configMethods: MethodDefinition[] = [
     params: z.looseObject({}),
     // The schema is static: it holds no config value. `uiHints` marks the secret-bearing paths
     // (the ones `config.get` redacts) so editors can render them as password fields.
-    handler: () => ({ schema: configJsonSchema(), uiHints: configUiHints(), version: VERSION }),
+    handler: ({ state }) => {
+      // Stock's `generatedAt`: when the schema was built. It is static, so the first call fixes it.
+      schemaGeneratedAt ??= new Date(state.clock.now()).toISOString();
+      return {
+        schema: configJsonSchema(),
+        uiHints: configUiHints(),
+        version: VERSION,
+        generatedAt: schemaGeneratedAt,
+      };
+    },
   }),
 ];

@@ -58,6 +58,8 @@ Deno.test("config.get returns the config redacted, with the file hash", async ()
   assert.match(p.raw, /operator's notes/);
   assert.equal(p.config.gateway.auth.token, "__OPENCLAW_REDACTED__");
   assert.equal(p.parsed.identity.name, "Clawd");
+  const schema = await t.c.request("config.schema", {});
+  assert.ok(!Number.isNaN(Date.parse(schema.payload.generatedAt)), "config.schema has generatedAt");
 });
 
 Deno.test("config.patch needs baseHash once a file exists and refuses a stale one", async () => {

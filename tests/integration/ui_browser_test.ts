@@ -1,7 +1,7 @@
 /**
  * The dashboard in headless Chromium (playwright-core + Debian `chromium`): opened from a
  * `#token=` link it connects without typing anything, streams a chat turn from the fake model,
- * edits a config value in the form (the file keeps its comments), shows live logs, works on a
+ * edits a config value in the form and in the JSON5 source (the file keeps its comments), shows live logs, works on a
  * phone-sized screen, and names a wrong token `unauthorized` with the fix.
  *
  * Without chromium the test is ignored (with a note on stderr) unless OPENCLAW_TEST_REQUIRE
@@ -80,7 +80,13 @@ Deno.test({
     await using fake = await startFakeProvider({ kind: "openai-completions" });
     fake.enqueue({ text: "Hello from the fake model, streamed in pieces." });
     await using sb = await makeSandbox();
-    const config = `// written by hand: keep me\n${agentConfig(fake)}`;
+    // Comments, and an unquoted reserved word as a key (`default`), must survive both editors.
+    const config = `// written by hand: keep me\n${
+      agentConfig(fake, "reload: { debounceMs: 300 }, // reload comment")
+    }`.replace(
+      /\}\s*$/,
+      `  secrets: { providers: { default: { source: "env" } } }, // secrets comment\n}\n`,
+    );
     await using gw = await startGateway(sb, config);
     await using out = await shots();
     const browser = await launch();
@@ -111,7 +117,23 @@ Deno.test({
       await page.screenshot({ path: `${out.dir}/config.png` });
       await open(page, "/config?tab=source");
       await page.waitForSelector("textarea.code");
-      assert.match(await page.inputValue("textarea.code"), /written by hand: keep me/);
+      const source = await page.inputValue("textarea.code");
+      assert.match(source, /written by hand: keep me/);
+      await page.fill("textarea.code", source.replace("debounceMs: 300", "debounceMs: 450"));
+      await page.click("button:has-text('Review changes')");
+      await page.waitForSelector(".diff >> text=debounceMs: 450");
+      await page.click("button:text-is('Save')");
+      await waitUntil(async () => (await Deno.readTextFile(sb.configPath)).includes("450"));
+      const edited = await Deno.readTextFile(sb.configPath);
+      assert.match(edited, /reload: \{ debounceMs: 450 \}, \/\/ reload comment/);
+      assert.match(edited, /\/\/ written by hand: keep me/);
+      assert.match(edited, /default: \{ source: "env" \} \} \}, \/\/ secrets comment/);
+      assert.match(edited, /level: "debug"/);
+      assert.ok(
+        !edited.includes("__OPENCLAW_REDACTED__"),
+        "secrets are put back, not the sentinel",
+      );
+      await page.screenshot({ path: `${out.dir}/config-source.png` });
 
       await open(page, "/logs");
       await page.waitForSelector(".log >> text=listening on");
