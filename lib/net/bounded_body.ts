@@ -6,14 +6,17 @@
  */
 
 /**
- * Reads `res`'s body as UTF-8 text, failing once it passes `max` bytes.
+ * Reads a response's or request's body as UTF-8 text, failing once it passes `max` bytes.
  *
- * @param res The response (its body is consumed).
+ * @param res The response or request (its body is consumed).
  * @param max The largest body accepted, in bytes.
  * @returns The text ("" without a body).
  * @throws {Error} `response larger than <max> bytes` (the body is cancelled first).
  */
-export async function readBoundedText(res: Response, max: number): Promise<string> {
+export async function readBoundedText(
+  res: { body: ReadableStream<Uint8Array> | null },
+  max: number,
+): Promise<string> {
   if (!res.body) return "";
   const reader = res.body.getReader();
   const parts: Uint8Array[] = [];

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { readBoundedText } from "../../net/bounded_body.ts";
 import { type Clock, systemClock } from "../../clock.ts";
 import { type FeishuLogger, silentLogger } from "./_log.ts";
 import { WebhookHeader } from "./constants.ts";
@@ -53,31 +54,11 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
 async function readBody(request: Request, max: number): Promise<string | undefined> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > max) return undefined;
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
   try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => {});
-        return undefined;
-      }
-      parts.push(value);
-    }
-  } finally {
-    reader.releaseLock();
+    return await readBoundedText(request, max);
+  } catch {
+    return undefined; // larger than max: the caller answers 413
   }
-  const all = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 function parseJson(text: string): unknown {
