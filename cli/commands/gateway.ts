@@ -1,5 +1,5 @@
 /**
- * `openclaw gateway [run]`, the gateway query commands (`status`, `probe`, `call`) and the
+ * `openclaw gateway [run]`, the gateway query commands (`status`, `probe`, `call`, `discover`) and the
  * service lifecycle (`install`, `uninstall`, `start`, `stop`, `restart`).
  *
  * @module
@@ -137,6 +137,15 @@ export function register(program: CommandUnknownOpts): void {
     const { gatewayProbeCommand } = await import("./gateway_status.ts");
     return await gatewayProbeCommand(opts);
   }));
+
+  gateway.command("discover")
+    .description("Browse the LAN (mDNS) for gateways and list them")
+    .option("--json", "Print JSON")
+    .option("--timeout <ms>", "How long to listen for answers, in ms (default 2000, max 30000)")
+    .action(act(async (opts: { json?: boolean; timeout?: string }) => {
+      const { gatewayDiscoverCommand } = await import("./gateway_discover.ts");
+      return await gatewayDiscoverCommand(opts);
+    }));
 
   addRpcOptions(
     gateway.command("call")

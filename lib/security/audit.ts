@@ -5,6 +5,7 @@
  * @module
  */
 import type { AuditContext } from "./context.ts";
+import { collectBrowserFindings } from "./browser_checks.ts";
 import { collectFilesystemFindings } from "./fs_checks.ts";
 import { collectGatewayFindings } from "./gateway_checks.ts";
 import { inspectorFindings, type InspectorScanOptions, scanGatewayInspector } from "./inspector.ts";
@@ -23,6 +24,7 @@ export function collectSecurityFindings(ctx: AuditContext): SecurityFinding[] {
     ...collectFilesystemFindings(ctx),
     ...collectGatewayFindings(ctx),
     ...collectPolicyFindings(ctx),
+    ...collectBrowserFindings(ctx),
   ]);
 }
 

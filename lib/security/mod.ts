@@ -14,6 +14,7 @@ export {
   type PermissionTarget,
   permissionTargets,
 } from "./fs_checks.ts";
+export { CDP_PORT_COLLISION_CHECK_ID, collectBrowserFindings } from "./browser_checks.ts";
 export { authView, collectGatewayFindings, isLoopbackBind } from "./gateway_checks.ts";
 export {
   fetchJsonVersion,
