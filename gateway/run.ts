@@ -22,11 +22,14 @@ export async function runGateway(
     windowMs: CONTROL_PLANE_WRITE_LIMIT.windowMs,
   });
   let current: RunningGateway | undefined;
-  let stopRequested = false;
+  let stopRequested: string | undefined;
 
+  // A signal that arrives while a start is still running has no gateway to stop yet: it is
+  // remembered and honoured as soon as the start returns (it was lost before, and the gateway
+  // kept running after a SIGTERM sent during its start).
   const onStop = (signal: string) => () => {
-    stopRequested = true;
-    void current?.stop(`received ${signal}`);
+    stopRequested = `received ${signal}`;
+    void current?.stop(stopRequested);
   };
   // Refusing a restart into a config that cannot start is requestRestart's job (preflight).
   const onRestart = () => current?.state.requestRestart("SIGHUP", 0);
@@ -44,6 +47,10 @@ export async function runGateway(
         controlPlaneLimiter,
         announce: first ? options.announce : undefined,
       });
+      if (stopRequested !== undefined) {
+        await current.stop(`${stopRequested} during start`);
+        return 0;
+      }
       if (first) {
         const s = current.state;
         options.announce?.(`Gateway listening on ${current.url} (PID ${Deno.pid})`);
@@ -53,7 +60,7 @@ export async function runGateway(
         first = false;
       }
       const exit = await current.finished;
-      if (!exit.restart || stopRequested) return 0;
+      if (!exit.restart || stopRequested !== undefined) return 0;
     }
   } finally {
     for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);

@@ -233,3 +233,47 @@ Deno.test("the inspector check says it was skipped off Linux, and is silent with
     ["gateway.inspector_check_skipped", "info"],
   ]);
 });
+
+Deno.test("a SIGTERM that arrives while the gateway is still starting stops it once the start ends", async () => {
+  // The secret resolver holds the start open until the test has sent SIGTERM, so the signal
+  // lands inside the start every time (it used to be lost: the gateway then ran on).
+  await using sb = await makeSandbox();
+  const script = `${sb.home}/slow-vault.sh`;
+  await Deno.writeTextFile(
+    script,
+    `#!/bin/sh
+touch "${sb.home}/resolving"
+while [ ! -e "${sb.home}/signalled" ]; do sleep 0.05; done
+printf '{"protocolVersion":1,"values":{"gateway/token":"slow-vault-token-0123456789"}}'
+`,
+    { mode: 0o755 },
+  );
+  await writeFile(
+    sb.configPath,
+    `{
+      gateway: { mode: "local", auth: { token: { source: "exec", provider: "vault", id: "gateway/token" } } },
+      secrets: { providers: { vault: { source: "exec", command: "${script}", passEnv: ["PATH"] } } },
+    }`,
+  );
+  const port = freePort();
+  await using gw = spawnGateway(sb, ["--port", String(port)], { port });
+  await waitUntil(async () => {
+    try {
+      await Deno.lstat(`${sb.home}/resolving`);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs: 30_000, message: () => `the resolver to start:\n${gw.output()}` });
+  gw.child.kill("SIGTERM");
+  await Deno.writeTextFile(`${sb.home}/signalled`, "");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const code = await Promise.race([
+    gw.stop("SIGTERM"),
+    new Promise<string>((r) => {
+      timer = setTimeout(() => r("still running 20 s after SIGTERM"), 20_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  assert.equal(code, 0, gw.output());
+  assert.match(gw.output(), /received SIGTERM during start/);
+});
