@@ -16,7 +16,6 @@ import {
   n,
   timestampOf,
   type UsageSample,
-  usageSamples,
   type UsageTotals,
 } from "./stock_usage_samples.ts";
 
