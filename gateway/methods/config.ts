@@ -367,9 +367,10 @@ export const configMethods: MethodDefinition[] = [
     params: z.looseObject({}),
     // The schema is static: it holds no config value. `uiHints` marks the secret-bearing paths
     // (the ones `config.get` redacts) so editors can render them as password fields.
-    handler: ({ state }) => {
-      // Stock's `generatedAt`: when the schema was built. It is static, so the first call fixes it.
-      schemaGeneratedAt ??= new Date(state.clock.now()).toISOString();
+    handler: () => {
+      // Stock's `generatedAt`: when the schema was built. It is static, so the first call fixes
+      // it (wall time: metadata, not a schedule, so not the injectable clock).
+      schemaGeneratedAt ??= new Date().toISOString();
       return {
         schema: configJsonSchema(),
         uiHints: configUiHints(),
