@@ -72,7 +72,8 @@ export function register(program: CommandUnknownOpts): void {
           exitCode: ExitCode.usage,
         });
       }
-      if (opts.token) Deno.env.set("OPENCLAW_GATEWAY_TOKEN", opts.token);
+      // --token travels as an option, not through the process environment: every command the
+      // agent's exec tool runs inherits that environment.
       const { runGateway } = await import("../../gateway/run.ts");
       return await runGateway({
         port: opts.port,

@@ -131,3 +131,21 @@ Deno.test({
     }
   },
 });
+
+Deno.test("the gateway's --token never reaches the environment of commands the agent runs", async () => {
+  await using fake = await startFakeProvider({ kind: "openai-completions" });
+  await using sb = await makeSandbox();
+  await using gw = await startGateway(
+    sb,
+    agentConfig(fake, `tools: { allow: ["exec", "process"] },`),
+    { args: ["--token", AGENT_TEST_TOKEN] },
+  );
+  const r = await invoke(gw.port, {
+    tool: "exec",
+    args: { command: 'printenv OPENCLAW_GATEWAY_TOKEN || echo "no gateway token here"' },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const text = JSON.stringify(r.body.result);
+  assert.match(text, /no gateway token here/);
+  assert.doesNotMatch(text, new RegExp(AGENT_TEST_TOKEN));
+});
