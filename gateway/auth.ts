@@ -1,7 +1,8 @@
 /**
  * Server-side authentication: constant-time secret checks, client IP attribution behind trusted
- * proxies, the failed-auth rate limiter, the shared-secret and trusted-proxy checks of
- * protocol.md §4.4, HTTP bearer auth (§10.1) and the non-loopback bind refusal.
+ * proxies, the failed-auth rate limiter, the shared-secret, trusted-proxy and Tailscale Serve
+ * identity checks of protocol.md §4.4, HTTP bearer auth (§10.1) and the non-loopback bind
+ * refusal.
  *
  * Everything here is pure over its inputs (clock injected), so the WS handshake, the HTTP
  * routes and tests all call the same functions.
@@ -24,6 +25,7 @@ import {
   type TrustedProxyInputs,
   trustedProxyRefusalMessage,
 } from "./_trusted_proxy.ts";
+import type { TailscaleAuthReason, TailscaleIngressPeer } from "./tailscale/ingress.ts";
 
 export {
   type AuthFailure,
@@ -151,6 +153,50 @@ export function authorizeTrustedProxyConnect(
     ok: false,
     reason: proxied.reason,
     message: trustedProxyRefusalMessage(proxied.reason, inputs),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tailscale Serve identity (gateway.auth.allowTailscale)
+
+/** The result of {@linkcode authorizeTailscaleConnect} when it applies. */
+export type TailscaleConnectResult =
+  | { ok: true; method: "tailscale"; login: string; name?: string }
+  | { ok: false; reason: TailscaleAuthReason; detail: string };
+
+/** Inputs of {@linkcode authorizeTailscaleConnect}. */
+export interface TailscaleConnectInputs {
+  auth: ResolvedGatewayAuth;
+  /** Set only for a connection that came through the managed listener (tailscale/ingress.ts). */
+  tailscale?: TailscaleIngressPeer;
+  provided: ProvidedSecrets;
+}
+
+/**
+ * Authorizes a WebSocket connect by its Tailscale Serve identity. It applies only when
+ * `allowTailscale` is on, the connection came through the managed listener of a `serve` route,
+ * it carries `Tailscale-User-Login`, and the client sent no shared secret (a secret is checked as
+ * a secret). Then `tailscale whois` of the forwarded client address must name the same login.
+ * The HTTP API never calls this: its requests need their bearer.
+ *
+ * @returns `undefined` when it does not apply (the caller goes on with the other credentials),
+ *   else the verified login or why it was refused.
+ */
+export async function authorizeTailscaleConnect(
+  inputs: TailscaleConnectInputs,
+): Promise<TailscaleConnectResult | undefined> {
+  const { auth, tailscale, provided } = inputs;
+  if (!auth.allowTailscale || tailscale?.mode !== "serve" || tailscale.login === undefined) {
+    return undefined;
+  }
+  if (provided.token || provided.password) return undefined;
+  const verdict = await tailscale.verify();
+  if (!verdict.ok) return verdict;
+  return {
+    ok: true,
+    method: "tailscale",
+    login: verdict.login,
+    ...(verdict.name ? { name: verdict.name } : {}),
   };
 }
 

@@ -30,6 +30,8 @@ import { heartbeatSubsystem } from "./subsystems/heartbeat.ts";
 import { cronSubsystem } from "./subsystems/cron.ts";
 import { discoverySubsystem } from "./subsystems/discovery.ts";
 import { tailscaleSubsystem } from "./tailscale/subsystem.ts";
+import { ManagedTailscaleIngress } from "./tailscale/ingress.ts";
+import { TailscaleWhois } from "./tailscale/whois.ts";
 import { channelsSubsystem } from "./subsystems/channels.ts";
 import { browserSubsystem } from "./subsystems/browser.ts";
 import { type GatewaySubsystem, SubsystemSet } from "./subsystems/lifecycle.ts";
@@ -115,7 +117,11 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const agent = agentSubsystem(state, processes);
   const heartbeat = heartbeatSubsystem(state);
   const channels = channelsSubsystem(state);
+  // Shared by the server (which requests came through the Tailscale route) and the tailscale
+  // subsystem (which runs that route's listener).
+  const tailscaleIngress = new ManagedTailscaleIngress({ whois: new TailscaleWhois({ clock }) });
   const server = serverSubsystem(state, {
+    tailscaleIngress,
     flags: options,
     methods: GATEWAY_METHODS,
     authLimiter: createAuthRateLimiter({
@@ -146,7 +152,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     heartbeat,
     cronSubsystem(state),
     discoverySubsystem(state, { tailscaleMode: () => options.tailscale }),
-    tailscaleSubsystem(state, { mode: options.tailscale }),
+    tailscaleSubsystem(state, { mode: options.tailscale, ingress: tailscaleIngress }),
     channels,
     browserSubsystem(state),
     ...(options.subsystems ?? []),

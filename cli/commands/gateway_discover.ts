@@ -1,6 +1,18 @@
 /**
  * `openclaw gateway discover [--json] [--timeout <ms>]`: browses the LAN for gateways over mDNS
- * and lists them. The decoding is lib/discovery/browse.ts; this file owns the socket.
+ * and, when a wide-area domain is configured, that domain over unicast DNS-SD, and lists them.
+ * The decoding is lib/discovery/browse.ts and lib/discovery/wide_area_browse.ts; this file owns
+ * the socket and the resolver.
+ *
+ * The wide-area domain is `discovery.wideArea.domain`, else `OPENCLAW_WIDE_AREA_DOMAIN`, else
+ * `openclaw.internal` when `discovery.wideArea.enabled` is true; with none, only the LAN is
+ * browsed. Its queries (PTR `_openclaw-gw._tcp.<domain>`, then SRV/TXT and A/AAAA) go to the
+ * system's resolvers (`/etc/resolv.conf`, where Tailscale's split DNS sends the domain), or to
+ * the server in `OPENCLAW_DNS_NAMESERVER` (`ip`, `ip:port` or `[ipv6]:port`) when set: a way to
+ * ask the gateway host's CoreDNS directly (`OPENCLAW_DNS_NAMESERVER=100.x.y.z:53`) without
+ * split DNS, and what the tests point at their own server. It only chooses where this
+ * command's own lookups go, so it needs no further guard. Both browses run side by side and end
+ * at `--timeout`.
  *
  * The socket is `node:dgram` rather than `Deno.listenDatagram`: Deno's UDP listener (and its
  * multicast join) is still behind `--unstable-net`, while dgram's `reuseAddr` + `addMembership`
@@ -14,6 +26,7 @@
 import dgram from "node:dgram";
 import { Buffer } from "node:buffer";
 import {
+  BROWSE_NAME,
   browseTimeoutMs,
   type DiscoveredGateway,
   encodeBrowseQuery,
@@ -21,9 +34,21 @@ import {
   GatewayCollector,
   MAX_BROWSE_TIMEOUT_MS,
 } from "../../lib/discovery/browse.ts";
+import {
+  browseDomain,
+  browseWideArea,
+  mergeDiscovered,
+  type NameServer,
+  parseNameServer,
+  type UnicastDns,
+  type WideAreaBrowse,
+  wideAreaBrowseName,
+} from "../../lib/discovery/wide_area_browse.ts";
+import { checkConfig } from "../../lib/config/load.ts";
+import { type Env, processEnv } from "../../lib/paths.ts";
 import { type Clock, systemClock } from "../../lib/clock.ts";
-import { ExitCode, OpenClawError } from "../../lib/errors.ts";
-import { printJson, printLine } from "../output.ts";
+import { errorMessage, ExitCode, OpenClawError } from "../../lib/errors.ts";
+import { printJson, printLine, printWarn } from "../output.ts";
 
 /** The mDNS group and port (RFC 6762). */
 const MDNS_GROUP = "224.0.0.251";
@@ -141,6 +166,86 @@ export async function browseGateways(
   return collector.gateways();
 }
 
+/** Unicast DNS through `Deno.resolveDns`: a name or type that does not exist is no answers. */
+function denoUnicastDns(nameServer?: NameServer): UnicastDns {
+  const options = (signal: AbortSignal) => ({ signal, ...(nameServer ? { nameServer } : {}) });
+  const none = <T>(err: unknown): T[] => {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  };
+  return {
+    ptr: (name, signal) => Deno.resolveDns(name, "PTR", options(signal)).catch(none<string>),
+    srv: (name, signal) =>
+      Deno.resolveDns(name, "SRV", options(signal)).catch(
+        none<{ priority: number; weight: number; port: number; target: string }>,
+      ),
+    txt: (name, signal) => Deno.resolveDns(name, "TXT", options(signal)).catch(none<string[]>),
+    a: (name, signal) => Deno.resolveDns(name, "A", options(signal)).catch(none<string>),
+    aaaa: (name, signal) => Deno.resolveDns(name, "AAAA", options(signal)).catch(none<string>),
+  };
+}
+
+/** The config's `discovery.wideArea` block; none when the config is missing or unreadable. */
+async function configuredWideArea(): Promise<{ enabled?: boolean; domain?: string } | undefined> {
+  let resolved: unknown;
+  try {
+    resolved = (await checkConfig({ applyEnv: false })).resolved;
+  } catch {
+    // An unreadable config browses the LAN (and OPENCLAW_WIDE_AREA_DOMAIN) all the same.
+    return undefined;
+  }
+  const discovery = (resolved as { discovery?: { wideArea?: unknown } } | undefined)?.discovery;
+  const wa = discovery?.wideArea;
+  if (!wa || typeof wa !== "object") return undefined;
+  const { enabled, domain } = wa as { enabled?: unknown; domain?: unknown };
+  return {
+    ...(typeof enabled === "boolean" ? { enabled } : {}),
+    ...(typeof domain === "string" ? { domain } : {}),
+  };
+}
+
+/** `OPENCLAW_DNS_NAMESERVER`, parsed; a usage error when it is set but not an address. */
+function nameServerFrom(env: Env): NameServer | undefined {
+  const raw = env.OPENCLAW_DNS_NAMESERVER?.trim();
+  if (!raw) return undefined;
+  const server = parseNameServer(raw);
+  if (!server) {
+    throw new OpenClawError(
+      "USAGE",
+      `Invalid OPENCLAW_DNS_NAMESERVER "${raw}": not an IP address with an optional port`,
+      { exitCode: ExitCode.usage, hint: "Use e.g. OPENCLAW_DNS_NAMESERVER=100.64.0.1:53" },
+    );
+  }
+  return server;
+}
+
+/**
+ * Browses `domain` over unicast DNS for at most `timeoutMs`; a failed browse is a warning on
+ * stderr, never an error.
+ */
+async function browseDomainFor(
+  domain: string,
+  nameServer: NameServer | undefined,
+  timeoutMs: number,
+  clock: Clock,
+): Promise<WideAreaBrowse> {
+  const stop = new AbortController();
+  const timer = clock.setTimeout(() => stop.abort(), timeoutMs);
+  try {
+    const found = await browseWideArea(domain, denoUnicastDns(nameServer), stop.signal);
+    if (found.error !== undefined) {
+      const where = nameServer ? ` at ${nameServer.ipAddr}:${nameServer.port}` : "";
+      const why = stop.signal.aborted
+        ? `no answer from DNS${where} within ${timeoutMs} ms`
+        : `${errorMessage(found.error)}${where}`;
+      printWarn(`Cannot browse ${wideAreaBrowseName(domain)}: ${why}`);
+    }
+    return found;
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}
+
 /** Runs `gateway discover`; exit 0 whether or not anything answered. */
 export async function gatewayDiscoverCommand(flags: DiscoverFlags): Promise<number> {
   const timeoutMs = browseTimeoutMs(flags.timeout);
@@ -151,15 +256,29 @@ export async function gatewayDiscoverCommand(flags: DiscoverFlags): Promise<numb
       { exitCode: ExitCode.usage },
     );
   }
-  const gateways = await browseGateways(timeoutMs);
+  const env = processEnv();
+  const nameServer = nameServerFrom(env);
+  const wide = browseDomain(await configuredWideArea(), env);
+  if (wide.invalid) {
+    printWarn(
+      `Not browsing wide-area domain "${wide.invalid.value}" (from ${wide.invalid.from}): ` +
+        "not a DNS name",
+    );
+  }
+  const [lan, wideArea] = await Promise.all([
+    browseGateways(timeoutMs),
+    wide.domain ? browseDomainFor(wide.domain, nameServer, timeoutMs, systemClock) : undefined,
+  ]);
+  const gateways = mergeDiscovered(lan, wideArea);
   if (flags.json) {
     printJson(gateways);
     return ExitCode.ok;
   }
   if (gateways.length === 0) {
-    printLine(
-      `No gateways found on this network (browsed _openclaw-gw._tcp.local for ${timeoutMs} ms).`,
-    );
+    const browsed = wide.domain
+      ? `${BROWSE_NAME} and ${wideAreaBrowseName(wide.domain)}`
+      : BROWSE_NAME;
+    printLine(`No gateways found on this network (browsed ${browsed} for ${timeoutMs} ms).`);
     return ExitCode.ok;
   }
   for (const line of formatGateways(gateways)) printLine(line);

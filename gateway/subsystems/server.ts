@@ -30,6 +30,7 @@ import { resolveStartAuth } from "../start_config.ts";
 import type { GatewayState } from "../state.ts";
 import { ConnectionHub } from "../ws/hub.ts";
 import { createRequestHandler } from "../ws/route.ts";
+import type { ManagedTailscaleIngress } from "../tailscale/ingress.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";
 
 /** The parts of the state the server sets when it binds. */
@@ -54,6 +55,8 @@ export interface ServerOptions {
   helloSnapshot(): Snapshot;
   /** Runs agent turns for the HTTP API. */
   agentHost: AgentHost;
+  /** Tells connections that came through the managed Tailscale listener (tailscale/ingress.ts). */
+  tailscaleIngress?: Pick<ManagedTailscaleIngress, "classify">;
 }
 
 /** The server subsystem and the hub it serves. */
@@ -131,6 +134,7 @@ export function serverSubsystem(state: ServerHost, options: ServerOptions): Serv
       fetch: (req, env) => app.fetch(req, env),
       phase: options.phase,
       config: () => state.config,
+      ...(options.tailscaleIngress ? { tailscale: options.tailscaleIngress } : {}),
     });
     const limits = state.config.gateway?.limits;
     try {

@@ -1,9 +1,11 @@
 /**
- * A loopback TCP relay for Tailscale Serve when the gateway does not listen on loopback
- * (`bind: "tailnet"`, the chapter's example): tailscaled only proxies to `127.0.0.1`, so the
- * route targets an ephemeral `127.0.0.1` port here and each connection is piped, byte for byte,
- * to the gateway's own address. The gateway then sees the tailnet address as the peer (not
- * loopback), so no local-client privileges leak to remote users.
+ * The managed Tailscale listener: the Tailscale route always targets this ephemeral
+ * `127.0.0.1` port (never the gateway's own), and each connection is piped, byte for byte, to
+ * the gateway's address. That gives the gateway two facts it cannot get from headers: which
+ * connections came through tailscaled (`onUpstream` reports each relay→gateway connection's
+ * local address, which the gateway sees as the peer; see ingress.ts), and, on a non-loopback
+ * bind (`bind: "tailnet"`, the chapter's example; tailscaled only proxies to loopback), a
+ * tailnet peer address rather than loopback, so no local-client privileges leak to remote users.
  *
  * Bounded: at most {@link MAX_RELAY_CONNECTIONS} at once (more are closed at once), and the
  * upstream connect has a deadline.
@@ -26,10 +28,20 @@ export interface LoopbackRelay {
   close(): void;
 }
 
+/** Options of {@linkcode startLoopbackRelay}. */
+export interface RelayOptions {
+  /**
+   * Called with the local address of each connection the relay opens to the gateway, before
+   * any byte is relayed; returns the function called when that connection closes.
+   */
+  onUpstream?: (local: Deno.NetAddr) => () => void;
+}
+
 /** Starts a relay from `127.0.0.1:<ephemeral>` to `target`. */
 export function startLoopbackRelay(
   target: { hostname: string; port: number },
   log: Logger,
+  options: RelayOptions = {},
 ): LoopbackRelay {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
@@ -37,10 +49,13 @@ export function startLoopbackRelay(
 
   const relay = async (inbound: Deno.Conn) => {
     let outbound: Deno.Conn | undefined;
+    let forget: (() => void) | undefined;
     const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
     try {
       outbound = await Deno.connect({ ...target, transport: "tcp", signal });
       open.add(outbound);
+      // Marked before the first byte is piped, so the gateway knows it by its first request.
+      forget = options.onUpstream?.(outbound.localAddr as Deno.NetAddr);
       await Promise.allSettled([
         inbound.readable.pipeTo(outbound.writable),
         outbound.readable.pipeTo(inbound.writable),
@@ -48,6 +63,7 @@ export function startLoopbackRelay(
     } catch (err) {
       if (!closed) log.debug(`tailscale relay: ${errorMessage(err)}`);
     } finally {
+      forget?.();
       for (const c of [inbound, outbound]) {
         if (!c) continue;
         open.delete(c);

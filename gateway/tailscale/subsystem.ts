@@ -9,12 +9,13 @@
  *    (2 s doubling to 5 min) on the start's clock;
  * 3. ends a claim a killed predecessor left running (claim_record.ts) and removes background
  *    routes that target this gateway (older releases' `serve --bg`), so routes never pile up;
- * 4. starts the foreground claim (claim.ts) — to the gateway's port on a loopback bind, else
- *    to a loopback relay (relay.ts) — retrying once through `sudo -n` when tailscaled refuses
- *    the user, and waits until `serve status` shows the route;
+ * 4. starts the managed listener (relay.ts: an ephemeral loopback port piped to the gateway,
+ *    whose connections the gateway recognises through ingress.ts) and the foreground claim
+ *    (claim.ts) to it — retrying once through `sudo -n` when tailscaled refuses the user — and
+ *    waits until `serve status` shows the route;
  * 5. logs `serve enabled: https://<host>/` and watches the claim: if it exits, the route is
  *    gone, so it warns and retries.
- * `stop` ends the claim, which removes the route.
+ * `stop` ends the claim, which removes the route, and closes the listener.
  *
  * @module
  */
@@ -37,6 +38,7 @@ import {
   removeClaimRecord,
   writeClaimRecord,
 } from "./claim_record.ts";
+import type { ManagedTailscaleIngress } from "./ingress.ts";
 import { type LoopbackRelay, startLoopbackRelay } from "./relay.ts";
 import { loopbackTargetPort, parseServeStatus } from "./serve_status.ts";
 
@@ -50,6 +52,11 @@ export type TailscaleHost = Pick<
 export interface TailscaleOptions {
   /** The `--tailscale` flag, which wins over `gateway.tailscale.mode`. */
   mode?: string;
+  /**
+   * Told which connections came through the managed listener and what it serves, so the
+   * gateway can accept Tailscale identity headers on those only (ingress.ts).
+   */
+  ingress?: Pick<ManagedTailscaleIngress, "configure" | "track">;
 }
 
 /** Where the exposure is. */
@@ -116,6 +123,7 @@ export function tailscaleSubsystem(
     relay?.close();
     relay = undefined;
     targetPort = undefined;
+    options.ingress?.configure(undefined);
     removeClaimRecord(host.stateDir);
   };
 
@@ -164,12 +172,16 @@ export function tailscaleSubsystem(
   const claimRoute = async (mine: number, sudo: boolean): Promise<string | undefined> => {
     const log = ctx!.log;
     if (targetPort === undefined) {
-      if (isLoopbackAddress(host.host)) {
-        targetPort = host.port;
-      } else {
-        relay = startLoopbackRelay({ hostname: host.host, port: host.port }, log);
-        targetPort = relay.port;
-      }
+      // Always the dedicated listener, also on a loopback bind: it is how the gateway tells
+      // tailscaled's requests from a local client's.
+      const ingress = options.ingress;
+      relay = startLoopbackRelay(
+        { hostname: host.host, port: host.port },
+        log,
+        ingress ? { onUpstream: (local) => ingress.track(local) } : {},
+      );
+      targetPort = relay.port;
+      ingress?.configure({ mode: mode as "serve" | "funnel" });
     }
     const c = spawnClaim({ mode: mode as "serve" | "funnel", targetPort, sudo });
     claim = c;
@@ -220,6 +232,10 @@ export function tailscaleSubsystem(
       lastError = undefined;
       state = "serving";
       url = status.dnsName ? `https://${status.dnsName}/` : undefined;
+      options.ingress?.configure({
+        mode: mode as "serve" | "funnel",
+        ...(status.dnsName ? { hostName: status.dnsName } : {}),
+      });
       log.info(
         url
           ? `${mode} enabled: ${url} (WS via wss://${status.dnsName})`

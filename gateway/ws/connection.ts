@@ -18,6 +18,7 @@
  */
 import { utf8Length } from "../../lib/text/utf8.ts";
 import type { AuthRateLimiter } from "../auth.ts";
+import type { TailscaleIngressPeer } from "../tailscale/ingress.ts";
 import type { ServerWebSocket } from "../net/mod.ts";
 import { RequestQueue } from "./request_queue.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
@@ -76,6 +77,8 @@ export interface PeerInfo {
   remoteAddr: string;
   isLoopback: boolean;
   headers: Headers;
+  /** Set when the connection came through the managed Tailscale listener (tailscale/ingress.ts). */
+  tailscale?: TailscaleIngressPeer;
 }
 
 type Phase = "challenge" | "connecting" | "open" | "closed";

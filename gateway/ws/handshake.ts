@@ -1,7 +1,7 @@
 /**
  * The `connect` request, checked in protocol.md §4.1 order: params → protocol range → role →
- * shared secret / trusted proxy / device token / bootstrap token (with the failed-auth limiter) →
- * device proof → pairing (lib/devices) → scopes.
+ * shared secret / trusted proxy / Tailscale Serve identity / device token / bootstrap token (with
+ * the failed-auth limiter) → device proof → pairing (lib/devices) → scopes.
  * Returns either what hello-ok needs or the error and close code to answer with.
  *
  * @module
@@ -56,6 +56,7 @@ import { verifyDeviceProof } from "../../lib/protocol/device.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
   authorizeShared,
+  authorizeTailscaleConnect,
   authorizeTrustedProxyConnect,
   type AuthRateLimiter,
   isLocalDirectRequest,
@@ -122,11 +123,21 @@ function requestedScopes(params: ConnectParams): string[] {
   return [...new Set(raw.filter((s) => isOperatorScope(s)))];
 }
 
+/** A Tailscale user verified with `tailscale whois`. */
+interface TailscaleUser {
+  login: string;
+  name?: string;
+}
+
+function nameOf(user: TailscaleUser): { name?: string } {
+  return user.name ? { name: user.name } : {};
+}
+
 type AuthResult =
-  | { ok: true; method: AuthMethod; viaDeviceToken: boolean }
+  | { ok: true; method: AuthMethod; viaDeviceToken: boolean; user?: TailscaleUser }
   | { ok: false; failure: HandshakeFailure };
 
-function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult {
+async function authenticate(input: HandshakeInput, params: ConnectParams): Promise<AuthResult> {
   const { state, peer, authLimiter } = input;
   const auth = state.auth;
   const key = sharedSecretRateLimitKey(peer.clientIp);
@@ -178,6 +189,14 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
     authLimiter.recordSuccess(key, subject);
     return { ok: true, method: shared.method, viaDeviceToken: false };
   }
+  // Tailscale Serve identity: only through the managed listener, and only once `tailscale whois`
+  // agrees with the header (gateway/tailscale/ingress.ts).
+  const tailscale = await authorizeTailscaleConnect({ auth, tailscale: peer.tailscale, provided });
+  if (tailscale?.ok) {
+    authLimiter.recordSuccess(key, subject);
+    const user = { login: tailscale.login, ...(tailscale.name ? { name: tailscale.name } : {}) };
+    return { ok: true, method: "tailscale", viaDeviceToken: false, user };
+  }
   // A device may present its own token instead of (or after a stale) shared secret: unrevoked,
   // and covering the scopes asked for (a token narrowed by `devices rotate` stays narrow).
   const deviceToken = params.auth?.deviceToken;
@@ -205,6 +224,13 @@ function authenticate(input: HandshakeInput, params: ConnectParams): AuthResult 
     authLimiter.recordFailure(key, subject);
     failed("bootstrap_token_invalid");
     return { ok: false, failure: fail(authFailureError("bootstrap_token_invalid", ctx)) };
+  }
+  if (tailscale) {
+    // A header tailscaled did not vouch for is a guess at someone else's identity; a daemon
+    // that could not answer is nobody's fault.
+    if (tailscale.reason === "tailscale_user_mismatch") authLimiter.recordFailure(key, subject);
+    failed(tailscale.reason);
+    return { ok: false, failure: fail(authFailureError(tailscale.reason, ctx)) };
   }
   const provides = provided.token || provided.password;
   if (provides) authLimiter.recordFailure(key, subject);
@@ -235,8 +261,9 @@ type PairResult =
 /**
  * Approves (or refuses) a verified device and returns its device token. A device the gateway has
  * never seen is approved silently only when it connects directly over loopback (no proxy
- * headers, loopback Host: protocol.md §4.5), or when it presents a valid one-time bootstrap token
- * (used up here). Every role or scope beyond what was approved, and every other new device, gets
+ * headers, loopback Host: protocol.md §4.5), when `vouched` (a Control UI whose Tailscale user
+ * `tailscale whois` confirmed), or when it presents a valid one-time bootstrap token (used up
+ * here). Every role or scope beyond what was approved, and every other new device, gets
  * `NOT_PAIRED` naming `openclaw devices approve <requestId>`, a pending request in
  * `devices/pending.json` and a `device.pair.requested` event for operators.
  */
@@ -245,6 +272,7 @@ async function pairDevice(
   params: ConnectParams,
   deviceId: string,
   scopes: string[],
+  vouched: boolean,
 ): Promise<PairResult> {
   const { state, peer } = input;
   const role = params.role ?? "operator";
@@ -267,7 +295,7 @@ async function pairDevice(
     browserOrigin: peer.headers.get("origin") ?? undefined,
     remoteIp: peer.clientIp,
   };
-  if (need && !(need === "not-paired" && local)) {
+  if (need && !(need === "not-paired" && (local || vouched))) {
     const { request, created } = await requestDevicePairing(state.stateDir, {
       deviceId,
       publicKey: params.device!.publicKey,
@@ -340,7 +368,7 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
   }
   if (!isRole(role)) return fail(invalidRoleError());
 
-  const authed = authenticate(input, params);
+  const authed = await authenticate(input, params);
   if (!authed.ok) return authed.failure;
 
   // A node holds no operator scopes, whatever it asks for.
@@ -363,7 +391,11 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
       return fail(deviceAuthError(proof.reason));
     }
     deviceId = proof.deviceId;
-    const paired = await pairDevice(input, params, deviceId, scopes);
+    // The Control UI of a Tailscale user tailscaled vouched for is approved like a local one
+    // (as stock does); any other device over the tailnet asks an operator.
+    const vouched = authed.user !== undefined && role === "operator" &&
+      params.client.id === "openclaw-control-ui";
+    const paired = await pairDevice(input, params, deviceId, scopes, vouched);
     if (!paired.ok) return paired.failure;
     token = paired.token;
   } else {
@@ -405,6 +437,8 @@ export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutc
       roles: [role],
       scopes,
       instanceId: client.instanceId,
+      // Who tailscaled says this is: what `system-presence` shows for a tokenless tailnet user.
+      ...(authed.user ? { user: { id: authed.user.login, ...nameOf(authed.user) } } : {}),
     },
     helloAuth: {
       role,

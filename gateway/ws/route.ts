@@ -8,6 +8,7 @@
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { isLoopbackAddress, resolveClientIp } from "../auth.ts";
 import type { GatewayPhase } from "../http/app.ts";
+import type { ManagedTailscaleIngress } from "../tailscale/ingress.ts";
 import type { ConnectionHub } from "./hub.ts";
 import { ConnectionLog } from "./conn_log.ts";
 import { hostAllowed, originAllowed } from "./origin.ts";
@@ -20,6 +21,8 @@ export interface RequestRouting {
   phase(): GatewayPhase;
   /** The running config (trusted proxies and allowed origins are read per request). */
   config(): OpenClawConfig;
+  /** Recognises upgrades that came through the managed Tailscale listener. */
+  tailscale?: Pick<ManagedTailscaleIngress, "classify">;
 }
 
 /**
@@ -41,10 +44,12 @@ export function createRequestHandler(
       return routing.fetch(req, { remoteAddr: info.remoteAddr });
     }
     const config = routing.config();
-    if (!hostAllowed(req.headers.get("host"), remote, config)) {
+    // Through tailscaled the Host is the tailnet name, and the client is the address it forwarded.
+    const tailscale = routing.tailscale?.classify(info.remoteAddr, req.headers);
+    if (!hostAllowed(req.headers.get("host"), remote, config) && !tailscale?.hostMatches) {
       return refuse(remote, 403, "host not allowed");
     }
-    const clientIp = resolveClientIp({
+    const clientIp = tailscale?.clientIp ?? resolveClientIp({
       remoteAddr: remote,
       headers: req.headers,
       trustedProxies: config.gateway?.trustedProxies ?? [],
@@ -56,6 +61,7 @@ export function createRequestHandler(
       clientIp,
       remoteAddr: remote,
       isLoopback: isLoopbackAddress(clientIp),
+      ...(tailscale ? { tailscale } : {}),
     });
   };
 }

@@ -26,7 +26,10 @@ const MAX_TXT_KEYS = 32;
 /** The most addresses kept per host. */
 const MAX_ADDRESSES = 8;
 
-/** One gateway found on the LAN. */
+/** Where a gateway was found: the LAN (mDNS) or the wide-area domain (unicast DNS-SD). */
+export type DiscoverySource = "mdns" | "wide-area";
+
+/** One gateway found on the LAN or in the wide-area domain. */
 export interface DiscoveredGateway {
   /** The Bonjour instance name, e.g. `studio (OpenClaw)`. */
   instanceName: string;
@@ -38,6 +41,10 @@ export interface DiscoveredGateway {
   addresses: string[];
   /** The TXT record's key/value pairs, as published. */
   txt: Record<string, string>;
+  /** How it was found; set when browse results are merged (lib/discovery/wide_area_browse.ts). */
+  source?: DiscoverySource;
+  /** The DNS-SD domain it was found in (`local`, or the wide-area domain); set with `source`. */
+  domain?: string;
 }
 
 // dns-packet has no types of its own; this is the part of its records read here.
@@ -76,12 +83,28 @@ function instanceOf(fqdn: string): string | undefined {
 }
 
 function decodeTxt(data: unknown): Record<string, string> {
+  const parts = Array.isArray(data) ? data : [data];
+  const decoder = new TextDecoder();
+  return txtFromStrings(
+    parts.filter((p): p is Uint8Array => p instanceof Uint8Array).map((p) => decoder.decode(p)),
+  );
+}
+
+/**
+ * The key/value pairs of a TXT record's strings (`key=value`; a bare `key` has the value "").
+ * The first occurrence of a key wins (RFC 6763 §6.4), empty keys are ignored, and at most 32 keys
+ * are kept.
+ *
+ * @example
+ * ```ts
+ * txtFromStrings(["role=gateway", "role=other", "flag"]); // { role: "gateway", flag: "" }
+ * ```
+ */
+export function txtFromStrings(strings: readonly string[]): Record<string, string> {
   // A Map, then fromEntries: a `__proto__` key becomes an own property, never the prototype.
   const out = new Map<string, string>();
-  const parts = Array.isArray(data) ? data : [data];
-  for (const part of parts) {
-    if (!(part instanceof Uint8Array) || out.size >= MAX_TXT_KEYS) continue;
-    const s = new TextDecoder().decode(part);
+  for (const s of strings) {
+    if (out.size >= MAX_TXT_KEYS) break;
     const i = s.indexOf("=");
     const key = i < 0 ? s : s.slice(0, i);
     // The first occurrence of a key wins (RFC 6763 §6.4); empty keys are ignored.
@@ -188,7 +211,7 @@ export class GatewayCollector {
 
 /**
  * The human listing of `gateway discover`: one block per gateway (instance, host:port,
- * addresses, TXT keys in order).
+ * addresses, for a wide-area find its domain, TXT keys in order).
  */
 export function formatGateways(gateways: readonly DiscoveredGateway[]): string[] {
   const lines: string[] = [];
@@ -197,6 +220,7 @@ export function formatGateways(gateways: readonly DiscoveredGateway[]): string[]
     lines.push(gw.instanceName);
     lines.push(`  host: ${gw.host}:${gw.port}`);
     if (gw.addresses.length) lines.push(`  addresses: ${gw.addresses.join(", ")}`);
+    if (gw.source === "wide-area") lines.push(`  wide-area: ${gw.domain ?? ""}`);
     for (const [k, v] of Object.entries(gw.txt)) lines.push(`  ${k}: ${v}`);
   }
   return lines;

@@ -29,6 +29,11 @@ if [ "$(id -u)" = 0 ]; then
   # namespace: unshare/nsenter (util-linux) and ip (iproute2).
   command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  # The avahi test (tests/integration/discovery_avahi_test.ts) browses the beacon with the real
+  # avahi-browse, on a private avahi-daemon and dbus-daemon inside that namespace.
+  command -v avahi-daemon >/dev/null 2>&1 || missing+=(avahi-daemon)
+  command -v avahi-browse >/dev/null 2>&1 || missing+=(avahi-utils)
+  command -v dbus-daemon >/dev/null 2>&1 || missing+=(dbus)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "prepare: installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null

@@ -117,9 +117,17 @@ Deno.test("serve: one route on start, adopted leftovers removed, none left after
   let gw = start();
   try {
     await gw.waitFor(/serve enabled: https:\/\/studio\.tail1234\.ts\.net\/ \(WS via wss:/, 30_000);
-    assert.deepEqual(ts.routes(), [`http://127.0.0.1:${port}`], "exactly one route, ours");
+    // Exactly one route, ours: to the gateway's managed listener (its own loopback port, which
+    // is how the gateway tells tailscaled's requests apart), and the gateway answers through it.
+    const routes = ts.routes();
+    assert.equal(routes.length, 1, `exactly one route: ${routes}`);
+    const managed = Number(/^http:\/\/127\.0\.0\.1:(\d+)$/.exec(routes[0])?.[1]);
+    assert.ok(managed > 0 && managed !== port, routes[0]);
     assert.match(ts.calls(), /^serve --yes --https=443 --set-path=\/ off$/m);
-    assert.match(ts.calls(), new RegExp(`^serve --yes --bg=false ${port}$`, "m"));
+    assert.match(ts.calls(), new RegExp(`^serve --yes --bg=false ${managed}$`, "m"));
+    const viaRoute = await fetch(`http://127.0.0.1:${managed}/readyz`);
+    await viaRoute.body?.cancel();
+    assert.equal(viaRoute.status, 200);
     assert.match(gw.output(), /Tailscale route adopted from a previous OpenClaw release/);
 
     const status = await runCli({ ...sb, env }, ["status"]);

@@ -1,0 +1,250 @@
+/**
+ * Tailscale Serve identity (`gateway.auth.allowTailscale`) as a tailnet user meets it: with a
+ * stand-in `tailscale` on PATH, the gateway claims a route to its managed listener; the test
+ * plays tailscaled by connecting to that listener with the headers tailscaled adds
+ * (`Tailscale-User-Login`, `Tailscale-User-Name`, `X-Forwarded-For`, the tailnet Host). The
+ * stand-in answers `whois --json <ip>` from `whois.<ip>` files (no file: exit 1, as for an
+ * address tailscaled does not know) and logs every call to calls.log.
+ */
+import assert from "node:assert/strict";
+import { freePort, makeSandbox, type Sandbox, spawnGateway } from "../helpers.ts";
+import { type AnyFrame, RawClient } from "../fixtures/ws_client.ts";
+import { deviceConnectParams, makeDevice } from "../fixtures/device.ts";
+
+const TOKEN = "tailscale-whois-test-token-0123456789";
+const HOST = "studio.tail1234.ts.net";
+const ALICE_IP = "100.90.1.2";
+const BOB_IP = "100.90.1.3";
+const UNKNOWN_IP = "100.90.1.4";
+
+const FAKE_TAILSCALE = `#!/bin/sh
+D="$TS_FAKE"
+echo "$*" >> "$D/calls.log"
+for a; do last="$a"; done
+case "$1" in
+  status)
+    echo '{"BackendState":"Running","Self":{"DNSName":"${HOST}.","TailscaleIPs":["100.101.102.103"]}}'
+    exit 0 ;;
+  whois)
+    if [ -f "$D/whois.$last" ]; then cat "$D/whois.$last"; exit 0; fi
+    echo "no match for IP:port $last" >&2
+    exit 1 ;;
+  serve|funnel)
+    if [ "$2" = status ]; then
+      printf '{"Foreground":{'
+      sep=""
+      for f in "$D"/fg.*; do
+        [ -e "$f" ] || continue
+        printf '%s"%s":{"Web":{"${HOST}:443":{"Handlers":{"/":{"Proxy":"%s"}}}}}' \\
+          "$sep" "\${f##*.}" "$(cat "$f")"
+        sep=","
+      done
+      printf '}}\\n'
+      exit 0
+    fi
+    echo "http://127.0.0.1:$last" > "$D/fg.$$"
+    trap 'rm -f "$D/fg.$$"; kill $child 2>/dev/null; exit 0' TERM INT HUP
+    sleep 3600 &
+    child=$!
+    wait $child
+    rm -f "$D/fg.$$" ;;
+esac
+`;
+
+function whoisJson(login: string, name: string): string {
+  return JSON.stringify({
+    Node: { Name: "laptop.tail1234.ts.net.", Addresses: ["100.90.1.2/32"] },
+    UserProfile: { ID: 1234, LoginName: login, DisplayName: name, ProfilePicURL: "" },
+  });
+}
+
+interface ServeGateway extends AsyncDisposable {
+  sb: Sandbox;
+  gatewayPort: number;
+  /** The managed listener the Tailscale route targets. */
+  managedPort: number;
+  /** How many times `tailscale whois` ran. */
+  whoisCalls(): number;
+}
+
+async function serveGateway(auth: string): Promise<ServeGateway> {
+  const sb = await makeSandbox({
+    config: `{ gateway: { mode: "local", auth: ${auth}, tailscale: { mode: "serve" } } }`,
+  });
+  const dir = `${sb.home}/tailscale-fake`;
+  await Deno.mkdir(`${sb.home}/fakebin`, { recursive: true });
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${sb.home}/fakebin/tailscale`, FAKE_TAILSCALE, { mode: 0o755 });
+  await Deno.writeTextFile(`${dir}/whois.${ALICE_IP}`, whoisJson("alice@example.com", "Alice"));
+  await Deno.writeTextFile(`${dir}/whois.${BOB_IP}`, whoisJson("bob@example.com", "Bob"));
+  sb.env.PATH = `${sb.home}/fakebin:${sb.env.PATH}`;
+  sb.env.TS_FAKE = dir;
+  const gatewayPort = freePort();
+  const gw = spawnGateway(sb, ["--port", String(gatewayPort)], { port: gatewayPort });
+  const calls = () => {
+    try {
+      return Deno.readTextFileSync(`${dir}/calls.log`);
+    } catch {
+      return "";
+    }
+  };
+  try {
+    await gw.waitFor(/serve enabled: https:\/\/studio\.tail1234\.ts\.net\//, 30_000);
+  } catch (err) {
+    await gw[Symbol.asyncDispose]();
+    await sb[Symbol.asyncDispose]();
+    throw err;
+  }
+  const managedPort = Number(/^serve --yes --bg=false (\d+)$/m.exec(calls())![1]);
+  return {
+    sb,
+    gatewayPort,
+    managedPort,
+    whoisCalls: () => [...calls().matchAll(/^whois --json /gm)].length,
+    async [Symbol.asyncDispose]() {
+      await gw.stop();
+      await gw[Symbol.asyncDispose]();
+      await sb[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** The headers tailscaled adds when it proxies a tailnet user's request. */
+function tailscaledHeaders(login: string, clientIp: string): Record<string, string> {
+  return {
+    Host: HOST,
+    Origin: `https://${HOST}`,
+    "Tailscale-User-Login": login,
+    "Tailscale-User-Name": "Alice",
+    "X-Forwarded-For": clientIp,
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": HOST,
+  };
+}
+
+/** Connects as the Control UI (a fresh device, no token) and returns the client and `connect`'s answer. */
+async function connectControlUi(
+  port: number,
+  headers: Record<string, string>,
+): Promise<{ client: RawClient; res: AnyFrame }> {
+  const client = await RawClient.open(`ws://127.0.0.1:${port}`, headers);
+  const challenge = await client.challenge();
+  const res = await client.request(
+    "connect",
+    deviceConnectParams(makeDevice(), challenge.payload.nonce, {
+      clientId: "openclaw-control-ui",
+      clientMode: "ui",
+      scopes: ["operator.read"],
+    }),
+  );
+  return { client, res };
+}
+
+Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscale on by default with serve)", async (t) => {
+  await using gw = await serveGateway(`{ mode: "token", token: "${TOKEN}" }`);
+  assert.notEqual(gw.managedPort, gw.gatewayPort, "the route targets its own listener");
+
+  await t.step(
+    "a tailnet user tailscale whois confirms is admitted without a token, and presence shows who",
+    async () => {
+      const { client, res } = await connectControlUi(
+        gw.managedPort,
+        tailscaledHeaders("alice@example.com", ALICE_IP),
+      );
+      try {
+        assert.equal(res.ok, true, JSON.stringify(res.error));
+        assert.equal(res.payload.auth.method, "tailscale");
+        assert.deepEqual(res.payload.auth.scopes, ["operator.read"]);
+        const presence = await client.request("system-presence", {});
+        assert.equal(presence.ok, true, JSON.stringify(presence.error));
+        const me = presence.payload.find((p: AnyFrame) => p.clientId === "openclaw-control-ui");
+        assert.deepEqual(me?.user, { id: "alice@example.com", name: "Alice" });
+        assert.equal(me?.ip, ALICE_IP, "the client is the tailnet address, not loopback");
+      } finally {
+        client.close();
+      }
+    },
+  );
+
+  await t.step("a second connect within 60 s does not run tailscale whois again", async () => {
+    const before = gw.whoisCalls();
+    assert.equal(before, 1, "the first connect asked once");
+    const { client, res } = await connectControlUi(
+      gw.managedPort,
+      tailscaledHeaders("alice@example.com", ALICE_IP),
+    );
+    client.close();
+    assert.equal(res.ok, true, JSON.stringify(res.error));
+    assert.equal(gw.whoisCalls(), before);
+  });
+
+  await t.step(
+    "the same headers on the gateway's own port are ignored: a token is required",
+    async () => {
+      const before = gw.whoisCalls();
+      const headers = tailscaledHeaders("alice@example.com", ALICE_IP);
+      delete headers.Host;
+      delete headers.Origin;
+      const { client, res } = await connectControlUi(gw.gatewayPort, headers);
+      client.close();
+      assert.equal(res.ok, false);
+      assert.equal(res.error.details.authReason, "token_missing");
+      assert.equal(gw.whoisCalls(), before, "a header off the managed listener is never checked");
+    },
+  );
+
+  await t.step("tailscale whois failing refuses the connect with the reason", async () => {
+    const { client, res } = await connectControlUi(
+      gw.managedPort,
+      tailscaledHeaders("alice@example.com", UNKNOWN_IP),
+    );
+    const closed = await client.closed;
+    assert.equal(res.ok, false);
+    assert.equal(res.error.details.authReason, "tailscale_whois_failed");
+    assert.equal(res.error.details.code, "AUTH_TAILSCALE_WHOIS_FAILED");
+    assert.match(res.error.message, /^unauthorized: tailscale identity check failed/);
+    assert.equal(closed.code, 1008);
+  });
+
+  await t.step("a login tailscale whois does not confirm is refused with the reason", async () => {
+    const { client, res } = await connectControlUi(
+      gw.managedPort,
+      tailscaledHeaders("alice@example.com", BOB_IP),
+    );
+    client.close();
+    assert.equal(res.ok, false);
+    assert.equal(res.error.details.authReason, "tailscale_user_mismatch");
+    assert.equal(res.error.details.code, "AUTH_TAILSCALE_IDENTITY_MISMATCH");
+    assert.match(res.error.message, /^unauthorized: tailscale identity mismatch/);
+  });
+
+  await t.step(
+    "the HTTP API does not take Tailscale identity: /tools/invoke still needs its bearer",
+    async () => {
+      const headers = tailscaledHeaders("alice@example.com", ALICE_IP);
+      delete headers.Host;
+      delete headers.Origin;
+      const res = await fetch(`http://127.0.0.1:${gw.managedPort}/tools/invoke`, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify({ tool: "sessions_list", args: {} }),
+      });
+      await res.body?.cancel();
+      assert.equal(res.status, 401);
+    },
+  );
+});
+
+Deno.test("gateway.auth.allowTailscale false: a tailnet user needs the token even through Tailscale Serve", async () => {
+  await using gw = await serveGateway(
+    `{ mode: "token", token: "${TOKEN}", allowTailscale: false }`,
+  );
+  const { client, res } = await connectControlUi(
+    gw.managedPort,
+    tailscaledHeaders("alice@example.com", ALICE_IP),
+  );
+  client.close();
+  assert.equal(res.ok, false);
+  assert.equal(res.error.details.authReason, "token_missing");
+  assert.equal(gw.whoisCalls(), 0);
+});
