@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { checkConfigText, formatIssueLines } from "../lib/config/load.ts";
+import { formatIssueLines } from "../lib/config/check.ts";
+import { checkConfigTextCached } from "../lib/config/check_cached.ts";
 import { readConfigFile } from "../lib/config/read.ts";
 import {
   diffConfigPaths,
@@ -97,7 +98,7 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
       decided("noop", "file unchanged", reason);
       return "noop";
     }
-    const check = checkConfigText(file.text, target.configPath, { applyEnv: false });
+    const check = await checkConfigTextCached(file.text, target.configPath, { applyEnv: false });
     if (!check.valid || !check.config) {
       target.log.warn(
         `config reload skipped (invalid config): ${target.configPath}: ${

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { checkConfig, formatIssueLines } from "../lib/config/load.ts";
+import { formatIssueLines } from "../lib/config/check.ts";
+import { checkConfigCached } from "../lib/config/check_cached.ts";
 
 /** Returns why a restart would fail to start, or `undefined` when it can go ahead. */
 export async function restartPreflight(configPath: string): Promise<string | undefined> {
-  const check = await checkConfig({ path: configPath, applyEnv: false });
+  const check = await checkConfigCached({ path: configPath, applyEnv: false });
   if (!check.valid || !check.config) {
     return `the config is invalid: ${formatIssueLines(check.issues).replaceAll("\n", "; ")}`;
   }

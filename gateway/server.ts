@@ -92,7 +92,8 @@ const LOGGERS: ReadonlyMap<string, string> = new Map([
 export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
   const clock = options.clock ?? systemClock;
   const configPath = resolveConfigPath();
-  const { config, hash } = await loadStartConfig(options, configPath);
+  const stateDir = resolveStateDir();
+  const { config, hash } = await loadStartConfig(options, configPath, stateDir);
   let phase: GatewayPhase = "starting";
   let resolveFinished!: (exit: ServerExit) => void;
   const finished = new Promise<ServerExit>((r) => resolveFinished = r);
@@ -101,7 +102,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const state = createGatewayState({
     clock,
     configPath,
-    stateDir: resolveStateDir(),
+    stateDir,
     config,
     configHash: hash,
     controlPlaneLimiter: options.controlPlaneLimiter,

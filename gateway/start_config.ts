@@ -5,7 +5,8 @@
  * @module
  */
 import type { Logger } from "@logtape/logtape";
-import { checkConfig, invalidConfigError } from "../lib/config/load.ts";
+import { invalidConfigError } from "../lib/config/check.ts";
+import { checkConfigCached } from "../lib/config/check_cached.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import { OpenClawError } from "../lib/errors.ts";
 import { dirname, openclawCommand } from "../lib/paths.ts";
@@ -23,8 +24,10 @@ import type { GatewayStartOptions } from "./server.ts";
 export async function loadStartConfig(
   options: Pick<GatewayStartOptions, "allowUnconfigured" | "auth" | "token" | "password">,
   configPath: string,
+  stateDir?: string,
 ) {
-  const check = await checkConfig({ path: configPath });
+  // Through the validation cache: an unchanged config skips building the schema.
+  const check = await checkConfigCached({ path: configPath, stateDir });
   if (!check.file.exists && !options.allowUnconfigured) {
     throw new OpenClawError(
       "GATEWAY_UNCONFIGURED",
@@ -53,14 +56,15 @@ export async function loadStartConfig(
 let memoryToken: string | undefined;
 
 /**
- * Resolves the start's auth; on loopback with nothing configured, generates a token and keeps it
+ * Resolves the start's auth (the `--tailscale` flag counting as the Tailscale mode, as it does for
+ * the tailscale subsystem); on loopback with nothing configured, generates a token and keeps it
  * in the config — except with `--allow-unconfigured`, where it is kept in memory only and
  * printed once.
  */
 export async function resolveStartAuth(
   options: Pick<
     GatewayStartOptions,
-    "allowUnconfigured" | "auth" | "token" | "password" | "announce"
+    "allowUnconfigured" | "auth" | "token" | "password" | "tailscale" | "announce"
   >,
   config: OpenClawConfig,
   configPath: string,
@@ -69,7 +73,13 @@ export async function resolveStartAuth(
   secrets: SecretSnapshot,
 ): Promise<ResolvedGatewayAuth> {
   const cliAuth = { mode: options.auth, token: options.token, password: options.password };
-  const auth = resolveGatewayAuth({ config, cliAuth, resolveSecret: (ref) => secrets.get(ref) });
+  const auth = resolveGatewayAuth({
+    config,
+    cliAuth,
+    resolveSecret: (ref) => secrets.get(ref),
+    // `--tailscale serve` alone turns allowTailscale on, as `gateway.tailscale.mode` does.
+    tailscaleMode: options.tailscale,
+  });
   if (loopback && shouldGenerateGatewayToken(auth)) {
     if (options.allowUnconfigured) {
       // --allow-unconfigured never writes config (with or without a config file): the token

@@ -287,12 +287,13 @@ export class GatewayStateImpl implements GatewayState {
    */
   adoptSecrets(
     next: SecretSnapshot,
-    flags: Pick<GatewayStartOptions, "auth" | "token" | "password">,
+    flags: Pick<GatewayStartOptions, "auth" | "token" | "password" | "tailscale">,
   ) {
     const resolved = resolveGatewayAuth({
       config: this.config,
       cliAuth: { mode: flags.auth, token: flags.token, password: flags.password },
       resolveSecret: (ref) => next.get(ref),
+      tailscaleMode: flags.tailscale,
     });
     // A generated token is plaintext in the config and resolves again; should nothing resolve,
     // keep the running auth rather than generating a second token here.

@@ -7,7 +7,7 @@
  * @module
  */
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
-import JSON5 from "json5";
+import { parseJson5Value } from "../../lib/json5/parse.ts";
 import { configEnvVars } from "../../lib/env.ts";
 import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { formatConfigPath, getAtPath, parseConfigPath } from "../../lib/config/path.ts";
@@ -117,7 +117,7 @@ export function register(program: CommandUnknownOpts): void {
  */
 export function parseCliValue(raw: string, strict: boolean): unknown {
   try {
-    return JSON5.parse(raw);
+    return parseJson5Value(raw);
   } catch (err) {
     if (!strict) return raw;
     throw new OpenClawError(

@@ -140,9 +140,22 @@ export function register(program: CommandUnknownOpts): void {
   }));
 
   gateway.command("discover")
-    .description("Browse the LAN (mDNS) for gateways and list them")
+    .description(
+      "Browse the LAN (mDNS) and the wide-area domain (unicast DNS-SD) for gateways and list them",
+    )
     .option("--json", "Print JSON")
     .option("--timeout <ms>", "How long to listen for answers, in ms (default 2000, max 30000)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Environment:",
+        "  OPENCLAW_WIDE_AREA_DOMAIN          wide-area domain to browse (when",
+        "                                     discovery.wideArea.domain is unset)",
+        "  OPENCLAW_DNS_NAMESERVER=ip[:port]  DNS server to ask for the wide-area domain",
+        "                                     instead of the system's resolvers",
+      ].join("\n"),
+    )
     .action(act(async (opts: { json?: boolean; timeout?: string }) => {
       const { gatewayDiscoverCommand } = await import("./gateway_discover.ts");
       return await gatewayDiscoverCommand(opts);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import JSON5 from "json5";
+import { parseJson5Value } from "../../lib/json5/parse.ts";
 import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { isPidAlive, readGatewayRuntime } from "../../lib/instance/runtime_file.ts";
 import { resolveLogFile } from "../../lib/log/file_path.ts";
@@ -371,7 +371,7 @@ export async function gatewayCallCommand(
 ): Promise<number> {
   let params: unknown;
   try {
-    params = JSON5.parse(flags.params);
+    params = parseJson5Value(flags.params);
   } catch (err) {
     throw new OpenClawError("USAGE", `Cannot parse --params as JSON5: ${errorText(err)}`, {
       exitCode: ExitCode.usage,

@@ -5,7 +5,8 @@
  * never reach this app; the server routes them to the hub first.
  *
  * Browser guards (ws/origin.ts) run before any route: a loopback client must name the gateway
- * by a loopback Host or one in `gateway.allowedHosts` (403 `host not allowed`, DNS rebinding);
+ * by a loopback Host or one in `gateway.allowedHosts` (403 `host not allowed`, DNS rebinding),
+ * or, through the managed Tailscale listener only, by the tailnet name that route serves;
  * the API routes refuse cross-site browser requests (403) and the JSON POST endpoints any body
  * that is not `Content-Type: application/json` (415), so a cross-site form or `text/plain`
  * fetch cannot reach them.
@@ -56,6 +57,12 @@ export interface HttpAppState {
 /** Per-request bindings the server passes to `app.fetch`. */
 export interface HttpBindings {
   remoteAddr?: Deno.NetAddr;
+  /**
+   * Set by the server (ws/route.ts) only for a request that came through the managed Tailscale
+   * listener, known by its peer address, and whose Host names the tailnet host that listener
+   * serves: that Host is then allowed too.
+   */
+  tailnetHost?: true;
 }
 
 /** The 404 of unknown routes and switched-off endpoints. */
@@ -167,7 +174,12 @@ export function createHttpApp(state: HttpAppState): Hono<{ Bindings: HttpBinding
 
   const config = () => state.config ? state.config() : state.agentHost?.config;
   app.use("*", async function hostGuard(c, next) {
-    if (!hostAllowed(c.req.header("host") ?? null, c.env?.remoteAddr?.hostname, config())) {
+    // The tailnet name is allowed only through the Tailscale route (c.env.tailnetHost), never on
+    // the gateway's own port, where it would be a rebinding page's Host like any other.
+    if (
+      c.env?.tailnetHost !== true &&
+      !hostAllowed(c.req.header("host") ?? null, c.env?.remoteAddr?.hostname, config())
+    ) {
       throw new HttpError(403, { message: "host not allowed", type: "forbidden" });
     }
     await next();

@@ -5,7 +5,7 @@
  * @module
  */
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
-import { collectSecretStrings } from "../../lib/config/schema.ts";
+import { collectSecretStrings } from "../../lib/config/schema/secret_strings.ts";
 import { configureLogging, type LoggingHandle } from "../../lib/log/mod.ts";
 import { loggingOptionsFromConfig } from "../../lib/log/from_config.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";

@@ -10,8 +10,7 @@
 import { listAgents } from "../../lib/agent/agents.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { resolveSandboxConfig } from "../../lib/sandbox/config.ts";
-import { validateSandboxSecurity } from "../../lib/sandbox/security.ts";
+import { sandboxSummary } from "../../lib/sandbox/summary.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";
 
 /** What the sandbox subsystem reads. */
@@ -28,8 +27,23 @@ interface AgentSandbox {
 }
 
 /** Checks each agent's sandbox; returns the per-agent facts. */
-function inspect(config: OpenClawConfig, stateDir: string): Record<string, AgentSandbox> {
+async function inspect(
+  config: OpenClawConfig,
+  stateDir: string,
+): Promise<Record<string, AgentSandbox>> {
   const out: Record<string, AgentSandbox> = {};
+  // The sandbox settings' schema is a large part of the config schema: while every agent's
+  // sandbox is off there is nothing to validate, and the schema stays off the gateway's start.
+  const summaries = listAgents(config).map((agent) => ({
+    id: agent.id,
+    summary: sandboxSummary(config, agent.id),
+  }));
+  if (summaries.every((s) => s.summary?.mode === "off")) {
+    for (const { id, summary } of summaries) out[id] = { ...summary! };
+    return out;
+  }
+  const { resolveSandboxConfig } = await import("../../lib/sandbox/config.ts");
+  const { validateSandboxSecurity } = await import("../../lib/sandbox/security.ts");
   for (const agent of listAgents(config)) {
     try {
       const effective = resolveSandboxConfig(config, agent.id, stateDir);
@@ -61,8 +75,8 @@ function inspect(config: OpenClawConfig, stateDir: string): Record<string, Agent
 /** Creates the sandbox subsystem. */
 export function sandboxSubsystem(host: SandboxHost): GatewaySubsystem {
   let agents: Record<string, AgentSandbox> = {};
-  const check = (config: OpenClawConfig) => {
-    agents = inspect(config, host.stateDir);
+  const check = async (config: OpenClawConfig) => {
+    agents = await inspect(config, host.stateDir);
     const problems = Object.entries(agents).filter(([, a]) => a.problem);
     if (problems.length > 0) {
       // Refused sandboxes refuse their sessions' commands; the rest of the gateway works.

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Logger } from "@logtape/logtape";
-import { checkConfig } from "../../lib/config/load.ts";
+import { checkConfigCached } from "../../lib/config/check_cached.ts";
 import { OpenClawError } from "../../lib/errors.ts";
 import { resolveGatewayBind, resolveGatewayPort } from "../../lib/paths.ts";
 import type { Snapshot } from "../../lib/protocol/frames.ts";
@@ -24,7 +24,7 @@ import { listAgents } from "../../lib/agent/agents.ts";
 import { freePort, gatewayLockError } from "../lock.ts";
 import { type HttpServer, serveHttp } from "../net/mod.ts";
 import { maxConnectionsFor, openFileLimit } from "../../lib/net/fd_limit.ts";
-import type { MethodRegistry } from "../methods/registry.ts";
+import type { MethodTable } from "../methods/lazy_registry.ts";
 import type { GatewayStartOptions } from "../server.ts";
 import { resolveStartAuth } from "../start_config.ts";
 import type { GatewayState } from "../state.ts";
@@ -47,7 +47,7 @@ export interface ServerOptions {
     GatewayStartOptions,
     "port" | "bind" | "auth" | "token" | "password" | "force" | "allowUnconfigured" | "announce"
   >;
-  methods: MethodRegistry;
+  methods: MethodTable;
   authLimiter: AuthRateLimiter;
   /** The start's phase, for the probes and for refusing upgrades until ready. */
   phase(): GatewayPhase;
@@ -91,7 +91,7 @@ export function serverSubsystem(state: ServerHost, options: ServerOptions): Serv
     if (auth.source.token === "generated") {
       // The token was just written into the config: run from that text so the reloader does
       // not take our own write for an edit.
-      const again = await checkConfig({ path: state.configPath });
+      const again = await checkConfigCached({ path: state.configPath, stateDir: state.stateDir });
       if (again.valid && again.config) {
         state.config = again.config;
         state.configHash = again.file.hash;

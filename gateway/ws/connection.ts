@@ -47,7 +47,8 @@ import { protocolErrorOf } from "../../lib/protocol/error_map.ts";
 import type { ErrorShape } from "../../lib/protocol/frames.ts";
 import type { GatewayState, PresenceEntry } from "../state.ts";
 import type { CallerInfo } from "../methods/types.ts";
-import type { MethodRegistry } from "../methods/registry.ts";
+import type { MethodTable } from "../methods/lazy_registry.ts";
+import type { ResolvedCall } from "../methods/registry.ts";
 import { type HandshakeOutcome, runHandshake } from "./handshake.ts";
 import type { ConnectionHub, ServerLimits } from "./hub.ts";
 import { type ClosedBy, ConnectionLog } from "./conn_log.ts";
@@ -56,7 +57,7 @@ import { type ClosedBy, ConnectionLog } from "./conn_log.ts";
 export interface ConnectionDeps {
   hub: ConnectionHub;
   state: GatewayState;
-  methods: MethodRegistry;
+  methods: MethodTable;
   limits: ServerLimits;
   authLimiter: AuthRateLimiter;
   /** Runs the handshake deadline here and the hub's `tick`/`health` timers. @default systemClock */
@@ -345,7 +346,20 @@ export class GatewayConnection {
       return;
     }
     const caller = this.#caller!;
-    const resolved = this.#deps.methods.resolve(frame.method, frame.params, caller.scopes);
+    let resolved: ResolvedCall;
+    try {
+      // A method's area is imported on its first call; later calls resolve synchronously.
+      const pending = this.#deps.methods.resolve(frame.method, frame.params, caller.scopes);
+      resolved = pending instanceof Promise ? await pending : pending;
+    } catch (err) {
+      const failure = protocolErrorOf(err);
+      this.#deps.state.log("gateway/ws").error(
+        `method ${frame.method} could not be loaded: ${failure.shape.message}`,
+      );
+      this.#respondError(frame.id, failure.shape);
+      this.#callDone(startedAt, frame.method, frame.id, failure.shape);
+      return;
+    }
     if (!resolved.ok) {
       this.#respondError(frame.id, resolved.error);
       this.#callDone(startedAt, frame.method, frame.id, resolved.error);

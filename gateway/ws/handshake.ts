@@ -337,7 +337,7 @@ async function pairDevice(
         roles: grant?.roles ?? [role],
         scopes: grant?.scopes ?? scopes,
         tokenScopes: grant?.scopes ?? scopes,
-        via: grant ? "bootstrap" : "local",
+        via: grant ? "bootstrap" : vouched && !local ? "tailscale" : "local",
         metadata,
         now,
       });

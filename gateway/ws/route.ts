@@ -16,8 +16,14 @@ import { hostAllowed, originAllowed } from "./origin.ts";
 /** What {@linkcode createRequestHandler} routes with. */
 export interface RequestRouting {
   hub: ConnectionHub;
-  /** The HTTP app (Hono's `fetch`). */
-  fetch(req: Request, env: { remoteAddr: Deno.NetAddr }): Response | Promise<Response>;
+  /**
+   * The HTTP app (Hono's `fetch`). `tailnetHost` is set only for a request that came through the
+   * managed Tailscale listener and names the tailnet host it serves (http/app.ts `hostGuard`).
+   */
+  fetch(
+    req: Request,
+    env: { remoteAddr: Deno.NetAddr; tailnetHost?: true },
+  ): Response | Promise<Response>;
   phase(): GatewayPhase;
   /** The running config (trusted proxies and allowed origins are read per request). */
   config(): OpenClawConfig;
@@ -40,12 +46,16 @@ export function createRequestHandler(
   };
   return function routeRequest(req, info) {
     const remote = info.remoteAddr.hostname;
+    // Through tailscaled the Host is the tailnet name, and the client is the address it forwarded.
+    // Known by the peer address alone (the relay's own connection), never by a header.
+    const tailscale = routing.tailscale?.classify(info.remoteAddr, req.headers);
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return routing.fetch(req, { remoteAddr: info.remoteAddr });
+      return routing.fetch(req, {
+        remoteAddr: info.remoteAddr,
+        ...(tailscale?.hostMatches ? { tailnetHost: true as const } : {}),
+      });
     }
     const config = routing.config();
-    // Through tailscaled the Host is the tailnet name, and the client is the address it forwarded.
-    const tailscale = routing.tailscale?.classify(info.remoteAddr, req.headers);
     if (!hostAllowed(req.headers.get("host"), remote, config) && !tailscale?.hostMatches) {
       return refuse(remote, 403, "host not allowed");
     }

@@ -73,6 +73,12 @@ export interface ResolveGatewayAuthOptions {
   cliAuth?: CliAuthOverrides;
   /** Resolves `gateway.auth.token/password` given as SecretRefs; without it they are errors. */
   resolveSecret?: SecretResolver;
+  /**
+   * The gateway's effective Tailscale exposure (`--tailscale`, which wins over
+   * `gateway.tailscale.mode`): `allowTailscale` defaults to on when it is `serve`.
+   * @default gateway.tailscale.mode
+   */
+  tailscaleMode?: string;
 }
 
 // Stock treats the docs' placeholder as "no token", so a copy-pasted example never becomes a
@@ -126,7 +132,9 @@ function parseMode(mode: string, where: string): GatewayAuthMode {
 
 /**
  * Returns the gateway's auth settings: CLI flags > config > env; mode unset means `password`
- * when a password resolves, else `token`.
+ * when a password resolves, else `token`. `allowTailscale` unset means on when the Tailscale
+ * exposure (`tailscaleMode`, else `gateway.tailscale.mode`) is `serve` and the mode is neither
+ * `password` nor `trusted-proxy`.
  *
  * @throws {OpenClawError} `AUTH_AMBIGUOUS` when a token and a password are both configured
  *   (config or flags) and no mode says which one counts; `SECRET_REF_UNRESOLVED` for a
@@ -191,8 +199,9 @@ export function resolveGatewayAuth(options: ResolveGatewayAuthOptions): Resolved
     modeSource = "inferred";
   }
 
+  const tailscaleMode = clean(options.tailscaleMode) ?? gw.tailscale?.mode;
   const allowTailscale = auth.allowTailscale ??
-    (gw.tailscale?.mode === "serve" && mode !== "password" && mode !== "trusted-proxy");
+    (tailscaleMode === "serve" && mode !== "password" && mode !== "trusted-proxy");
 
   return {
     mode,

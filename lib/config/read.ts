@@ -5,7 +5,7 @@
  *
  * @module
  */
-import JSON5 from "json5";
+import { parseJson5Value } from "../json5/parse.ts";
 import { ExitCode, OpenClawError } from "../errors.ts";
 import { dirname, type Env, joinPath, openclawCommand, processEnv } from "../paths.ts";
 import { formatConfigPath, type PathSegment } from "./path.ts";
@@ -54,7 +54,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
 export function parseConfigText(text: string, path: string): unknown {
   if (text.trim() === "") return {};
   try {
-    return JSON5.parse(text);
+    return parseJson5Value(text);
   } catch (err) {
     const e = err as { lineNumber?: number; columnNumber?: number; message?: string };
     const line = e.lineNumber || undefined;

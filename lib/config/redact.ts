@@ -15,7 +15,7 @@
  *
  * @module
  */
-import JSON5 from "json5";
+import { parseJson5Value } from "../json5/parse.ts";
 import type { Token } from "../json5/lexer.ts";
 import { formatConfigPath, getAtPath, type PathSegment } from "./path.ts";
 import { isSecretRef } from "./secret_ref.ts";
@@ -144,7 +144,7 @@ export async function redactConfigText(text: string, secrets: readonly string[])
   let parsed: unknown;
   try {
     tokens = tokenize(text);
-    parsed = text.trim() === "" ? {} : JSON5.parse(text);
+    parsed = text.trim() === "" ? {} : parseJson5Value(text);
   } catch {
     return scrubString(text, escapedToo);
   }

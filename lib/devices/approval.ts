@@ -1,8 +1,9 @@
 /**
  * Turning pending requests into paired devices: approve (merge what was asked into what the
  * device already had and issue a fresh token for the asked role) or reject (drop the request).
- * The same merge serves the three ways a device gets approved: by an operator, silently on
- * direct loopback, and with a one-time bootstrap token.
+ * The same merge serves the four ways a device gets approved: by an operator, silently on
+ * direct loopback or through a verified Tailscale Serve identity, and with a one-time bootstrap
+ * token.
  *
  * Locks are always taken in the same order (pending, then paired), so an approval and a
  * handshake can never wait on each other.
@@ -24,8 +25,12 @@ import {
 import { type PendingDeviceRequest, updatePendingDevices } from "./pending.ts";
 import { ensureDeviceToken, issueDeviceToken } from "./tokens.ts";
 
-/** How a device came to be approved (`PairedDevice.approvedVia`). */
-export type ApprovalVia = "operator" | "local" | "bootstrap";
+/**
+ * How a device came to be approved (`PairedDevice.approvedVia`): by an operator, silently on
+ * direct loopback (`local`), silently as the Control UI of a Tailscale Serve user that
+ * `tailscale whois` confirmed (`tailscale`), or with a one-time bootstrap token.
+ */
+export type ApprovalVia = "operator" | "local" | "tailscale" | "bootstrap";
 
 /** Facts a client tells about itself; refreshed on every approval. */
 export interface DeviceMetadata {

@@ -52,7 +52,10 @@ export interface PairedDevice {
   approvedScopes?: string[];
   remoteIp?: string;
   tokens: Record<string, DeviceToken>;
-  /** How it was approved: `operator`, `local` (loopback auto-approval) or `bootstrap`. */
+  /**
+   * How it was approved: `operator`, `local` (loopback auto-approval), `tailscale` (a verified
+   * Tailscale Serve user's Control UI) or `bootstrap`. Read as any string: stock may write others.
+   */
   approvedVia?: string;
   createdAtMs: number;
   approvedAtMs: number;

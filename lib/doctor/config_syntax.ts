@@ -4,7 +4,7 @@
  *
  * @module
  */
-import JSON5 from "json5";
+import { parseJson5Value } from "../json5/parse.ts";
 import { OpenClawError } from "../errors.ts";
 import type { ConfigSnapshot } from "./types.ts";
 
@@ -31,7 +31,7 @@ export interface ConfigSyntaxError {
 export function findConfigSyntaxError(text: string): ConfigSyntaxError | undefined {
   if (text.trim() === "") return undefined;
   try {
-    JSON5.parse(text);
+    parseJson5Value(text);
     return undefined;
   } catch (err) {
     const e = err as { lineNumber?: unknown; columnNumber?: unknown; message?: unknown };

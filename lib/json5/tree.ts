@@ -6,6 +6,7 @@
  * @module
  */
 import { isTrivia, Json5SyntaxError, type Token, tokenize } from "./lexer.ts";
+import { MAX_DEPTH } from "./parse.ts";
 
 /** A range of the source text: `start` inclusive, `end` exclusive (UTF-16 offsets). */
 export interface Span {
@@ -55,8 +56,8 @@ export interface Json5Document {
   root: Json5Node;
 }
 
-/** Deeper nesting is refused rather than risking the stack; no config comes close. */
-export const MAX_DEPTH = 1000;
+// Deeper nesting is refused rather than risking the stack; the same limit as the value reader.
+export { MAX_DEPTH };
 
 const LITERALS = new Map<string, boolean | null | number>([
   ["true", true],

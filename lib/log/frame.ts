@@ -21,7 +21,7 @@
  * @module
  */
 import { utf8Length } from "../text/utf8.ts";
-import JSON5 from "json5";
+import { parseJson5Value } from "../json5/parse.ts";
 import {
   collectSecretStrings,
   isSecretPath,
@@ -168,7 +168,7 @@ function maskConfigNode(node: unknown, path: PathSegment[], depth: number): unkn
 function maskConfigText(text: string): string {
   let parsed: unknown;
   try {
-    parsed = JSON5.parse(text);
+    parsed = parseJson5Value(text);
   } catch {
     return maskByPattern(text);
   }

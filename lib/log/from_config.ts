@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { collectSecretStrings } from "../config/schema.ts";
+import { collectSecretStrings } from "../config/schema/secret_strings.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { type Env, processEnv, resolveProfile } from "../paths.ts";
 import type { LoggingOptions } from "./configure.ts";

@@ -12,6 +12,7 @@
 import type { z } from "zod";
 import { SandboxDefaultsSchema, SandboxSchema } from "../config/schema/agents.ts";
 import { expandHome, joinPath } from "../paths.ts";
+import { findAgentEntry, legacyScope } from "./summary.ts";
 
 type SandboxInput = z.input<typeof SandboxSchema>;
 type SandboxDefaults = z.output<typeof SandboxDefaultsSchema>;
@@ -87,14 +88,7 @@ function normalizeId(id: string): string {
 }
 
 function findAgent(source: SandboxConfigSource, agentId: string) {
-  const list = source.agents?.list ?? [];
-  const index = list.findIndex((a) => normalizeId(a.id) === normalizeId(agentId));
-  return { index, entry: index >= 0 ? list[index] : undefined };
-}
-
-function legacyScope(block: SandboxInput | undefined): SandboxScope | undefined {
-  if (!block || block.scope !== undefined || block.perSession === undefined) return undefined;
-  return block.perSession ? "session" : "shared";
+  return findAgentEntry(source, agentId);
 }
 
 /** Returns the effective sandbox config of `agentId`. */

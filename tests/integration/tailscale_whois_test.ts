@@ -7,7 +7,7 @@
  * address tailscaled does not know) and logs every call to calls.log.
  */
 import assert from "node:assert/strict";
-import { freePort, makeSandbox, type Sandbox, spawnGateway } from "../helpers.ts";
+import { freePort, makeSandbox, runCli, type Sandbox, spawnGateway } from "../helpers.ts";
 import { type AnyFrame, RawClient } from "../fixtures/ws_client.ts";
 import { deviceConnectParams, makeDevice } from "../fixtures/device.ts";
 
@@ -67,9 +67,17 @@ interface ServeGateway extends AsyncDisposable {
   whoisCalls(): number;
 }
 
-async function serveGateway(auth: string): Promise<ServeGateway> {
+/**
+ * Starts a gateway exposed with Tailscale Serve: through `gateway.tailscale.mode`, or, with
+ * `viaFlag`, through `--tailscale serve` alone (the config names no Tailscale mode).
+ */
+async function serveGateway(
+  auth: string,
+  options: { viaFlag?: boolean } = {},
+): Promise<ServeGateway> {
+  const tailscale = options.viaFlag ? "" : `, tailscale: { mode: "serve" }`;
   const sb = await makeSandbox({
-    config: `{ gateway: { mode: "local", auth: ${auth}, tailscale: { mode: "serve" } } }`,
+    config: `{ gateway: { mode: "local", auth: ${auth}${tailscale} } }`,
   });
   const dir = `${sb.home}/tailscale-fake`;
   await Deno.mkdir(`${sb.home}/fakebin`, { recursive: true });
@@ -80,7 +88,8 @@ async function serveGateway(auth: string): Promise<ServeGateway> {
   sb.env.PATH = `${sb.home}/fakebin:${sb.env.PATH}`;
   sb.env.TS_FAKE = dir;
   const gatewayPort = freePort();
-  const gw = spawnGateway(sb, ["--port", String(gatewayPort)], { port: gatewayPort });
+  const flags = options.viaFlag ? ["--tailscale", "serve"] : [];
+  const gw = spawnGateway(sb, ["--port", String(gatewayPort), ...flags], { port: gatewayPort });
   const calls = () => {
     try {
       return Deno.readTextFileSync(`${dir}/calls.log`);
@@ -120,6 +129,50 @@ function tailscaledHeaders(login: string, clientIp: string): Record<string, stri
     "X-Forwarded-Proto": "https",
     "X-Forwarded-Host": HOST,
   };
+}
+
+/**
+ * Sends one HTTP/1.1 GET over a raw socket (fetch would replace the Host header) and returns the
+ * status and body; reads until the body's Content-Length or the server closes.
+ */
+async function rawGet(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const lines = [
+      `GET ${path} HTTP/1.1`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
+    await conn.write(
+      new TextEncoder().encode(`${lines.join("\r\n")}\r\nConnection: close\r\n\r\n`),
+    );
+    let text = "";
+    const buf = new Uint8Array(64 * 1024);
+    const dec = new TextDecoder();
+    while (true) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += dec.decode(buf.subarray(0, n), { stream: true });
+      const end = text.indexOf("\r\n\r\n");
+      if (end < 0) continue;
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? NaN);
+      if (
+        Number.isFinite(length) && new TextEncoder().encode(text.slice(end + 4)).length >= length
+      ) {
+        break;
+      }
+    }
+    const end = text.indexOf("\r\n\r\n");
+    return {
+      status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0),
+      body: end < 0 ? "" : text.slice(end + 4),
+    };
+  } finally {
+    conn.close();
+  }
 }
 
 /** Connects as the Control UI (a fresh device, no token) and returns the client and `connect`'s answer. */
@@ -163,6 +216,19 @@ Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscal
       } finally {
         client.close();
       }
+    },
+  );
+
+  await t.step(
+    "the Control UI approved through Tailscale identity is listed as approvedVia tailscale",
+    async () => {
+      const r = await runCli(gw.sb, ["devices", "list", "--json"]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const { paired } = JSON.parse(r.stdout);
+      assert.equal(paired.length, 1, r.stdout);
+      assert.equal(paired[0].clientId, "openclaw-control-ui");
+      assert.equal(paired[0].approvedVia, "tailscale");
+      assert.equal(paired[0].remoteIp, ALICE_IP);
     },
   );
 
@@ -219,6 +285,30 @@ Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscal
   });
 
   await t.step(
+    "the dashboard at https://<tailnet-name>/ loads through the route (GET / with the tailnet Host)",
+    async () => {
+      const headers = tailscaledHeaders("alice@example.com", ALICE_IP);
+      delete headers.Origin; // a page navigation sends none
+      const res = await rawGet(gw.managedPort, "/", headers);
+      assert.equal(res.status, 200, res.body);
+      assert.match(res.body, /<title>OpenClaw Control<\/title>/);
+    },
+  );
+
+  await t.step(
+    "the tailnet Host on the gateway's own port is still refused (403 host not allowed)",
+    async () => {
+      const headers = tailscaledHeaders("alice@example.com", ALICE_IP);
+      delete headers.Origin;
+      const res = await rawGet(gw.gatewayPort, "/", headers);
+      assert.equal(res.status, 403, res.body);
+      assert.deepEqual(JSON.parse(res.body), {
+        error: { message: "host not allowed", type: "forbidden" },
+      });
+    },
+  );
+
+  await t.step(
     "the HTTP API does not take Tailscale identity: /tools/invoke still needs its bearer",
     async () => {
       const headers = tailscaledHeaders("alice@example.com", ALICE_IP);
@@ -247,4 +337,15 @@ Deno.test("gateway.auth.allowTailscale false: a tailnet user needs the token eve
   assert.equal(res.ok, false);
   assert.equal(res.error.details.authReason, "token_missing");
   assert.equal(gw.whoisCalls(), 0);
+});
+
+Deno.test("--tailscale serve given only as a flag turns allowTailscale on, as the config's mode does", async () => {
+  await using gw = await serveGateway(`{ mode: "token", token: "${TOKEN}" }`, { viaFlag: true });
+  const { client, res } = await connectControlUi(
+    gw.managedPort,
+    tailscaledHeaders("alice@example.com", ALICE_IP),
+  );
+  client.close();
+  assert.equal(res.ok, true, JSON.stringify(res.error));
+  assert.equal(res.payload.auth.method, "tailscale");
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import JSON5 from "json5";
+import { parseJson5Value } from "../../json5/parse.ts";
 
 /** What {@linkcode parseFrontmatter} returns. */
 export type FrontmatterResult =
@@ -32,7 +32,7 @@ function scalar(raw: string, line: Line): unknown {
   if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   if (v.startsWith("{") || v.startsWith("[") || v.startsWith('"')) {
     try {
-      return JSON5.parse(v);
+      return parseJson5Value(v);
     } catch {
       // YAML allows bare words in a flow list (`[curl, jq]`), which JSON5 does not.
       const items = /^\[([^[\]{}]*)\]$/.exec(v)?.[1];

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import JSON5 from "json5";
+import { parseJson5Value } from "../../json5/parse.ts";
 import { writeFileAtomic } from "../../fs/atomic.ts";
 import { withFileLock } from "../../fs/lock.ts";
 import { dirname, expandHome, joinPath, shortenHome } from "../../paths.ts";
@@ -176,7 +176,7 @@ function readCronStore(path: string): CronRead {
   const text = Deno.readTextFileSync(path);
   const e = findConfigSyntaxError(text);
   if (e) return { kind: "syntax", error: formatSyntaxError(e) };
-  return { kind: "ok", value: text.trim() ? JSON5.parse(text) : { version: 1, jobs: [] } };
+  return { kind: "ok", value: text.trim() ? parseJson5Value(text) : { version: 1, jobs: [] } };
 }
 
 function webhookOf(ctx: DoctorContext): string | undefined {

@@ -137,6 +137,25 @@ Deno.test("resolveGatewayAuth() derives allowTailscale and passes trustedProxy t
   assert.deepEqual(a.trustedProxy, tp);
 });
 
+Deno.test("resolveGatewayAuth() takes the effective tailscaleMode (the --tailscale flag) over the config's", () => {
+  const allow = (config: GatewayAuthConfigView, tailscaleMode?: string) =>
+    resolveGatewayAuth({ config, env: {}, tailscaleMode }).allowTailscale;
+  // `--tailscale serve` alone: the config names no Tailscale mode.
+  assert.equal(allow(cfg({ token: "t" }), "serve"), true);
+  assert.equal(allow(cfg({ token: "t" })), false);
+  // The flag beats the config either way.
+  assert.equal(allow(cfg({ token: "t" }, { tailscale: { mode: "serve" } }), "off"), false);
+  assert.equal(allow(cfg({ token: "t" }, { tailscale: { mode: "off" } }), "serve"), true);
+  assert.equal(allow(cfg({ token: "t" }, { tailscale: { mode: "serve" } }), "funnel"), false);
+  // The default still yields to an explicit setting and to password / trusted-proxy modes.
+  assert.equal(allow(cfg({ token: "t", allowTailscale: false }), "serve"), false);
+  assert.equal(allow(cfg({ password: "p" }), "serve"), false);
+  assert.equal(allow(cfg({ mode: "trusted-proxy" }), "serve"), false);
+  // With nothing configured, `--tailscale serve` lets token mode start without a token.
+  const bare = resolveGatewayAuth({ config: {}, env: {}, tailscaleMode: "serve" });
+  assert.equal(shouldGenerateGatewayToken(bare), false);
+});
+
 Deno.test("resolveGatewayAuth() accepts a validated config from the schema", () => {
   const config = OpenClawConfigSchema.parse({ gateway: { auth: { mode: "token", token: "abc" } } });
   assert.equal(resolveGatewayAuth({ config, env: {} }).token, "abc");

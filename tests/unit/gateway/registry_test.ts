@@ -4,13 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { GATEWAY_METHODS } from "../../../gateway/methods/mod.ts";
+import { GATEWAY_METHODS as LAZY_METHODS } from "../../../gateway/methods/mod.ts";
+import { LazyMethodRegistry } from "../../../gateway/methods/lazy_registry.ts";
 import { defineMethod, MethodRegistry } from "../../../gateway/methods/registry.ts";
 import {
   ADMIN_METHOD_PREFIXES,
   isOperatorScope,
   READ_ONLY_ADMIN_PREFIXED_METHODS,
 } from "../../../lib/protocol/scopes.ts";
+
+// Every area loaded: also proves each area's list in gateway/methods/mod.ts matches its file.
+const GATEWAY_METHODS = await LAZY_METHODS.loadAll();
 
 const PROTOTYPE_NAMES = [
   "constructor",
@@ -35,6 +39,7 @@ Deno.test("every registered method has a scope and a params schema", () => {
     assert.equal(def.params.safeParse("not an object").success, false, def.name);
   }
   assert.deepEqual(GATEWAY_METHODS.names(), defs.map((d) => d.name));
+  assert.deepEqual(LAZY_METHODS.names(), GATEWAY_METHODS.names());
 });
 
 Deno.test("the registry's scopes are the ones protocol.md names", () => {
@@ -95,11 +100,12 @@ Deno.test("a caller without the method's scope gets FORBIDDEN missing scope", ()
 Deno.test("prototype names are unknown methods, never calls", () => {
   for (const name of PROTOTYPE_NAMES) {
     assert.equal(GATEWAY_METHODS.get(name), undefined, name);
-    const resolved = GATEWAY_METHODS.resolve(name, {}, ["operator.admin"]);
-    assert.deepEqual(resolved, {
+    const unknown = {
       ok: false,
       error: { code: "INVALID_REQUEST", message: `unknown method: ${name}` },
-    });
+    };
+    assert.deepEqual(GATEWAY_METHODS.resolve(name, {}, ["operator.admin"]), unknown);
+    assert.deepEqual(LAZY_METHODS.resolve(name, {}, ["operator.admin"]), unknown);
   }
 });
 
@@ -132,4 +138,52 @@ Deno.test("MethodRegistry.resolve() checks scope, then the params object, then t
 Deno.test("MethodRegistry refuses a method defined twice", () => {
   const def = defineMethod({ name: "x", scope: null, params: z.looseObject({}), handler: () => 1 });
   assert.throws(() => new MethodRegistry([def, def]), /"x" is defined twice/);
+});
+
+function demoArea(loads: string[], names = ["demo.a", "demo.b"]) {
+  return {
+    module: "demo",
+    names,
+    load: () => {
+      loads.push("demo");
+      return Promise.resolve([
+        defineMethod({ name: "demo.a", scope: null, params: z.looseObject({}), handler: () => 1 }),
+        defineMethod({
+          name: "demo.b",
+          scope: "operator.admin",
+          params: z.looseObject({}),
+          handler: () => 2,
+        }),
+      ]);
+    },
+  };
+}
+
+Deno.test("a method's area is imported on its first call, once, and later calls resolve at once", async () => {
+  const loads: string[] = [];
+  const registry = new LazyMethodRegistry([demoArea(loads)]);
+  assert.deepEqual(registry.names(), ["demo.a", "demo.b"]);
+  assert.deepEqual(loads, [], "listing the names loads nothing");
+  assert.deepEqual(registry.resolve("demo.nope", {}, []), {
+    ok: false,
+    error: { code: "INVALID_REQUEST", message: "unknown method: demo.nope" },
+  });
+  assert.deepEqual(loads, [], "an unknown method loads nothing");
+  const [first, second] = await Promise.all([
+    registry.resolve("demo.a", {}, []),
+    registry.resolve("demo.b", {}, ["operator.read"]),
+  ]);
+  assert.ok(first.ok);
+  assert.equal(!second.ok && second.error.message, "missing scope: operator.admin");
+  assert.deepEqual(loads, ["demo"]);
+  const later = registry.resolve("demo.b", {}, ["operator.admin"]);
+  assert.ok(!(later instanceof Promise) && later.ok, "a loaded area answers synchronously");
+});
+
+Deno.test("an area whose file disagrees with its listed names fails loudly", async () => {
+  const registry = new LazyMethodRegistry([demoArea([], ["demo.a"])]);
+  await assert.rejects(
+    async () => await registry.resolve("demo.a", {}, []),
+    /defines \[demo\.a, demo\.b\] but gateway\/methods\/mod\.ts lists \[demo\.a\]/,
+  );
 });
