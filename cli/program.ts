@@ -258,7 +258,12 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     if (stdoutWasClosed()) return ExitCode.ok;
     if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") {
+      // `openclaw help` is asked-for help (exit 0); a command group run without its sub-command
+      // also shows help, but as a usage error (commander sets exitCode 1 there).
+      const askedForHelp = err.code === "commander.help" && err.exitCode === 0;
+      if (
+        err.code === "commander.helpDisplayed" || err.code === "commander.version" || askedForHelp
+      ) {
         return ExitCode.ok;
       }
       const usage = USAGE_CODES.has(err.code) || err.exitCode !== 0;

@@ -182,7 +182,7 @@ export interface AuthFailureCounts {
   suppressedLines: number;
 }
 
-/** Receives one log line: a message template and its properties (LogTape style). */
+/** Receives one log line: a message template and its properties (lib/log style). */
 export type AuthFailureLogSink = (message: string, properties: Record<string, unknown>) => void;
 
 /** Options of {@linkcode createAuthFailureMonitor}. */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { timingSafeEqualString } from "../lib/crypto/constant_time.ts";
 import { OpenClawError } from "../lib/errors.ts";
 import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
 import type { AuthReason } from "../lib/protocol/auth_errors.ts";
@@ -64,16 +64,9 @@ export {
   type TrustedProxyResult,
 } from "./_trusted_proxy.ts";
 
-/** Compares two secrets in time independent of where they differ and of their lengths. */
-export function timingSafeEqualString(a: string, b: string): boolean {
-  // Hashing first makes both operands 32 bytes, so neither the loop nor an early length check
-  // can leak how long the expected secret is.
-  const ha = createHash("sha256").update(a, "utf8").digest();
-  const hb = createHash("sha256").update(b, "utf8").digest();
-  let diff = 0;
-  for (let i = 0; i < ha.length; i++) diff |= ha[i] ^ hb[i];
-  return diff === 0;
-}
+// Secrets are compared by hashing both sides first (lib/crypto/constant_time.ts), so neither the
+// loop nor an early length check can leak how long the expected secret is.
+export { timingSafeEqualString };
 
 // ---------------------------------------------------------------------------------------------
 // Shared secret and trusted proxy

@@ -21,7 +21,7 @@ import {
 } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
 import { dirname } from "../lib/paths.ts";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../lib/log/mod.ts";
 import { type Clock, systemClock, type TimerHandle } from "../lib/clock.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { isLogEnabled } from "../lib/log/gate.ts";

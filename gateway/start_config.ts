@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../lib/log/mod.ts";
 import { invalidConfigError } from "../lib/config/check.ts";
 import { checkConfigCached } from "../lib/config/check_cached.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";
@@ -16,7 +16,6 @@ import {
   resolveGatewayAuth,
   shouldGenerateGatewayToken,
 } from "../lib/auth/resolve.ts";
-import { persistGeneratedToken } from "../lib/auth/generated_token.ts";
 import type { SecretSnapshot } from "../lib/secrets/snapshot.ts";
 import type { GatewayStartOptions } from "./server.ts";
 
@@ -100,6 +99,8 @@ export async function resolveStartAuth(
     }
     // Nothing configured on loopback: make a token and keep it in the config (0600) so local
     // clients and the service find the same one after a restart.
+    // The config editor it needs is loaded only for this first start.
+    const { persistGeneratedToken } = await import("../lib/auth/generated_token.ts");
     const persisted = await persistGeneratedToken(configPath, generateGatewayToken());
     if (persisted.generated) {
       log.info(`generated a gateway token and saved it to gateway.auth.token in ${configPath}`);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { GatewayEventName } from "../lib/protocol/events.ts";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../lib/log/mod.ts";
 import type { AgentRuntime } from "../lib/agent/contract.ts";
 import type { ReloadPlan } from "../lib/config/reload_rules.ts";
 import type { OpenClawConfig } from "../lib/config/schema.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { GatewayEventName } from "../lib/protocol/events.ts";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../lib/log/mod.ts";
 import { defaultAgentId } from "../lib/agent/agents.ts";
 import type { AgentRuntime } from "../lib/agent/contract.ts";
 import { buildMainSessionKey, normalizeMainKey } from "../lib/agent/session_key.ts";
@@ -35,7 +35,7 @@ import type {
   SystemEventInput,
 } from "./automation/types.ts";
 import { createOutbound } from "./outbound.ts";
-import { buildChannelHealth, buildHealthSummary } from "./methods/health.ts";
+import { healthSnapshot } from "./methods/health.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayStartOptions } from "./server.ts";
@@ -48,9 +48,6 @@ import type { SubsystemHealth, SubsystemSet } from "./subsystems/lifecycle.ts";
 import type { ReloaderSubsystem } from "./subsystems/reloader.ts";
 import type { SecretsSubsystem } from "./subsystems/secrets.ts";
 import type { ServerSubsystem } from "./subsystems/server.ts";
-
-/** How long a HealthSummary is served from cache (stock: under 60 s unless probed). */
-const HEALTH_CACHE_MS = 60_000;
 
 /** What a start knows before any subsystem runs. */
 export interface GatewayStateInit {
@@ -112,7 +109,6 @@ export class GatewayStateImpl implements GatewayState {
   readonly log: (category: string) => Logger;
   readonly #restart: GatewayStateInit["restart"];
   #wiring: GatewayWiring | undefined;
-  #healthCache: { at: number; value: Record<string, unknown> } | undefined;
   #restartPending = false;
 
   constructor(init: GatewayStateInit) {
@@ -191,16 +187,8 @@ export class GatewayStateImpl implements GatewayState {
   }
 
   health(fresh = false): Record<string, unknown> {
-    const now = this.clock.now();
-    const cached = this.#healthCache;
-    // The heartbeat and channel sections are always current (cheap, and they change between
-    // two looks: a beat, a channel that connects or loses its connection).
-    if (!fresh && cached && now - cached.at < HEALTH_CACHE_MS) {
-      return { ...cached.value, heartbeat: this.heartbeat.summary(), ...buildChannelHealth(this) };
-    }
-    const value = buildHealthSummary(this);
-    this.#healthCache = { at: now, value };
-    return value;
+    // Cached for 60 s with current heartbeat and channel sections (methods/health.ts).
+    return healthSnapshot(this).get(fresh);
   }
 
   reloadConfig(reason: string): Promise<ReloadPlan["decision"]> {
@@ -271,7 +259,7 @@ export class GatewayStateImpl implements GatewayState {
     const previous = this.config;
     this.config = next;
     this.configHash = nextHash;
-    this.#healthCache = undefined;
+    healthSnapshot(this).invalidate();
     await this.#w.subsystems.reload(next, previous, changed);
     this.broadcast("config.changed", {
       path: this.configPath,

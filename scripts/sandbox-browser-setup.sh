@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds openclaw-sandbox-browser:bookworm-slim: the base sandbox image plus Chromium, Xvfb,
-# VNC/noVNC and an entrypoint that serves the DevTools protocol on 9222. Builds the base first
+# VNC/noVNC, socat and an entrypoint that serves the DevTools protocol on 127.0.0.1:9222 inside
+# the container (the gateway relays to it through `docker exec … socat`). Builds the base first
 # when it is missing.
 #
 #   scripts/sandbox-browser-setup.sh [--force] [--offline|--online]

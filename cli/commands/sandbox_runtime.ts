@@ -28,7 +28,7 @@ export function registerSandboxRuntimeCommands(sandbox: CommandUnknownOpts): voi
   sandbox
     .command("list")
     .description("List sandbox containers: status, config match, age, idle, session/agent")
-    .option("--browser", "List browser sandboxes (none: browser sandboxes are not supported)")
+    .option("--browser", "List the sandbox browser containers instead")
     .option("--json", "Print JSON")
     .action(act(async (flags: ListFlags) => {
       const [{ checkConfig }, { listSandboxes }, { resolveStateDir }] = await Promise.all([
@@ -38,16 +38,17 @@ export function registerSandboxRuntimeCommands(sandbox: CommandUnknownOpts): voi
       ]);
       // An invalid config must not hide the containers; it only makes "config match" unknown.
       const check = await checkConfig({ applyEnv: false });
-      const containers = flags.browser ? [] : await listSandboxes({
-        stateDir: resolveStateDir(),
-        config: check.valid ? check.config : undefined,
-      });
+      const scope = { stateDir: resolveStateDir(), config: check.valid ? check.config : undefined };
+      const containers = flags.browser ? [] : await listSandboxes(scope);
+      const browsers = flags.browser
+        ? await (await import("../../lib/sandbox/browser_manage.ts")).listSandboxBrowsers(scope)
+        : [];
       if (flags.json) {
-        printJson({ containers, browsers: [] });
+        printJson({ containers, browsers });
         return;
       }
       if (!check.valid) printErr("warning: the config is invalid; config match is unknown");
-      renderList(containers);
+      renderList(flags.browser ? browsers : containers);
     }));
 
   sandbox
@@ -56,7 +57,7 @@ export function registerSandboxRuntimeCommands(sandbox: CommandUnknownOpts): voi
     .option("--all", "Every sandbox of this state directory")
     .option("--session <key>", "The sandbox of one session (session scope)")
     .option("--agent <id>", "The sandboxes of one agent")
-    .option("--browser", "Browser sandboxes (none: browser sandboxes are not supported)")
+    .option("--browser", "The sandbox browser containers instead")
     .option("--force", "Do not ask for confirmation")
     .option("--json", "Print JSON")
     .action(act(async (flags: RecreateFlags) => {
@@ -77,7 +78,10 @@ export function registerSandboxRuntimeCommands(sandbox: CommandUnknownOpts): voi
         }
       }
       const { removed } = flags.browser
-        ? { removed: [] as string[] }
+        ? await (await import("../../lib/sandbox/browser_manage.ts")).recreateSandboxBrowsers(
+          selector,
+          { stateDir: resolveStateDir() },
+        )
         : await recreateSandboxes(selector, { stateDir: resolveStateDir() });
       if (flags.json) {
         printJson({ ok: true, removed });

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { Backoff, type BackoffOptions, sleep } from "../../lib/channels/retry.ts";
 import { MAX_ERROR_TEXT } from "../../lib/channels/status.ts";

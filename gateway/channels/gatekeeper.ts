@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { type AccessDecision, decideAccess, describeDrop } from "../../lib/channels/access.ts";

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { AgentTurnResult } from "../../lib/agent/contract.ts";
 import { normalizeAgentId } from "../../lib/agent/session_key.ts";

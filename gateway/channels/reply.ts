@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { Clock, TimerHandle } from "../../lib/clock.ts";
 import type { FailedSend, InboundJournal } from "../../lib/channels/inbound_store.ts";
 import { backoffDelay } from "../../lib/channels/retry.ts";

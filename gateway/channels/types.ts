@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type {
   ChannelAccountConfig,

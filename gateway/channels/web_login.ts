@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import { normalizeAccountId, resolveChannelAccount } from "../../lib/channels/config_view.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";

@@ -13,6 +13,7 @@ import { listChannelIds } from "../../lib/channels/config_view.ts";
 import { channelLabel } from "../channels/registry.ts";
 import type { SubsystemHealth } from "../subsystems/lifecycle.ts";
 import type { GatewayState } from "../state.ts";
+import { JsonText } from "./json_text.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
 import { stockStatusFields } from "./stock_status.ts";
 
@@ -23,7 +24,7 @@ import { stockStatusFields } from "./stock_status.ts";
  */
 export function buildChannelHealth(
   state: GatewayState,
-  subsystems: Record<string, SubsystemHealth> = state.subsystems(),
+  subsystems?: Record<string, SubsystemHealth>,
 ): {
   channels: Record<string, unknown>;
   channelOrder: string[];
@@ -41,7 +42,8 @@ export function buildChannelHealth(
     }
     const block = (state.config.channels as Record<string, unknown>)[id] as { enabled?: unknown };
     const enabled = block.enabled !== false;
-    const sub = subsystems.channels;
+    // Only this fallback needs the subsystems' health: collecting it asks every subsystem.
+    const sub = (subsystems ??= state.subsystems()).channels;
     channels[id] = {
       configured: true,
       enabled,
@@ -90,6 +92,114 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
   };
 }
 
+/** How long the summary is served from the cache (stock caches it for 60 s). */
+export const HEALTH_CACHE_MS = 60_000;
+
+/** The sections built on every answer (they change between two looks). */
+const PER_CALL = new Set(["channels", "channelOrder", "channelLabels", "heartbeat"]);
+type PerCallSections = Record<string, unknown>;
+
+/**
+ * A summary as JSON text cut around its per-call sections, in the summary's key order:
+ * `parts[0]`, section `keys[0]`, `parts[1]`, … `parts[keys.length]`.
+ */
+interface SplitSummary {
+  parts: string[];
+  keys: string[];
+}
+
+interface CachedSummary {
+  at: number;
+  value: Record<string, unknown>;
+  /** Made on the first `json()` answer from this build. */
+  split?: SplitSummary;
+}
+
+// Serialized key by key, the text is what JSON.stringify gives for the whole object.
+function splitSummary(value: Record<string, unknown>): SplitSummary {
+  const parts: string[] = [];
+  const keys: string[] = [];
+  let text = "{";
+  const add = (key: string) => text += `${text === "{" ? "" : ","}${JSON.stringify(key)}:`;
+  for (const key of Object.keys(value)) {
+    if (PER_CALL.has(key)) {
+      add(key);
+      parts.push(text);
+      keys.push(key);
+      text = "";
+      continue;
+    }
+    const json = JSON.stringify(value[key]);
+    if (json === undefined) continue; // as JSON.stringify skips undefined and functions
+    add(key);
+    text += json;
+  }
+  parts.push(text + "}");
+  return { parts, keys };
+}
+
+/**
+ * The HealthSummary of one gateway start: built in full at most every {@linkcode HEALTH_CACHE_MS}
+ * (or when asked for fresh), while the heartbeat and channel sections are built on every answer
+ * (cheap, and they change between two looks: a beat, a channel that connects or drops).
+ */
+export class HealthSnapshot {
+  readonly #state: GatewayState;
+  #cached: CachedSummary | undefined;
+
+  constructor(state: GatewayState) {
+    this.#state = state;
+  }
+
+  /** The cached build, or a new one (`built`: its per-call sections are current already). */
+  #summary(fresh: boolean): { cached: CachedSummary; built: boolean } {
+    const now = this.#state.clock.now();
+    const cached = this.#cached;
+    if (!fresh && cached && now - cached.at < HEALTH_CACHE_MS) return { cached, built: false };
+    this.#cached = { at: now, value: buildHealthSummary(this.#state) };
+    return { cached: this.#cached, built: true };
+  }
+
+  #perCall(): PerCallSections {
+    return { heartbeat: this.#state.heartbeat.summary(), ...buildChannelHealth(this.#state) };
+  }
+
+  /** The summary; the full build is cached, the per-call sections are current. */
+  get(fresh = false): Record<string, unknown> {
+    const { cached, built } = this.#summary(fresh);
+    return built ? cached.value : { ...cached.value, ...this.#perCall() };
+  }
+
+  /**
+   * The same answer as JSON text for the `health` method: the cached part is serialized once
+   * per build, only the per-call sections on every call.
+   */
+  json(fresh = false): JsonText {
+    const { cached, built } = this.#summary(fresh);
+    const { parts, keys } = cached.split ??= splitSummary(cached.value);
+    const sections = built ? cached.value : this.#perCall();
+    let text = parts[0];
+    for (let i = 0; i < keys.length; i++) {
+      text += (JSON.stringify(sections[keys[i]]) ?? "null") + parts[i + 1];
+    }
+    return new JsonText(text);
+  }
+
+  /** Forgets the cached build (the config changed). */
+  invalidate(): void {
+    this.#cached = undefined;
+  }
+}
+
+const snapshots = new WeakMap<GatewayState, HealthSnapshot>();
+
+/** The {@linkcode HealthSnapshot} of a gateway state (one per state object). */
+export function healthSnapshot(state: GatewayState): HealthSnapshot {
+  let snapshot = snapshots.get(state);
+  if (!snapshot) snapshots.set(state, snapshot = new HealthSnapshot(state));
+  return snapshot;
+}
+
 /** Builds the `status` result. */
 export function buildStatus(state: GatewayState): Record<string, unknown> {
   const mem = Deno.memoryUsage();
@@ -134,7 +244,8 @@ export const healthMethods: MethodDefinition[] = [
     name: "health",
     scope: null,
     params: z.looseObject({ probe: z.boolean().optional() }),
-    handler: ({ state, params }) => state.health(params.probe === true),
+    // JSON text: most of the answer is the cached summary, serialized once per build.
+    handler: ({ state, params }) => healthSnapshot(state).json(params.probe === true),
   }),
   defineMethod({
     name: "status",

@@ -6,7 +6,7 @@
  * @module
  */
 import type { AgentRuntime } from "../../lib/agent/contract.ts";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import { createGatewayAgentRuntime, LazyAgentRuntime } from "../agent_runtime.ts";
 import type { GatewayState } from "../state.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";

@@ -58,6 +58,9 @@ export function browserSubsystem(host: BrowserHost): GatewaySubsystem {
       unregister = undefined;
       const s = await creating?.catch(() => undefined);
       await s?.closeAll();
+      // Sandboxed sessions' browsers (containers) stay; their CDP relays close with the gateway.
+      const { closeSandboxBrowsers } = await import("../../lib/browser/sandbox_pool.ts");
+      await closeSandboxBrowsers(host.stateDir);
     },
     health: () => service?.health() ?? { enabled: config.browser?.enabled ?? true, loaded: false },
   };

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import {
   formatInstanceName,
   GATEWAY_SERVICE_NAME,

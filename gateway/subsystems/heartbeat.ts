@@ -8,12 +8,16 @@
  * @module
  */
 import { HEARTBEAT_EVENT } from "../../lib/protocol/events.ts";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import { resolveAgent } from "../../lib/agent/agents.ts";
 import { buildMainSessionKey } from "../../lib/agent/session_key.ts";
 import { readSessionEntry } from "../../lib/heartbeat/session_entry.ts";
 import { HeartbeatRunner } from "../../lib/heartbeat/runner.ts";
-import { heartbeatAgents, userTimeZone } from "../../lib/heartbeat/settings.ts";
+import {
+  heartbeatAgents,
+  type HeartbeatSettings,
+  userTimeZone,
+} from "../../lib/heartbeat/settings.ts";
 import { dayKey, HeartbeatStateStore } from "../../lib/heartbeat/state_store.ts";
 import type { HeartbeatEvent } from "../../lib/heartbeat/types.ts";
 import { processEnv } from "../../lib/paths.ts";
@@ -41,15 +45,21 @@ export function heartbeatSubsystem(host: HeartbeatHost): HeartbeatSubsystem {
   let runner: HeartbeatRunner | undefined;
   // Read lazily so `enabled()` and `last()` answer even before start.
   const theStore = () => store ??= new HeartbeatStateStore(host.stateDir);
+  // The settings and zone per config object (a reload swaps it): `health` asks on every call.
+  let resolved: { config: unknown; agents: HeartbeatSettings[]; tz: string } | undefined;
+  const settingsOf = (config: GatewayState["config"]) =>
+    resolved?.config === config
+      ? resolved
+      : resolved = { config, agents: heartbeatAgents(config), tz: userTimeZone(config) };
 
   const summary = (): HeartbeatStatusSummary => {
     const s = theStore();
-    const config = host.config;
-    const day = dayKey(host.clock.now(), userTimeZone(config));
+    const { agents, tz } = settingsOf(host.config);
+    const day = dayKey(host.clock.now(), tz);
     return {
       enabled: s.enabled,
       last: s.last,
-      agents: heartbeatAgents(config).map((hb) => {
+      agents: agents.map((hb) => {
         const { stoppedReason, day: d, runs, skips, tokens, costUsd } = s.agent(hb.agentId, day);
         return {
           agentId: hb.agentId,

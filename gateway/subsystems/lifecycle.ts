@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { errorMessage, OpenClawError } from "../../lib/errors.ts";
 import type { Clock } from "../../lib/clock.ts";

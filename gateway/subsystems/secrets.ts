@@ -9,7 +9,7 @@ import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { collectSecretRefs } from "../../lib/secrets/collect.ts";
 import { resolveSecretRefs, type SecretSnapshot } from "../../lib/secrets/snapshot.ts";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";
 import type { LoggingSubsystem } from "./logging.ts";
 

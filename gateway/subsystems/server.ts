@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import { checkConfigCached } from "../../lib/config/check_cached.ts";
 import { OpenClawError } from "../../lib/errors.ts";
 import { resolveGatewayBind, resolveGatewayPort } from "../../lib/paths.ts";

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../lib/log/mod.ts";
 import { errorMessage } from "../../lib/errors.ts";
 
 /** Connections relayed at once. */

@@ -21,6 +21,7 @@ import type { AuthRateLimiter } from "../auth.ts";
 import type { TailscaleIngressPeer } from "../tailscale/ingress.ts";
 import type { ServerWebSocket } from "../net/mod.ts";
 import { RequestQueue } from "./request_queue.ts";
+import { JsonText } from "../methods/json_text.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
 import {
   type HelloOk,
@@ -376,7 +377,12 @@ export class GatewayConnection {
           answeredEarly?.();
         },
       });
-      this.#respond({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
+      if (payload instanceof JsonText) {
+        // Serialized by the method; the text is what JSON.stringify would make of the frame.
+        this.#respondText(
+          `{"type":"res","id":${JSON.stringify(frame.id)},"ok":true,"payload":${payload.text}}`,
+        );
+      } else this.#respond({ type: "res", id: frame.id, ok: true, payload: payload ?? null });
       this.#callDone(startedAt, frame.method, frame.id);
     } catch (err) {
       const failure = protocolErrorOf(err);
@@ -432,7 +438,11 @@ export class GatewayConnection {
    */
   #respond(frame: unknown): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
-    const text = JSON.stringify(frame);
+    this.#respondText(JSON.stringify(frame));
+  }
+
+  #respondText(text: string): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
     const room = this.#deps.limits.maxBufferedBytes - this.#socket.bufferedAmount;
     // Counted in UTF-8 bytes, as bufferedAmount is; the scan is skipped when it cannot matter.
     if (text.length > room || (text.length * 3 > room && utf8Length(text) > room)) {

@@ -3,7 +3,9 @@
  * pending (more are refused, the caller answers "The server is busy…"), at most `maxInFlight`
  * running, FIFO, and a busy connection starts one queued request per event-loop turn so a
  * pipelining client interleaves with others instead of monopolising the loop. A running request
- * that takes longer than `leaseMs` (it is waiting on something) gives its slot back.
+ * that takes longer than `leaseMs` (it is waiting on something) gives its slot back to a request
+ * that waits for one. The lease timer runs only while a request waits for a slot, so a request
+ * that finds one free (nearly all of them) starts and ends without arming a timer.
  *
  * @module
  */
@@ -28,6 +30,12 @@ interface Pending {
   bytes: number;
 }
 
+/** A running request holding a slot. */
+interface Lease {
+  startedAt: number;
+  release: () => void;
+}
+
 /** The request queue of one connection. */
 export class RequestQueue {
   readonly #options: RequestQueueOptions;
@@ -40,6 +48,11 @@ export class RequestQueue {
   #inFlight = 0;
   /** The next-turn start of queued requests (a real timer: it yields, it schedules nothing). */
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Running requests holding a slot, oldest first (a Map keeps insertion order). */
+  readonly #leases = new Map<number, Lease>();
+  #leaseSeq = 0;
+  /** Fires when the oldest lease ends, armed only while a request waits for a slot. */
+  #leaseTimer: TimerHandle | undefined;
   #closed = false;
 
   constructor(options: RequestQueueOptions) {
@@ -70,13 +83,42 @@ export class RequestQueue {
     this.#closed = true;
     clearTimeout(this.#pumpTimer);
     this.#pumpTimer = undefined;
+    this.#options.clock.clearTimeout(this.#leaseTimer);
+    this.#leaseTimer = undefined;
     this.#queue = [];
   }
 
-  #pump(): void {
-    if (this.#closed || this.#queue.length === 0 || this.#inFlight >= this.#options.maxInFlight) {
+  /** True while a queued request cannot start because every slot is held. */
+  #blocked(): boolean {
+    return !this.#closed && this.#queue.length > 0 &&
+      this.#inFlight >= this.#options.maxInFlight;
+  }
+
+  /** Arms the lease timer for the oldest running request, or disarms it when no one waits. */
+  #watchLeases(): void {
+    const { clock, leaseMs } = this.#options;
+    if (!this.#blocked()) {
+      clock.clearTimeout(this.#leaseTimer);
+      this.#leaseTimer = undefined;
       return;
     }
+    if (this.#leaseTimer !== undefined) return;
+    const oldest = this.#leases.values().next().value;
+    if (!oldest) return;
+    this.#leaseTimer = clock.setTimeout(() => {
+      this.#leaseTimer = undefined;
+      const now = clock.now();
+      for (const lease of [...this.#leases.values()]) {
+        if (now - lease.startedAt < leaseMs) break;
+        lease.release();
+      }
+      this.#watchLeases();
+    }, Math.max(0, oldest.startedAt + leaseMs - clock.now()));
+  }
+
+  #pump(): void {
+    if (this.#closed || this.#queue.length === 0) return;
+    if (this.#inFlight >= this.#options.maxInFlight) return this.#watchLeases();
     void this.#run(this.#queue.shift()!);
     this.#schedulePump();
   }
@@ -86,10 +128,8 @@ export class RequestQueue {
    * `setImmediate` would starve the socket reads of other connections).
    */
   #schedulePump(): void {
-    if (
-      this.#pumpTimer !== undefined || this.#closed || this.#queue.length === 0 ||
-      this.#inFlight >= this.#options.maxInFlight
-    ) return;
+    if (this.#pumpTimer !== undefined || this.#closed || this.#queue.length === 0) return;
+    if (this.#inFlight >= this.#options.maxInFlight) return this.#watchLeases();
     this.#pumpTimer = setTimeout(() => {
       this.#pumpTimer = undefined;
       this.#pump();
@@ -97,18 +137,15 @@ export class RequestQueue {
   }
 
   async #run(request: Pending): Promise<void> {
-    const { clock } = this.#options;
     this.#inFlight++;
-    let holdsSlot = true;
-    let lease: TimerHandle | undefined = undefined;
+    const id = ++this.#leaseSeq;
     const release = () => {
-      if (!holdsSlot) return;
-      holdsSlot = false;
-      clock.clearTimeout(lease);
+      if (!this.#leases.delete(id)) return;
       this.#inFlight--;
+      if (this.#leaseTimer !== undefined && !this.#blocked()) this.#watchLeases();
       this.#schedulePump();
     };
-    lease = clock.setTimeout(release, this.#options.leaseMs);
+    this.#leases.set(id, { startedAt: this.#options.clock.now(), release });
     try {
       await this.#options.run(request.text, release);
     } catch (err) {

@@ -25,7 +25,7 @@ import type { StoredStopReason, TranscriptEntry, TranscriptWriter } from "./sess
 import type { AgentToolContext, ToolRegistry, ToolSessionAccess } from "./tools/registry.ts";
 import { toStoredUsage, ZERO_COST, type zeroUsage } from "./usage.ts";
 
-/** The logging the runtime does (LogTape's `Logger` fits). */
+/** The logging the runtime does (the gateway's `Logger` fits). */
 export interface AgentLogger {
   debug(message: string, properties?: Record<string, unknown>): void;
   info(message: string, properties?: Record<string, unknown>): void;

@@ -29,12 +29,7 @@ import type {
 import { runModelStep, type StepResult } from "./model_step.ts";
 import { buildSystemPrompt, loadBootstrapFiles, wantsLightContext } from "./prompt.ts";
 import { entriesToModelMessages } from "./sessions/history.ts";
-import {
-  ensureTranscript,
-  readTranscript,
-  transcriptHeader,
-  TranscriptWriter,
-} from "./sessions/transcript.ts";
+import { readTranscript, transcriptHeader, TranscriptWriter } from "./sessions/transcript.ts";
 import { runModelToolCall } from "./tool_runner.ts";
 import { addAgentUsage, toAgentUsage, ZERO_COST, zeroUsage } from "./usage.ts";
 import {
@@ -154,9 +149,11 @@ async function runLoop(
     state.pending = entry;
     state.newTranscript = !(await fileExists(path));
   }
-  await ensureTranscript(path, transcriptHeader(entry.sessionId, agent.workspace, setup.now()));
   const last = transcript.entries[transcript.entries.length - 1];
-  const writer = new TranscriptWriter(path, last?.id ?? null, setup.now);
+  // The header (for a new file) and the user's message land in one append + one flush below.
+  const writer = new TranscriptWriter(path, last?.id ?? null, setup.now, {
+    header: transcriptHeader(entry.sessionId, agent.workspace, setup.now()),
+  });
   // While a new session is being written (at the first output), events wait behind it.
   const send = (event: AgentStreamEvent) => state.held ? state.held.push(event) : emit(event);
   const output = (event: AgentStreamEvent) => {
@@ -171,8 +168,9 @@ async function runLoop(
   const thinking: ThinkingLevel | undefined = request.thinking ??
     normalizeThinkingLevel(entry.thinkingLevel) ?? agent.thinkingDefault;
   if (thinking && thinking !== (lastThinkingOf(transcript.entries) ?? "off")) {
-    await writer.append({ type: "thinking_level_change", thinkingLevel: thinking });
+    writer.add({ type: "thinking_level_change", thinkingLevel: thinking });
   }
+  // Durable before the model is called.
   await writer.append({
     type: "message",
     message: {
@@ -291,7 +289,7 @@ async function runLoop(
     // Later steps start with the model that answered, so one turn does not hop between models.
     order = [label, ...order.filter((r) => r !== label && r !== outcome.ref)];
     if (label !== lastModel) {
-      await writer.append({ type: "model_change", provider: ref.provider, modelId: ref.model });
+      writer.add({ type: "model_change", provider: ref.provider, modelId: ref.model });
       lastModel = label;
     }
     const cost = target.kind === "api" ? computeCost(result.usage, target.info) : ZERO_COST;
@@ -299,6 +297,7 @@ async function runLoop(
     state.usage = addAgentUsage(state.usage, usage);
     state.promptTokens = result.usage.inputTokens;
     if (target.kind === "api") state.contextWindow = target.info.contextWindow;
+    // Durable (with the model change) before the answer goes out or its tools run.
     await writer.append(assistantEntry(result, target, ref, cost, runId, setup.now()));
     send({ type: "usage", runId, usage: state.usage });
     state.text = result.text;

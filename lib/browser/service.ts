@@ -30,7 +30,7 @@ import type { SnapshotRef } from "./snapshot.ts";
 
 export type { BrowserTab } from "./profile_runtime.ts";
 
-/** Where the service logs (a logtape `Logger` fits). */
+/** Where the service logs (the gateway's `Logger` fits). */
 export interface BrowserLog {
   info(message: string): void;
   warn(message: string): void;

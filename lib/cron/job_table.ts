@@ -41,7 +41,14 @@ export class CronJobTable {
   /** Loads the store file into the table (replacing nothing: call once). */
   load(): LoadedJobs {
     const s = this.#settings();
-    const loaded = loadJobs(s.storePath, { ...s, now: this.#now() });
+    // The zone is read through, not copied: only rows without one need it (see settings.ts).
+    const loaded = loadJobs(s.storePath, {
+      get defaultTimeZone() {
+        return s.defaultTimeZone;
+      },
+      defaultCatchUp: s.defaultCatchUp,
+      now: this.#now(),
+    });
     for (const job of loaded.jobs) this.#jobs.set(job.id, job);
     return loaded;
   }

@@ -89,6 +89,7 @@ export function resolveCronSettings(
     ? expandHome(cron.store, env)
     : joinPath(stateDir, "cron", "jobs.json");
   const storeDir = storePath.slice(0, Math.max(0, storePath.lastIndexOf("/"))) || ".";
+  let defaultZone: string | undefined;
   return {
     enabled: disabledReason === undefined,
     ...(disabledReason ? { disabledReason } : {}),
@@ -105,7 +106,11 @@ export function resolveCronSettings(
       keepLines: Math.min(cron.runLog?.keepLines ?? DEFAULT_KEEP_LINES, 100_000),
       maxBytes: Math.min(parseBytes(cron.runLog?.maxBytes, DEFAULT_RUN_LOG_MAX_BYTES), 64_000_000),
     },
-    defaultTimeZone: defaultJobTimeZone(config.agents?.defaults?.userTimezone),
+    // Looked up on first use: asking the runtime for the host's zone loads ICU's zone data (tens
+    // of ms), which a gateway without jobs never needs.
+    get defaultTimeZone(): string {
+      return defaultZone ??= defaultJobTimeZone(config.agents?.defaults?.userTimezone);
+    },
     defaultCatchUp: cron.skipMissedJobs ? "none" : cron.catchUp ?? "latest",
   };
 }

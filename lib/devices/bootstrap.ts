@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../crypto/sha256.ts";
 import { ensureDir, writeFileAtomic } from "../fs/atomic.ts";
 import { withFileLock } from "../fs/lock.ts";
 import { joinPath } from "../paths.ts";
@@ -60,7 +60,7 @@ export function bootstrapTokensPath(stateDir: string): string {
 }
 
 function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return sha256Hex(token);
 }
 
 function readStore(stateDir: string, now: number): Store {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqualString } from "../crypto/constant_time.ts";
 import { scopesSatisfy } from "../protocol/scopes.ts";
 import { type DeviceToken, generateDeviceToken, type PairedDevice } from "./paired.ts";
 
@@ -31,13 +31,6 @@ export interface DeviceTokenSummary {
   rotatedAtMs?: number;
   revokedAtMs?: number;
   lastUsedAtMs?: number;
-}
-
-/** Compares two secrets in constant time (both hashed first, so lengths do not leak). */
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash("sha256").update(a, "utf8").digest();
-  const hb = createHash("sha256").update(b, "utf8").digest();
-  return timingSafeEqual(ha, hb);
 }
 
 /** The token of `role`, or undefined (a prototype name is never a role). */
@@ -66,7 +59,9 @@ export function checkDeviceToken(
   const token = tokenOf(device, role);
   if (!token) return { ok: false, reason: "token-missing" };
   // Compared before the revocation check, so a wrong secret cannot learn a token was revoked.
-  if (!sameSecret(presented, token.token)) return { ok: false, reason: "token-mismatch" };
+  if (!timingSafeEqualString(presented, token.token)) {
+    return { ok: false, reason: "token-mismatch" };
+  }
   if (token.revokedAtMs !== undefined) return { ok: false, reason: "token-revoked" };
   if (!scopesSatisfy(token.scopes, requestedScopes)) return { ok: false, reason: "scope-mismatch" };
   return { ok: true, token };

@@ -40,7 +40,8 @@ function writeTempSync(path: string, data: Uint8Array, mode: number, durable = t
     using f = Deno.openSync(tmp, { write: true, createNew: true, mode });
     let off = 0;
     while (off < data.length) off += f.writeSync(data.subarray(off));
-    if (durable) f.syncSync();
+    // fdatasync: a new file's size and blocks are flushed with its data; only times are not.
+    if (durable) f.syncDataSync();
     // createNew honours the umask; chmod makes the mode exact (0600 for secrets).
     if (Deno.build.os !== "windows") Deno.chmodSync(tmp, mode);
     return tmp;

@@ -26,6 +26,8 @@ const MAX_AGENTS = 256;
 const MAX_REASON_CHARS = 64;
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+/** The last answer per zone, by whole second: `health` asks on every call, Intl costs µs. */
+const lastDays = new Map<string, { second: number; day: string }>();
 
 /**
  * The calendar day of `ms` in `tz` as `YYYY-MM-DD`.
@@ -36,6 +38,10 @@ const dayFormatters = new Map<string, Intl.DateTimeFormat>();
  * ```
  */
 export function dayKey(ms: number, tz: string): string {
+  // Zone offsets are whole seconds, so the day cannot change inside one second.
+  const second = Math.floor(ms / 1000);
+  const last = lastDays.get(tz);
+  if (last?.second === second) return last.day;
   let f = dayFormatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-CA", {
@@ -44,10 +50,15 @@ export function dayKey(ms: number, tz: string): string {
       month: "2-digit",
       day: "2-digit",
     });
-    if (dayFormatters.size > 64) dayFormatters.clear();
+    if (dayFormatters.size > 64) {
+      dayFormatters.clear();
+      lastDays.clear();
+    }
     dayFormatters.set(tz, f);
   }
-  return f.format(new Date(ms));
+  const day = f.format(new Date(ms));
+  lastDays.set(tz, { second, day });
+  return day;
 }
 
 function num(v: unknown): number {

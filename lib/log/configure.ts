@@ -1,21 +1,15 @@
 /**
- * Wires openclaw's sinks into LogTape from `logging.*` settings, the `OPENCLAW_LOG_LEVEL`
- * variable and the global `--log-level` / `--verbose` flags.
+ * Wires openclaw's sinks into the logger core (`logger.ts`) from `logging.*` settings, the
+ * `OPENCLAW_LOG_LEVEL` variable and the global `--log-level` / `--verbose` flags.
  *
  * Calling {@linkcode configureLogging} again (hot reload of `logging.*`) swaps the whole unit:
- * new sinks are built first, then LogTape's `configure({ reset: true })` disposes the old ones
- * (closing the old file) and installs the new. A handle that has been superseded disposes nothing.
+ * new sinks are built first, then `configure({ reset: true })` installs them and disposes the old
+ * ones (closing the old file). A handle that has been superseded disposes nothing.
  *
  * @module
  */
-import {
-  configure,
-  getLogger as getLogTapeLogger,
-  type Logger,
-  type LogRecord,
-  reset,
-  type Sink,
-} from "@logtape/logtape";
+import { configure, getLogger as getCategoryLogger, META_CATEGORY, reset } from "./logger.ts";
+import type { Logger, LogRecord, Sink } from "./record.ts";
 import { ExitCode, OpenClawError } from "../errors.ts";
 import type { Env } from "../paths.ts";
 import {
@@ -26,7 +20,7 @@ import {
   shouldUseColor,
 } from "./console_sink.ts";
 import { createFileSink, type FileSink } from "./file_sink.ts";
-import { isLogLevel, LOG_LEVELS, type LogLevel, louderLevel, toLogTapeLevel } from "./levels.ts";
+import { isLogLevel, LOG_LEVELS, type LogLevel, louderLevel, toRecordLevel } from "./levels.ts";
 import { createRedactor, type RedactMode, type Redactor } from "./redact.ts";
 
 /** Options for {@linkcode configureLogging}; the `logging.*` config plus CLI flags. */
@@ -135,16 +129,16 @@ export function resolveLogLevels(
 }
 
 // Serialises configure/dispose so a hot reload racing a shutdown cannot interleave, and lets a
-// superseded handle know it no longer owns LogTape.
+// superseded handle know it no longer owns the logging configuration.
 let queue: Promise<unknown> = Promise.resolve();
 let generation = 0;
-// Bumped on every change of LogTape's configuration (configure and reset), so cached level checks
-// (gate.ts) know when to ask LogTape again.
+// Bumped on every change of the logging configuration (configure and reset), so cached level
+// checks (gate.ts) know when to ask the loggers again.
 let revision = 0;
 
 /**
  * Returns a number that changes whenever {@linkcode configureLogging} (or a handle's `dispose`)
- * changes which levels are logged. Cached level checks compare it instead of asking LogTape.
+ * changes which levels are logged. Cached level checks compare it instead of asking a logger.
  */
 export function loggingRevision(): number {
   return revision;
@@ -157,7 +151,7 @@ function serialised<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Configures LogTape with openclaw's file and console sinks. A file that cannot be opened is a
+ * Configures logging with openclaw's file and console sinks. A file that cannot be opened is a
  * warning (logging goes on to the console), never a failed start.
  *
  * @example
@@ -225,11 +219,11 @@ export async function configureLogging(options: LoggingOptions = {}): Promise<Lo
           {
             category: ["openclaw"],
             sinks: Object.keys(sinks),
-            lowestLevel: toLogTapeLevel(lowest),
+            lowestLevel: toRecordLevel(lowest),
           },
-          // Configuring the meta logger also silences LogTape's "loggers are configured" notice.
+          // Where the core reports a sink that throws.
           {
-            category: ["logtape", "meta"],
+            category: META_CATEGORY,
             sinks: consoleSink ? ["console"] : [],
             lowestLevel: "warning",
           },
@@ -270,12 +264,12 @@ export async function configureLogging(options: LoggingOptions = {}): Promise<Lo
 }
 
 /**
- * Returns the LogTape logger of a subsystem: category `["openclaw", ...subsystem.split("/")]`, so
+ * Returns the logger of a subsystem: category `["openclaw", ...subsystem.split("/")]`, so
  * `gateway/ws` is a child of `gateway` and its lines say `"subsystem":"gateway/ws"`.
  */
 export function getLogger(subsystem?: string): Logger {
   const parts = subsystem ? subsystem.split("/").filter((p) => p !== "") : [];
-  return getLogTapeLogger(["openclaw", ...parts]);
+  return getCategoryLogger(["openclaw", ...parts]);
 }
 
 // Config values the zod schema normally rejects; if one slips through, warn and use the default.

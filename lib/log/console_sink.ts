@@ -6,13 +6,12 @@
  * - `compact`: `[gateway] listening on ws://127.0.0.1:18789`
  * - `json`: the file-log line (`line.ts`)
  *
- * Not LogTape's `getConsoleSink` (it goes through `console.info`, which is stdout in Deno) nor
- * `@logtape/pretty` (a different layout, and no `[subsystem]` prefix stock users grep for): the
- * formatter below is a few dozen lines.
+ * Not `console.info` (stdout in Deno) nor a pretty-printing library (a different layout, and no
+ * `[subsystem]` prefix stock users grep for): the formatter below is a few dozen lines.
  *
  * @module
  */
-import type { LogRecord, Sink } from "@logtape/logtape";
+import type { LogRecord, Sink } from "./record.ts";
 import { levelPasses, type LogLevel } from "./levels.ts";
 import { formatLogEntry, type LogEntry, toLogEntry } from "./line.ts";
 import { noRedaction } from "./redact.ts";

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { LogRecord, Sink } from "@logtape/logtape";
+import type { LogRecord, Sink } from "./record.ts";
 import { ExitCode, OpenClawError } from "../errors.ts";
 import { dirname, joinPath } from "../paths.ts";
 import { isRollingLogName, nextLocalMidnight, resolveLogFile } from "./file_path.ts";
@@ -51,7 +51,7 @@ export interface FileSinkOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A LogTape sink writing the file log, with the path it currently writes to. */
+/** A sink writing the file log, with the path it currently writes to. */
 export interface FileSink extends Sink, Disposable {
   /** The file being written. */
   readonly path: string;

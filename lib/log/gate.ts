@@ -3,9 +3,9 @@
  * `trace` lines there must cost nothing at the default `info` level, so callers ask first and
  * build the message's properties only when the answer is yes.
  *
- * LogTape's own `isEnabledFor` walks its configuration on each call (~90 ns); a
- * {@linkcode LevelGate} asks it once per logging configuration (see `loggingRevision()`) and
- * answers from two booleans after that.
+ * A {@linkcode LevelGate} asks its logger's `isEnabledFor` once per logging configuration (see
+ * `loggingRevision()`) and answers from two booleans after that; it also serves stand-in loggers
+ * (tests) that have no `isEnabledFor`.
  *
  * ```ts
  * const gate = new LevelGate(getLogger("gateway/rpc"));
@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Logger, LogLevel as LogTapeLevel } from "@logtape/logtape";
+import type { Logger, RecordLevel } from "./record.ts";
 import { loggingRevision } from "./configure.ts";
 
 /**
@@ -25,21 +25,21 @@ import { loggingRevision } from "./configure.ts";
  * calls a method the stand-in lacks.
  *
  * @param logger The logger to ask.
- * @param level A LogTape level (`debug`, `trace`…).
+ * @param level A record level (`debug`, `trace`…).
  * @returns Whether a record at that level would reach a sink.
  * @example
  * ```ts
  * if (isLogEnabled(log, "debug")) log.debug("subsystem {id} started", { id });
  * ```
  */
-export function isLogEnabled(logger: Logger | undefined, level: LogTapeLevel): boolean {
+export function isLogEnabled(logger: Logger | undefined, level: RecordLevel): boolean {
   return typeof logger?.isEnabledFor === "function" && logger.isEnabledFor(level);
 }
 
 /**
  * A logger with cached `debug` / `trace` checks, re-asked only after logging was reconfigured
- * through `configureLogging` (a hot reload of `logging.*` included). Configuring LogTape
- * by other means is not seen until the next `configureLogging`.
+ * through `configureLogging` (a hot reload of `logging.*` included). Configuring the core
+ * (`logger.ts`) by other means is not seen until the next `configureLogging`.
  */
 export class LevelGate {
   /** The logger the checks are for. */

@@ -15,11 +15,11 @@
  *
  * @module
  */
-import type { LogRecord } from "@logtape/logtape";
-import { fromLogTapeLevel, type LogLevel } from "./levels.ts";
+import type { LogRecord } from "./record.ts";
+import { fromRecordLevel, type LogLevel } from "./levels.ts";
 import { noRedaction, redactValue } from "./redact.ts";
 
-/** A LogTape record rendered into plain, redacted values. */
+/** A log record rendered into plain, redacted values. */
 export interface LogEntry {
   /** Epoch milliseconds. */
   timestamp: number;
@@ -59,13 +59,13 @@ const TSLOG_LEVEL_IDS: Record<LogEntry["level"], number> = {
 
 type Redact = (text: string) => string;
 
-/** Returns the subsystem of a LogTape category: `["openclaw","gateway","ws"]` → `gateway/ws`. */
+/** Returns the subsystem of a logger category: `["openclaw","gateway","ws"]` → `gateway/ws`. */
 export function subsystemOf(category: readonly string[]): string | undefined {
   const parts = category[0] === "openclaw" ? category.slice(1) : category;
   return parts.length > 0 ? parts.join("/") : undefined;
 }
 
-/** Renders a LogTape record: fills the message, picks the extra properties, redacts both. */
+/** Renders a log record: fills the message, picks the extra properties, redacts both. */
 export function toLogEntry(record: LogRecord, redact: Redact = noRedaction): LogEntry {
   let message = "";
   for (let i = 0; i < record.message.length; i++) {
@@ -74,7 +74,7 @@ export function toLogEntry(record: LogRecord, redact: Redact = noRedaction): Log
   }
   const entry: LogEntry = {
     timestamp: record.timestamp,
-    level: fromLogTapeLevel(record.level),
+    level: fromRecordLevel(record.level),
     message: redact(message),
   };
   const subsystem = subsystemOf(record.category);
@@ -107,7 +107,7 @@ export function formatLogEntry(entry: LogEntry): string {
 }
 
 /**
- * Returns the file-log line (JSON, no trailing newline) for a LogTape record.
+ * Returns the file-log line (JSON, no trailing newline) for a log record.
  *
  * @example
  * ```ts

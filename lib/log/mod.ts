@@ -1,6 +1,7 @@
 /**
- * openclaw's logging, on LogTape: a daily JSON-lines file log that stock OpenClaw's readers
- * understand, a console sink on stderr, and redaction of secrets in both.
+ * openclaw's logging: a daily JSON-lines file log that stock OpenClaw's readers understand, a
+ * console sink on stderr, and redaction of secrets in both, over a small structured logger core
+ * (`logger.ts`: categories, levels, message templates, sinks).
  *
  * ```ts
  * import { configureLogging, getLogger } from "./lib/log/mod.ts";
@@ -8,10 +9,9 @@
  * getLogger("gateway").info("listening on {url} (PID {pid})", { url, pid: Deno.pid });
  * ```
  *
- * Importing this module loads LogTape (for `getLogger`/`configureLogging`); code that only reads
- * log files (`openclaw logs`) should import `line.ts` and `file_path.ts` directly, which load no
- * third-party code at run time. `frame.ts` (trace-level frame masking) loads the JSON5 parser, so
- * only the gateway imports it, directly.
+ * Everything here is our own code and cheap to load; code that only reads log files
+ * (`openclaw logs`) can still import `line.ts` and `file_path.ts` directly. `frame.ts`
+ * (trace-level frame masking) loads the JSON5 parser, so only the gateway imports it, directly.
  *
  * @module
  */
@@ -25,6 +25,7 @@ export {
   resolveLogLevels,
 } from "./configure.ts";
 export { elapsedMs, isLogEnabled, LevelGate } from "./gate.ts";
+export type { Logger, LogMethod, LogProperties, LogRecord, RecordLevel, Sink } from "./record.ts";
 export { isLogLevel, LOG_LEVELS, type LogLevel } from "./levels.ts";
 export {
   DEFAULT_LOG_DIR,

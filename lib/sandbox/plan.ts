@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../crypto/sha256.ts";
 import { ExitCode, OpenClawError } from "../errors.ts";
 import { joinPath } from "../paths.ts";
 import {
@@ -83,16 +83,12 @@ export function sandboxScopeKey(scope: SandboxScope, agentId: string, sessionKey
   return sessionKey.trim();
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 /** Returns a docker-safe slug of a scope key: readable part plus a short hash against clashes. */
 export function slugifyScopeKey(scopeKey: string): string {
   if (scopeKey === "shared") return "shared";
   const readable = scopeKey.toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[-_.]+/, "")
     .replace(/-+$/, "").slice(0, 32).replace(/-+$/, "");
-  const hash = sha256(scopeKey).slice(0, 8);
+  const hash = sha256Hex(scopeKey).slice(0, 8);
   return readable ? `${readable}-${hash}` : hash;
 }
 
@@ -135,7 +131,7 @@ export function sandboxConfigHash(
   mounts: readonly WorkspaceMount[],
 ): string {
   const { containerPrefix: _prefix, binds, ...docker } = config.docker;
-  return sha256(stableStringify({
+  return sha256Hex(stableStringify({
     docker: { ...docker, binds: binds.map((b) => b.spec) },
     workspaceAccess: config.workspaceAccess,
     mounts,

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { userInfo } from "node:os";
 import { type Env, processEnv } from "../paths.ts";
 import { commandDetail, runCommand } from "./exec.ts";
 import { resolveServicePlatform } from "./identity.ts";
@@ -22,15 +21,34 @@ export interface LingerStatus {
   detail?: string;
 }
 
-/** Returns the login name: `USER`, `LOGNAME`, else the OS account. */
+/** Largest `/etc/passwd` read when looking up the account name. */
+const MAX_PASSWD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The account name of the process's uid from `/etc/passwd`, else the uid itself. Read directly
+ * rather than through `node:os` `userInfo()`: importing a `node:` module costs `status` tens of
+ * milliseconds of CPU, and this is only reached when neither `USER` nor `LOGNAME` is set.
+ */
+function accountName(): string {
+  const uid = Deno.uid();
+  if (uid === null) return "";
+  try {
+    if (Deno.statSync("/etc/passwd").size <= MAX_PASSWD_BYTES) {
+      for (const line of Deno.readTextFileSync("/etc/passwd").split("\n")) {
+        const fields = line.split(":");
+        if (fields.length >= 3 && fields[2] === String(uid) && fields[0]) return fields[0];
+      }
+    }
+  } catch {
+    // No readable /etc/passwd (macOS keeps accounts in Directory Services): the uid it is.
+  }
+  return String(uid);
+}
+
+/** Returns the login name: `USER`, `LOGNAME`, else the OS account (`/etc/passwd`), else the uid. */
 export function resolveUserName(env: Env = processEnv()): string {
   const fromEnv = env.USER?.trim() || env.LOGNAME?.trim();
-  if (fromEnv) return fromEnv;
-  try {
-    return userInfo().username;
-  } catch {
-    return String(Deno.uid() ?? "");
-  }
+  return fromEnv ? fromEnv : accountName();
 }
 
 /** Returns `sudo loginctl enable-linger <user>`. */

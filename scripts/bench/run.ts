@@ -1,8 +1,10 @@
 /**
  * `deno task bench`: times what DESIGN.md budgets, against both the source (`deno run main.ts`)
- * and the bundle (`deno task bundle` → dist/openclaw.js), next to Deno's floor measured in the
- * same run (scripts/bench/floor/: a bare Hono + WebSocket server and a hello script), and prints
- * Markdown for docs/benchmarks.md: the main table, then a ratio table (ours / floor, goal).
+ * and the bundle (`deno task bundle` → dist/openclaw.js + dist/openclaw/, rebuilt when a `cli`,
+ * `start` or `idle` group runs; every case of those groups has a `bundle` row), next to Deno's
+ * floor measured in the same run (scripts/bench/floor/: a bare Hono + WebSocket server and a
+ * hello script), and prints Markdown for docs/benchmarks.md: the main table, then a ratio table
+ * (ours / floor, goal).
  *
  * Runs are sequential; CLI and start rows are the p50 of N runs after a warm-up, ours and the
  * floor interleaved. Groups (all by default; `BENCH_ONLY=<group,…>` picks some):
@@ -28,6 +30,7 @@ import { Report } from "./report.ts";
 import { benchCli, type BenchContext, benchIdle, benchStart } from "./sections_core.ts";
 import { benchAgent, benchChannels, benchLoad } from "./sections_more.ts";
 import { floorIdleRss } from "./gateway.ts";
+import { bundle } from "../bundle.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 30);
@@ -60,18 +63,15 @@ function selectedGroups(): Set<Group> {
   return new Set(picked as Group[]);
 }
 
-/** The bundle, or undefined (with a note) when `deno bundle` fails on the current tree. */
+/** The bundle's entry, or undefined (with a note) when `deno task bundle` fails on this tree. */
 async function ensureBundle(report: Report): Promise<string | undefined> {
-  const out = `${ROOT}dist/openclaw.js`;
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "deno", "-o", out, `${ROOT}main.ts`],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (r.success) return out;
-  const why = new TextDecoder().decode(r.stderr).trim().split("\n")[0];
-  report.note(`bundle rows skipped: \`deno bundle\` failed (${why})`);
-  return undefined;
+  try {
+    return (await bundle(`${ROOT}dist/openclaw.js`)).entry;
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).trim().replaceAll("\n", " ");
+    report.note(`bundle rows skipped: \`deno task bundle\` failed (${why})`);
+    return undefined;
+  }
 }
 
 function loadAverage(): string {

@@ -6,6 +6,7 @@
  */
 import { type CliCase, HELLO, timeCommands } from "./cli.ts";
 import {
+  type BenchGateway,
   cpuMs,
   echoRps,
   gatewayHealthRps,
@@ -113,11 +114,14 @@ export async function benchStart(ctx: BenchContext): Promise<void> {
 
 /**
  * A running gateway: `gateway status --json` and `health --json` against it (interleaved with
- * hello), then its idle RSS and CPU, then `health` round trips on one socket vs the floor's echo.
+ * hello), then, for the source's and the bundle's gateway each, its idle RSS and CPU and `health`
+ * round trips on one socket vs the floor's echo.
  */
 export async function benchIdle(ctx: BenchContext): Promise<void> {
   await ctx.writeBenchConfig();
   const source = ctx.targets[0];
+  let echoOnce: Promise<number> | undefined;
+  const echo = () => echoOnce ??= echoRps(); // the floor's, measured once
   const gw = await startBenchGateway(source.entry, ctx.env);
   try {
     const gwEnv = { ...ctx.env, OPENCLAW_GATEWAY_PORT: String(gw.port) };
@@ -158,13 +162,36 @@ export async function benchIdle(ctx: BenchContext): Promise<void> {
         });
       }
     }
-    await new Promise((r) => setTimeout(r, 2000));
-    const rss = rssMb(gw.child.pid);
-    const cpu0 = cpuMs(gw.child.pid);
-    await new Promise((r) => setTimeout(r, 5000));
-    const idleCpu = cpuMs(gw.child.pid) - cpu0;
-    const floorRss = await ctx.floorRss();
-    ctx.report.row("gateway idle RSS (MB)", "source", rss, undefined, "< 70", rss < 70);
+    await idleRows(ctx, source.label, gw, echo);
+  } finally {
+    await gw.stop();
+  }
+  // One gateway at a time: they share the bench's state dir.
+  for (const t of ctx.targets.slice(1)) {
+    const g = await startBenchGateway(t.entry, ctx.env);
+    try {
+      await idleRows(ctx, t.label, g, echo);
+    } finally {
+      await g.stop();
+    }
+  }
+}
+
+/** One gateway's idle RSS and CPU, then its `health` round trips vs the floor's echo. */
+async function idleRows(
+  ctx: BenchContext,
+  from: string,
+  gw: BenchGateway,
+  floorEcho: () => Promise<number>,
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, 2000));
+  const rss = rssMb(gw.child.pid);
+  const cpu0 = cpuMs(gw.child.pid);
+  await new Promise((r) => setTimeout(r, 5000));
+  const idleCpu = cpuMs(gw.child.pid) - cpu0;
+  const floorRss = await ctx.floorRss();
+  ctx.report.row("gateway idle RSS (MB)", from, rss, undefined, "< 70", rss < 70);
+  if (from === ctx.targets[0].label) { // one floor row, under the first target's
     ctx.report.row(
       `${SERVER_FLOOR} idle RSS (MB) (floor)`,
       "—",
@@ -173,44 +200,35 @@ export async function benchIdle(ctx: BenchContext): Promise<void> {
       "—",
       undefined,
     );
-    ctx.report.row(
-      "gateway idle CPU over 5 s (ms)",
-      "source",
-      idleCpu,
-      undefined,
-      "~0",
-      idleCpu <= 20,
-    );
-    ctx.report.ratio({
-      what: "gateway idle RSS",
-      from: "source",
-      ours: rss,
-      floor: floorRss,
-      floorWhat: SERVER_FLOOR,
-      unit: "MB",
-      goal: { max: 1.25 },
-    });
-    const gwRps = await gatewayHealthRps(gw.port, ctx.token);
-    const echo = await echoRps();
-    const ratio = gwRps / echo;
-    ctx.report.text(
-      "`health` round trips/s on one socket",
-      "source",
-      int(gwRps),
-      "",
-      `≥ 90 % of echo (${int(echo)}/s)`,
-      `${ratio >= 0.9 ? "yes" : "NO"} (${fmt(ratio * 100)} %)`,
-    );
-    ctx.report.ratio({
-      what: "`health` round trips/s on one socket",
-      from: "source",
-      ours: gwRps,
-      floor: echo,
-      floorWhat: `${SERVER_FLOOR}, echo`,
-      unit: "/s",
-      goal: { min: 0.9 },
-    });
-  } finally {
-    await gw.stop();
   }
+  ctx.report.row("gateway idle CPU over 5 s (ms)", from, idleCpu, undefined, "~0", idleCpu <= 20);
+  ctx.report.ratio({
+    what: "gateway idle RSS",
+    from,
+    ours: rss,
+    floor: floorRss,
+    floorWhat: SERVER_FLOOR,
+    unit: "MB",
+    goal: { max: 1.25 },
+  });
+  const gwRps = await gatewayHealthRps(gw.port, ctx.token);
+  const echo = await floorEcho();
+  const ratio = gwRps / echo;
+  ctx.report.text(
+    "`health` round trips/s on one socket",
+    from,
+    int(gwRps),
+    "",
+    `≥ 90 % of echo (${int(echo)}/s)`,
+    `${ratio >= 0.9 ? "yes" : "NO"} (${fmt(ratio * 100)} %)`,
+  );
+  ctx.report.ratio({
+    what: "`health` round trips/s on one socket",
+    from,
+    ours: gwRps,
+    floor: echo,
+    floorWhat: `${SERVER_FLOOR}, echo`,
+    unit: "/s",
+    goal: { min: 0.9 },
+  });
 }

@@ -53,3 +53,10 @@ if docker info >/dev/null 2>&1; then
 else
   echo "prepare: the docker engine is not reachable; docker tests will fail (see /var/log/openclaw-ci-dockerd.log)" >&2
 fi
+# The sandbox browser test (tests/integration/sandbox_browser_test.ts) runs the host's chromium in
+# a container: pack it into an offline image (openclaw-test-browser:local). A failure here only
+# makes that test fail, with the image named in its message.
+if docker info >/dev/null 2>&1; then
+  bash scripts/sandbox/build-test-browser-image.sh ||
+    echo "prepare: cannot build openclaw-test-browser:local; the sandbox browser test will fail" >&2
+fi

@@ -25,6 +25,15 @@ Deno.test("openclaw <command> --help works on every command", async () => {
   }
 });
 
+Deno.test("openclaw help asks for help (exit 0); a command group without its sub-command is a usage error", async () => {
+  await using sb = await makeSandbox();
+  const help = await runCli(sb, ["help"]);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /Usage: openclaw/);
+  const group = await runCli(sb, ["cron"]);
+  assert.equal(group.code, 2);
+});
+
 Deno.test("an unknown command is a usage error with a suggestion", async () => {
   await using sb = await makeSandbox();
   const r = await runCli(sb, ["confg", "get", "gateway.port"]);

@@ -9,7 +9,8 @@
  * someone else replaced the file, so an update costs the same whatever the store's size.
  *
  * Updates change the memory copy and are written behind: the updates of one `flushDelayMs` window
- * become one atomic rewrite (temp file + rename, mode 0600) under the file lock. `flush()` writes
+ * become one atomic rewrite (fdatasynced temp file + rename, mode 0600) under the file lock; the
+ * directory is flushed too when the write adds, removes or re-points a session. `flush()` writes
  * now (callers that need the change on disk at once await it), `close()` writes what is left.
  * When another process wrote the file in between, the pending updates are applied again to its
  * content under the lock, so neither side loses an update; update functions must therefore be
@@ -86,7 +87,7 @@ export interface SessionStoreOptions {
   /** Reports a failed write-behind flush (the updates stay pending for the next try). */
   onFlushError?: (error: unknown) => void;
   /** Writes the whole store file atomically (a seam for tests). @default writeStoreFileAtomic */
-  writeFile?: (path: string, text: string) => Promise<void>;
+  writeFile?: (path: string, text: string, options?: StoreWriteOptions) => Promise<void>;
 }
 
 /** Options of {@linkcode SessionStore.update} and {@linkcode SessionStore.patch}. */
@@ -125,34 +126,63 @@ async function readToEnd(file: Deno.FsFile, sizeHint: number): Promise<Uint8Arra
   }
 }
 
+/** Options of {@linkcode writeStoreFileAtomic}. */
+export interface StoreWriteOptions {
+  /**
+   * fsync the directory after the rename, so the new file survives a power cut. Needed when the
+   * write adds, removes or re-points a session (losing it would orphan a transcript); an update
+   * of fields in existing entries may skip it: the file is still replaced atomically, and a power
+   * cut can only bring back the previous version, as the write-behind window already allows.
+   * @default true
+   */
+  syncDir?: boolean;
+}
+
 /**
- * Writes `text` to `path` through a fsynced temp file in the same directory and a rename, mode
- * 0600, without blocking the event loop (the store's default writer).
+ * Writes `text` to `path` through a fdatasynced temp file in the same directory and a rename,
+ * mode 0600 (the store's default writer). The flushes and the rename (which can wait for the
+ * file system's journal) run off the event loop; open, write and chmod of the temp file touch
+ * only the page cache and run inline, since each asynchronous file call costs a thread hand-off.
  */
-export async function writeStoreFileAtomic(path: string, text: string): Promise<void> {
+export async function writeStoreFileAtomic(
+  path: string,
+  text: string,
+  options: StoreWriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   const rand = crypto.getRandomValues(new Uint32Array(1))[0].toString(36);
   const tmp = `${dir}/.${path.slice(path.lastIndexOf("/") + 1)}.${Deno.pid}.${rand}.tmp`;
   const data = new TextEncoder().encode(text);
   try {
     {
-      using file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+      using file = Deno.openSync(tmp, { write: true, createNew: true, mode: 0o600 });
       let off = 0;
-      while (off < data.length) off += await file.write(data.subarray(off));
-      await file.sync();
+      while (off < data.length) off += file.writeSync(data.subarray(off));
+      // The data must be on disk before the rename, or a power cut could leave an empty store.
+      await file.syncData();
     }
     // createNew honours the umask; chmod makes the mode exact.
-    if (Deno.build.os !== "windows") await Deno.chmod(tmp, 0o600);
+    if (Deno.build.os !== "windows") Deno.chmodSync(tmp, 0o600);
     await Deno.rename(tmp, path);
   } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
+    try {
+      Deno.removeSync(tmp);
+    } catch { /* never created or already renamed */ }
     throw err;
   }
+  if (options.syncDir === false) return;
   try {
     // Makes the rename itself durable; not every platform can open a directory.
-    using d = await Deno.open(dir, { read: true });
+    using d = Deno.openSync(dir, { read: true });
     await d.sync();
   } catch { /* best effort */ }
+}
+
+/** Which sessions a store holds and which transcript each points to (see `syncDir`). */
+function layoutOf(data: SessionStoreData): string {
+  let out = "";
+  for (const key in data) out += `${key}\u0000${data[key].sessionId}\u0000`;
+  return out;
 }
 
 /** Live stores with updates not on disk yet, by path (see {@linkcode SessionStore.unflushed}). */
@@ -166,12 +196,14 @@ export class SessionStore {
   readonly path: string;
   readonly #onCorrupt?: (path: string, movedTo: string) => void;
   readonly #onFlushError?: (error: unknown) => void;
-  readonly #writeFile: (path: string, text: string) => Promise<void>;
+  readonly #writeFile: (path: string, text: string, options?: StoreWriteOptions) => Promise<void>;
   readonly #flushDelayMs: number;
   /** The store as this process sees it: the file it read or wrote last, plus `#pending`. */
   #data: SessionStoreData | undefined;
   /** The identity of that file ({@linkcode stampOf}, or `NO_FILE`). */
   #stamp = "";
+  /** {@linkcode layoutOf} that file, so a write that changes no session's transcript skips a flush. */
+  #layout = "";
   /** That file is not valid JSON: the next write moves it aside. */
   #corrupt = false;
   /** Updates in `#data` that are not on disk yet, in order. */
@@ -220,9 +252,11 @@ export class SessionStore {
     return run;
   }
 
-  async #currentStamp(): Promise<string> {
+  // Synchronous: a stat takes microseconds, an asynchronous one a thread hand-off, and every
+  // store operation starts with one.
+  #currentStamp(): string {
     try {
-      return stampOf(await Deno.stat(this.path));
+      return stampOf(Deno.statSync(this.path));
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return NO_FILE;
       throw err;
@@ -255,7 +289,7 @@ export class SessionStore {
    * edit replaced it), reads it again and re-applies the pending updates on top.
    */
   async #sync(): Promise<SessionStoreData> {
-    const stamp = await this.#currentStamp();
+    const stamp = this.#currentStamp();
     if (this.#data && stamp === this.#stamp) return this.#data;
     const read = await this.#readFile();
     for (const mutation of this.#pending) {
@@ -266,6 +300,7 @@ export class SessionStore {
     this.#data = read.data;
     this.#stamp = read.stamp;
     this.#corrupt = read.corrupt;
+    this.#layout = read.corrupt ? "" : layoutOf(read.data);
     return read.data;
   }
 
@@ -294,7 +329,7 @@ export class SessionStore {
     if (!this.dirty) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await Deno.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     await withFileLock(this.path, async () => {
       const data = await this.#sync();
       if (this.#corrupt) {
@@ -303,8 +338,12 @@ export class SessionStore {
         this.#corrupt = false;
         this.#onCorrupt?.(this.path, aside);
       }
-      await this.#writeFile(this.path, JSON.stringify(data, null, 2) + "\n");
-      this.#stamp = await this.#currentStamp();
+      const layout = layoutOf(data);
+      await this.#writeFile(this.path, JSON.stringify(data, null, 2) + "\n", {
+        syncDir: layout !== this.#layout,
+      });
+      this.#layout = layout;
+      this.#stamp = this.#currentStamp();
     });
     this.#pending = [];
     this.#written = this.#applied;

@@ -1,5 +1,5 @@
 /**
- * The logger shape the Discord modules write to (a LogTape `Logger` fits), and the one scrubber
+ * The logger shape the Discord modules write to (the gateway's `Logger` fits), and the one scrubber
  * every error text passes through before it is logged, thrown or shown in status, so the bot
  * token never leaves the process even if a server echoes it.
  *

@@ -1,5 +1,5 @@
 /**
- * The logger shape the Feishu modules write to (a LogTape `Logger` fits) and the scrubber every
+ * The logger shape the Feishu modules write to (the gateway's `Logger` fits) and the scrubber every
  * error text passes through before it is logged, thrown or shown in status: the app secret,
  * the tenant token, the encrypt key and the verification token never leave the process, and
  * neither does the long-connection URL's query (it carries a short-lived ticket).

@@ -1,5 +1,5 @@
 /**
- * The logger shape the QQ modules write to (a LogTape `Logger` fits), and the one scrubber every
+ * The logger shape the QQ modules write to (the gateway's `Logger` fits), and the one scrubber every
  * error text passes through before it is logged, thrown or shown in status, so neither the
  * AppSecret nor an access token leaves the process even if a server echoes one.
  *

@@ -23,7 +23,7 @@ import { type BotIdentity, normalizeTelegramUpdate } from "./normalize.ts";
 import type { TelegramStatus } from "./status.ts";
 import { scrubToken } from "./token.ts";
 
-/** The logging the adapter does (LogTape's `Logger` fits). */
+/** The logging the adapter does (the gateway's `Logger` fits). */
 export interface TelegramLogger {
   debug(message: string, properties?: Record<string, unknown>): void;
   info(message: string, properties?: Record<string, unknown>): void;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../crypto/sha256.ts";
 import { DEFAULT_ACCOUNT_ID } from "../config_view.ts";
 
 /** The environment variable stock reads for the default account's token. */
@@ -59,7 +59,7 @@ export function resolveTelegramToken(input: ResolveTelegramTokenInput): Resolved
  * @returns The first 16 hex digits of its SHA-256.
  */
 export function tokenKey(token: string): string {
-  return createHash("sha256").update(token).digest("hex").slice(0, 16);
+  return sha256Hex(token).slice(0, 16);
 }
 
 // `bot<id>:<secret>` as it appears in Bot API URLs, whatever the token.

@@ -1,5 +1,5 @@
 /**
- * The logger shape the WhatsApp modules write to (a LogTape `Logger` fits) and a silent one for
+ * The logger shape the WhatsApp modules write to (the gateway's `Logger` fits) and a silent one for
  * tests and for Baileys' own chatter.
  *
  * @module

@@ -112,6 +112,71 @@ const dockerShape = {
   dangerouslyAllowContainerNamespaceJoin: z.boolean().optional(),
 };
 
+/**
+ * `sandbox.browser` keys (stock's names). Loose, like `ssh`: stock releases add keys here (noVNC,
+ * control allowlists) that this gateway does not act on, and a config written for stock must load.
+ */
+const sandboxBrowserShape = {
+  enabled: z.boolean().optional().describe(
+    "Run the browser tool of sandboxed sessions in a browser container (default false)",
+  ),
+  image: z.string().optional().describe("Image (default openclaw-sandbox-browser:bookworm-slim)"),
+  containerPrefix: z.string().optional().describe(
+    'Container name prefix (default "openclaw-sbx-browser-")',
+  ),
+  network: z.string().optional().describe(
+    'Docker network of the browser (default "openclaw-sandbox-browser", created when missing; ' +
+      '"none" cuts the browser off; "host" is blocked)',
+  ),
+  cdpPort: z.number().int().min(1).max(65535).optional().describe(
+    "DevTools port inside the container (default 9222; reached through docker exec)",
+  ),
+  cdpSourceRange: z.string().optional().describe("CIDR allowed to reach CDP (stock's bridge)"),
+  vncPort: z.number().int().min(1).max(65535).optional().describe("VNC port (default 5900)"),
+  noVncPort: z.number().int().min(1).max(65535).optional().describe("noVNC port (default 6080)"),
+  enableNoVnc: z.boolean().optional().describe("Serve noVNC in headed mode (default true)"),
+  noVncEnabled: z.boolean().optional().describe("Alias of enableNoVnc"),
+  headless: z.boolean().optional().describe("Headless Chromium (default false: Xvfb display)"),
+  allowHostControl: z.boolean().optional().describe(
+    "Let sandboxed sessions use the host browser (default false)",
+  ),
+  autoStart: z.boolean().optional().describe(
+    "Create/start the container when the browser tool needs it (default true)",
+  ),
+  autoStartTimeoutMs: z.number().int().positive().optional().describe(
+    "How long to wait for the container's CDP after a start (default 12000)",
+  ),
+  allowedControlUrls: z.array(z.string()).optional(),
+  allowedControlHosts: z.array(z.string()).optional(),
+  allowedControlPorts: z.array(z.number().int().min(1).max(65535)).optional(),
+};
+
+/** `agents.defaults.sandbox.browser` / `agents.list[].sandbox.browser` as written. */
+export const SandboxBrowserSchema = z.looseObject(sandboxBrowserShape).describe(
+  "Sandbox browser container",
+);
+
+/**
+ * The sandbox browser's built-in defaults. Applied when the browser is resolved
+ * (lib/sandbox/browser_config.ts), not to the parsed config, so a config without a browser block
+ * stays without one.
+ */
+export const SandboxBrowserDefaultsSchema = z.looseObject({
+  ...sandboxBrowserShape,
+  enabled: z.boolean().default(false),
+  image: z.string().default("openclaw-sandbox-browser:bookworm-slim"),
+  containerPrefix: z.string().default("openclaw-sbx-browser-"),
+  network: z.string().default("openclaw-sandbox-browser"),
+  cdpPort: z.number().int().min(1).max(65535).default(9222),
+  vncPort: z.number().int().min(1).max(65535).default(5900),
+  noVncPort: z.number().int().min(1).max(65535).default(6080),
+  enableNoVnc: z.boolean().default(true),
+  headless: z.boolean().default(false),
+  allowHostControl: z.boolean().default(false),
+  autoStart: z.boolean().default(true),
+  autoStartTimeoutMs: z.number().int().positive().default(12_000),
+});
+
 const sandboxShape = {
   mode: oneOf(["off", "non-main", "all"]).optional().describe(
     "off | non-main (sandbox non-main sessions) | all",
@@ -127,7 +192,7 @@ const sandboxShape = {
   sessionToolsVisibility: oneOf(["spawned", "all"]).optional(),
   docker: z.strictObject(dockerShape).optional(),
   ssh: z.looseObject({}).optional(),
-  browser: z.looseObject({ enabled: z.boolean().optional() }).optional(),
+  browser: SandboxBrowserSchema.optional(),
   prune: z
     .strictObject({
       idleHours: z.number().nonnegative().optional(),

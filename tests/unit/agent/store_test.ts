@@ -281,3 +281,26 @@ Deno.test("SessionStore.flush(): concurrent callers share writes", async () => {
   assert.ok(t.writes.length <= 3, `${t.writes.length} writes`);
   assert.equal(Object.keys(readStore(t.store.path)).length, 20);
 });
+
+Deno.test("SessionStore flushes the directory only when a write adds, removes or re-points a session", async () => {
+  const sb = await makeSandbox();
+  try {
+    const syncDir: boolean[] = [];
+    const store = new SessionStore(sessionsDir(sb.stateDir, "main"), {
+      writeFile: (path, text, options) => {
+        syncDir.push(options?.syncDir ?? true);
+        return writeStoreFileAtomic(path, text, options);
+      },
+    });
+    const flush = { flush: true };
+    await store.patch("a", () => ({ sessionId: "s1", updatedAt: 1 }), flush);
+    await store.patch("a", (cur) => ({ ...cur!, updatedAt: 2, model: "m1" }), flush);
+    await store.patch("a", (cur) => ({ ...cur!, sessionId: "s2" }), flush);
+    await store.patch("a", () => undefined, flush);
+    assert.deepEqual(syncDir, [true, false, true, true]);
+    assert.deepEqual(readStore(store.path), {});
+    await store.close();
+  } finally {
+    await sb[Symbol.asyncDispose]();
+  }
+});

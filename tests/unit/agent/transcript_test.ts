@@ -86,3 +86,49 @@ Deno.test("ensureTranscript() leaves an existing transcript alone", async () => 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("TranscriptWriter: staged entries land together on commit, after the header of a new file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/sessions/s.jsonl`;
+  try {
+    const writer = new TranscriptWriter(path, null, () => 0, {
+      header: transcriptHeader("s", "/ws", 0),
+    });
+    const change = writer.add({ type: "thinking_level_change", thinkingLevel: "low" });
+    const user = writer.add({ type: "message", message: { role: "user", content: "hi" } });
+    assert.equal(writer.staged, 2);
+    assert.equal(user.parentId, change.id, "staged entries chain like written ones");
+    await assert.rejects(Deno.stat(path), Deno.errors.NotFound, "nothing is written before commit");
+    await writer.commit();
+    assert.equal(writer.staged, 0);
+    const parsed = await readTranscript(path);
+    assert.equal(parsed.header?.id, "s");
+    assert.deepEqual(parsed.entries.map((e) => e.id), [change.id, user.id]);
+    const answer = await writer.append({
+      type: "message",
+      message: { role: "assistant", content: [] },
+    });
+    const again = await readTranscript(path);
+    assert.deepEqual(again.entries.map((e) => e.id), [change.id, user.id, answer.id]);
+    assert.equal(again.skipped, 0);
+    assert.equal((await Deno.readTextFile(path)).match(/"type":"session"/g)?.length, 1);
+    await writer.commit();
+    assert.equal((await readTranscript(path)).entries.length, 3, "an empty commit writes nothing");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("TranscriptWriter: a failed commit drops its entries and chains from the last written one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/file`, "");
+    const writer = new TranscriptWriter(`${dir}/file/s.jsonl`, "prev0001");
+    writer.add({ type: "model_change", provider: "p", modelId: "m" });
+    await assert.rejects(writer.commit());
+    assert.equal(writer.staged, 0);
+    assert.equal(writer.lastId, "prev0001");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

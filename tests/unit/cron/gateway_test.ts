@@ -4,7 +4,7 @@
  * automation turns, the outbound).
  */
 import assert from "node:assert/strict";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../../lib/log/mod.ts";
 import { cronMethods } from "../../../gateway/methods/cron.ts";
 import { MethodRegistry } from "../../../gateway/methods/registry.ts";
 import type { MethodCall } from "../../../gateway/methods/types.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../../lib/log/mod.ts";
 import { MdnsAdvertiser } from "../../../gateway/discovery/advertiser.ts";
 import type {
   MdnsResponder,

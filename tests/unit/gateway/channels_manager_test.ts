@@ -5,7 +5,7 @@
  * deliveries (`target: "telegram", to: …`) while `directPolicy: "block"` refuses DMs.
  */
 import assert from "node:assert/strict";
-import { getLogger } from "@logtape/logtape";
+import { getLogger } from "../../../lib/log/logger.ts";
 import { ActiveTurns } from "../../../gateway/automation/active_turns.ts";
 import { ChannelManager, type ChannelsHost } from "../../../gateway/channels/manager.ts";
 import { createOutbound } from "../../../gateway/outbound.ts";

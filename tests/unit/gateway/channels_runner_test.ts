@@ -4,7 +4,7 @@
  * `stop()` ends the loop and disconnects. Also the per-chat lanes the inbound path runs in.
  */
 import assert from "node:assert/strict";
-import { getLogger } from "@logtape/logtape";
+import { getLogger } from "../../../lib/log/logger.ts";
 import { resolveChannelAccount } from "../../../lib/channels/config_view.ts";
 import type {
   ChannelAccountSnapshot,

@@ -281,3 +281,22 @@ Deno.test("GatewayConnection lets a queued request start once the running ones h
   });
   await conn.close(1000, "");
 });
+
+Deno.test("GatewayConnection answers requests that find a free slot without arming a timer", async () => {
+  const { methods } = gatedMethods();
+  let armed = 0;
+  const clock = new class extends FakeClock {
+    override setTimeout(fn: () => void, ms: number) {
+      armed++;
+      return super.setTimeout(fn, ms);
+    }
+  }();
+  const { socket, conn } = await openConnection({ methods, clock });
+  const before = armed;
+  for (let i = 0; i < 5; i++) {
+    sendRequest(socket, `b${i}`, "big");
+    await waitUntil(() => responses(socket).some((f) => f.id === `b${i}`), { intervalMs: 5 });
+  }
+  assert.equal(armed, before, "the slot lease is watched only while a request waits for one");
+  await conn.close(1000, "");
+});

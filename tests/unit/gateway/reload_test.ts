@@ -4,7 +4,7 @@
  * running config, restart-class changes restart, and a stop cancels a pending reload.
  */
 import assert from "node:assert/strict";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../../lib/log/mod.ts";
 import { checkConfigText } from "../../../lib/config/load.ts";
 import { hashConfigText } from "../../../lib/config/read.ts";
 import type { OpenClawConfig } from "../../../lib/config/schema.ts";

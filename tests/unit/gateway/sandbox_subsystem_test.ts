@@ -3,7 +3,7 @@
  * sandbox schema stays off the gateway's start), and that answer is the full resolver's.
  */
 import assert from "node:assert/strict";
-import { getLogger } from "@logtape/logtape";
+import { getLogger } from "../../../lib/log/logger.ts";
 import { OpenClawConfigSchema } from "../../../lib/config/schema.ts";
 import { resolveSandboxConfig } from "../../../lib/sandbox/config.ts";
 import { sandboxSummary } from "../../../lib/sandbox/summary.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { getLogger } from "@logtape/logtape";
+import { getLogger } from "../../../lib/log/logger.ts";
 import { authorizeTailscaleConnect } from "../../../gateway/auth.ts";
 import { ManagedTailscaleIngress } from "../../../gateway/tailscale/ingress.ts";
 import { startLoopbackRelay } from "../../../gateway/tailscale/relay.ts";

@@ -1,12 +1,12 @@
 /**
- * Helpers shared by the log tests: hand-made LogTape records and throwaway directories.
+ * Helpers shared by the log tests: hand-made log records and throwaway directories.
  *
  * @module
  */
-import type { LogLevel, LogRecord } from "@logtape/logtape";
+import type { LogRecord, RecordLevel as LogLevel } from "../../../lib/log/record.ts";
 import { tempDir } from "../../helpers.ts";
 
-/** Returns a LogTape record as `logger.<level>(template, properties)` would make it. */
+/** Returns a log record as `logger.<level>(template, properties)` would make it. */
 export function makeRecord(
   template: string,
   properties: Record<string, unknown> = {},

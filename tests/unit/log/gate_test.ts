@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../../lib/log/mod.ts";
 import {
   configureLogging,
   elapsedMs,

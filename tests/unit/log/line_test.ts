@@ -50,7 +50,7 @@ Deno.test("formatLogLine() names the root logger openclaw and has no subsystem",
   assert.equal("1" in line, false);
 });
 
-Deno.test("formatLogLine() writes LogTape's warning level as WARN / warn", () => {
+Deno.test("formatLogLine() writes the record's warning level as WARN / warn", () => {
   const line = JSON.parse(formatLogLine(makeRecord("careful", {}, { level: "warning" })));
   assert.equal(line._meta.logLevelName, "WARN");
   assert.equal(line._meta.logLevelId, 4);

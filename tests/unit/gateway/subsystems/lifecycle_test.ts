@@ -3,7 +3,7 @@
  * start naming the subsystem, optional degrades and shows in health), reload routing by path.
  */
 import assert from "node:assert/strict";
-import type { Logger } from "@logtape/logtape";
+import type { Logger } from "../../../../lib/log/mod.ts";
 import type { OpenClawConfig } from "../../../../lib/config/schema.ts";
 import { OpenClawError } from "../../../../lib/errors.ts";
 import { type GatewaySubsystem, SubsystemSet } from "../../../../gateway/subsystems/lifecycle.ts";
