@@ -170,17 +170,73 @@ export function freePort(): number {
   return port;
 }
 
-/** A gateway running as a child process. */
-export interface GatewayProcess extends AsyncDisposable {
+/** A child process whose stdout and stderr are collected; SIGKILLed on dispose if still running. */
+export interface WatchedProcess extends AsyncDisposable {
   child: Deno.ChildProcess;
-  port: number;
-  url: string;
   /** Everything the process printed so far. */
   output(): string;
-  /** Waits until the output matches, or fails after `timeoutMs`. */
+  /** Waits until the output matches, or fails after `timeoutMs` or when the process exits. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** SIGTERM and wait; returns the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/**
+ * Collects the output of `child` (spawned with piped stdout and stderr). `name` leads the error
+ * when it exits before an awaited output; `timeoutMs` is the default wait.
+ */
+export function watchChild(
+  child: Deno.ChildProcess,
+  options: { name?: string; timeoutMs?: number } = {},
+): WatchedProcess {
+  const { name = "process", timeoutMs: defaultTimeoutMs = 15_000 } = options;
+  let text = "";
+  const dec = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) text += dec.decode(chunk, { stream: true });
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  let exit: number | undefined;
+  const status = child.status.then(async (s) => {
+    await pumps;
+    exit = s.code;
+    return s.code;
+  });
+  return {
+    child,
+    output: () => text,
+    async waitFor(pattern, timeoutMs = defaultTimeoutMs) {
+      await waitUntil(() => {
+        if (pattern.test(text)) return true;
+        if (exit !== undefined) {
+          throw new Error(`${name} exited (${exit}) before ${pattern}:\n${text}`);
+        }
+        return false;
+      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
+    },
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      if (exit === undefined) {
+        try {
+          child.kill(signal);
+        } catch { /* already gone */ }
+      }
+      return await status;
+    },
+    async [Symbol.asyncDispose]() {
+      if (exit === undefined) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }
+      await status;
+    },
+  };
+}
+
+/** A gateway running as a child process. */
+export interface GatewayProcess extends WatchedProcess {
+  port: number;
+  url: string;
 }
 
 /** Options of {@linkcode spawnGateway}. */
@@ -228,50 +284,7 @@ export function spawnGateway(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let text = "";
-  const dec = new TextDecoder();
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) text += dec.decode(chunk, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  let exit: number | undefined;
-  const status = child.status.then(async (s) => {
-    await pumps;
-    exit = s.code;
-    return s.code;
-  });
-  const proc: GatewayProcess = {
-    child,
-    port,
-    url: `ws://127.0.0.1:${port}`,
-    output: () => text,
-    async waitFor(pattern, timeoutMs = 15_000) {
-      await waitUntil(() => {
-        if (pattern.test(text)) return true;
-        if (exit !== undefined) {
-          throw new Error(`gateway exited (${exit}) before ${pattern}:\n${text}`);
-        }
-        return false;
-      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
-    },
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      if (exit === undefined) {
-        try {
-          child.kill(signal);
-        } catch { /* already gone */ }
-      }
-      return await status;
-    },
-    async [Symbol.asyncDispose]() {
-      if (exit === undefined) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }
-      await status;
-    },
-  };
-  return proc;
+  return { ...watchChild(child, { name: "gateway" }), port, url: `ws://127.0.0.1:${port}` };
 }
 
 /** Writes a config and starts a gateway on a free port; resolves once it listens. */

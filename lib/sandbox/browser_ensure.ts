@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ExitCode, OpenClawError } from "../errors.ts";
+import { OpenClawError } from "../errors.ts";
 import {
   DEFAULT_SANDBOX_BROWSER_IMAGE,
   DEFAULT_SANDBOX_BROWSER_NETWORK,
@@ -23,10 +23,15 @@ import { upsertSandboxBrowserEntry } from "./browser_registry.ts";
 import type { SandboxConfigSource } from "./config.ts";
 import { docker, type DockerOptions, firstLine, runDocker } from "./docker_cli.ts";
 import {
+  assertImagePresent,
   containerConfigHash,
   containerCreatedAtMs,
   type ContainerInfo,
+  createContainer,
+  ensureContainer,
   inspectContainer,
+  makeMountDirs,
+  startStopped,
 } from "./ensure.ts";
 import type { PlanSandboxOptions } from "./plan.ts";
 
@@ -60,20 +65,6 @@ export interface SandboxBrowserHandle {
   /** The host directory mounted at the container's workdir. */
   workspaceDir: string;
   docker?: DockerOptions;
-}
-
-const locks = new Map<string, Promise<unknown>>();
-
-/** Runs `fn` after every earlier call for the same container name in this process. */
-function serialized<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const previous = locks.get(name) ?? Promise.resolve();
-  const run = previous.catch(() => {}).then(fn);
-  const tail = run.catch(() => {});
-  locks.set(name, tail);
-  tail.then(() => {
-    if (locks.get(name) === tail) locks.delete(name);
-  });
-  return run;
 }
 
 function handleOf(
@@ -129,22 +120,13 @@ function notRunning(plan: SandboxBrowserPlan, what: string): OpenClawError {
   );
 }
 
-async function assertImage(plan: SandboxBrowserPlan, options: EnsureSandboxBrowserOptions) {
-  const result = await runDocker(
-    ["image", "inspect", "--format", "{{.Id}}", plan.image],
-    { ...options.docker, signal: options.signal },
-  );
-  if (result.code === 0) return;
-  throw new OpenClawError(
-    "SANDBOX_IMAGE_MISSING",
-    `Sandbox browser image not found: ${plan.image}. Build or pull it first.`,
-    {
-      hint: plan.image === DEFAULT_SANDBOX_BROWSER_IMAGE
-        ? "Build it with scripts/sandbox-browser-setup.sh"
-        : `docker pull ${plan.image} (or build it), or change ${plan.browser.imageKey}`,
-      exitCode: ExitCode.failed,
-    },
-  );
+function assertImage(plan: SandboxBrowserPlan, options: EnsureSandboxBrowserOptions) {
+  return assertImagePresent(plan.image, {
+    message: `Sandbox browser image not found: ${plan.image}. Build or pull it first.`,
+    hint: plan.image === DEFAULT_SANDBOX_BROWSER_IMAGE
+      ? "Build it with scripts/sandbox-browser-setup.sh"
+      : `docker pull ${plan.image} (or build it), or change ${plan.browser.imageKey}`,
+  }, options);
 }
 
 /** Creates the default browser network when it is missing (other networks must exist). */
@@ -171,12 +153,6 @@ async function ensureNetwork(plan: SandboxBrowserPlan, options: EnsureSandboxBro
   );
 }
 
-async function makeMountDirs(plan: SandboxBrowserPlan): Promise<void> {
-  for (const m of plan.sandbox.mounts) {
-    if (!m.readOnly) await Deno.mkdir(m.host, { recursive: true, mode: 0o700 });
-  }
-}
-
 async function reuse(
   plan: SandboxBrowserPlan,
   info: ContainerInfo,
@@ -186,13 +162,7 @@ async function reuse(
   let started = false;
   if (!info.running) {
     if (!plan.browser.autoStart) throw notRunning(plan, `the container is ${info.status}`);
-    await makeMountDirs(plan);
-    const result = await runDocker(["start", plan.containerName], {
-      ...options.docker,
-      signal: options.signal,
-    });
-    // A container that no longer starts (e.g. a mount source vanished) is rebuilt instead.
-    if (result.code !== 0) return undefined;
+    if (!await startStopped(plan.containerName, plan.sandbox.mounts, options)) return undefined;
     started = true;
   }
   await record(plan, info.id, containerCreatedAtMs(info), options);
@@ -203,39 +173,22 @@ async function create(
   plan: SandboxBrowserPlan,
   options: EnsureSandboxBrowserOptions,
 ): Promise<SandboxBrowserHandle> {
-  const dockerOpts = { ...options.docker, signal: options.signal };
   await assertImage(plan, options);
   await ensureNetwork(plan, options);
-  await makeMountDirs(plan);
+  await makeMountDirs(plan.sandbox.mounts);
   const now = options.now?.() ?? Date.now();
-  const result = await runDocker(buildBrowserCreateArgs(plan, now), dockerOpts);
-  if (result.code !== 0) {
-    // Another process created the same container between our inspect and create.
-    if (/already in use|Conflict/i.test(result.stderr)) {
-      const info = await inspectContainer(plan.containerName, dockerOpts);
-      const reused = info && await reuse(plan, info, options);
-      if (reused) return reused;
-    }
-    throw new OpenClawError(
-      "SANDBOX_CREATE_FAILED",
-      `Cannot create sandbox browser "${plan.containerName}": ${
-        firstLine(result.stderr) || `docker create exited with ${result.code}`
-      }`,
-      {
-        hint: "Check agents.defaults.sandbox.browser and agents.defaults.sandbox.docker, " +
-          "and `docker info`",
-      },
-    );
-  }
-  const id = result.stdout.trim();
-  try {
-    await docker(["start", plan.containerName], dockerOpts);
-  } catch (err) {
-    await runDocker(["rm", "-f", plan.containerName], options.docker).catch(() => {});
-    throw err;
-  }
-  await record(plan, id, now, options);
-  return handleOf(plan, id, { created: true, started: true }, options);
+  return await createContainer({
+    name: plan.containerName,
+    createArgs: buildBrowserCreateArgs(plan, now),
+    what: "sandbox browser",
+    hint: "Check agents.defaults.sandbox.browser and agents.defaults.sandbox.docker, " +
+      "and `docker info`",
+    reuse: (info) => reuse(plan, info, options),
+    created: async (id) => {
+      await record(plan, id, now, options);
+      return handleOf(plan, id, { created: true, started: true }, options);
+    },
+  }, options);
 }
 
 /**
@@ -251,19 +204,15 @@ export function ensureSandboxBrowser(
   options: EnsureSandboxBrowserOptions,
 ): Promise<SandboxBrowserHandle> {
   const plan = planSandboxBrowser(options.config, options);
-  return serialized(plan.containerName, async () => {
-    const dockerOpts = { ...options.docker, signal: options.signal };
-    const info = await inspectContainer(plan.containerName, dockerOpts);
-    if (info) {
-      const reused = await reuse(plan, info, options);
-      if (reused) return reused;
-      if (!plan.browser.autoStart) throw notRunning(plan, "its config changed");
-      await docker(["rm", "-f", plan.containerName], dockerOpts);
-    } else if (!plan.browser.autoStart) {
-      throw notRunning(plan, "there is no container");
-    }
-    return await create(plan, options);
-  });
+  return ensureContainer(plan.containerName, {
+    reuse: (info) => reuse(plan, info, options),
+    beforeCreate: (existing) => {
+      if (!plan.browser.autoStart) {
+        throw notRunning(plan, existing ? "its config changed" : "there is no container");
+      }
+    },
+    create: () => create(plan, options),
+  }, { ...options.docker, signal: options.signal });
 }
 
 /**

@@ -6,60 +6,25 @@
  *
  * @module
  */
-import { ExitCode, OpenClawError } from "../errors.ts";
 import { BROWSER_LABELS, planSandboxBrowser } from "./browser_plan.ts";
 import { readSandboxBrowserRegistry, removeSandboxBrowserEntries } from "./browser_registry.ts";
 import type { SandboxConfigSource } from "./config.ts";
-import { docker } from "./docker_cli.ts";
 import {
-  containerConfigHash,
-  containerCreatedAtMs,
-  type ContainerInfo,
-  parseInspect,
-} from "./ensure.ts";
-import {
+  listManagedContainers,
+  type ManagedKind,
   type ManageSandboxOptions,
-  matchesSelector,
+  recreateManagedContainers,
   type RecreateSelector,
   type SandboxListEntry,
 } from "./manage.ts";
-import { LABELS } from "./plan.ts";
 
-async function listBrowserContainers(options: ManageSandboxOptions): Promise<ContainerInfo[]> {
-  const opts = { ...options.docker, signal: options.signal };
-  const ps = await docker([
-    "ps",
-    "-a",
-    "--filter",
-    `label=${BROWSER_LABELS.browser}=1`,
-    "--filter",
-    `label=${LABELS.stateDir}=${options.stateDir}`,
-    "--format",
-    "{{.ID}}",
-  ], opts);
-  const ids = ps.split("\n").map((l) => l.trim()).filter(Boolean);
-  if (!ids.length) return [];
-  return parseInspect(await docker(["container", "inspect", ...ids], opts));
-}
-
-function agentOf(info: ContainerInfo): string | undefined {
-  if (info.labels[LABELS.agent]) return info.labels[LABELS.agent];
-  return /^agent:([^:]+)/.exec(info.labels[LABELS.stockSessionKey] ?? "")?.[1];
-}
-
-function expectedHash(config: SandboxConfigSource, stateDir: string, info: ContainerInfo) {
-  const scopeKey = info.labels[LABELS.stockSessionKey];
-  try {
-    const plan = planSandboxBrowser(config, {
-      agentId: agentOf(info) ?? "main",
-      sessionKey: info.labels[LABELS.session] ?? scopeKey ?? "",
-      stateDir,
-    });
-    return plan.containerName === info.name ? plan.configHash : undefined;
-  } catch {
-    return undefined; // a config that fails validation matches no container
-  }
-}
+const BROWSER_KIND: ManagedKind = {
+  label: BROWSER_LABELS.browser,
+  readRegistry: readSandboxBrowserRegistry,
+  removeEntries: removeSandboxBrowserEntries,
+  plan: planSandboxBrowser,
+  recreateHint: "e.g. openclaw sandbox recreate --all --browser",
+};
 
 /**
  * Returns the sandbox browser containers of `stateDir` with status, age, idle time and (given
@@ -67,36 +32,10 @@ function expectedHash(config: SandboxConfigSource, stateDir: string, info: Conta
  *
  * @throws {OpenClawError} `SANDBOX_DOCKER_UNAVAILABLE`, `SANDBOX_DOCKER_FAILED`.
  */
-export async function listSandboxBrowsers(
+export function listSandboxBrowsers(
   options: ManageSandboxOptions & { config?: SandboxConfigSource },
 ): Promise<SandboxListEntry[]> {
-  const containers = await listBrowserContainers(options);
-  const registry = await readSandboxBrowserRegistry(options.stateDir);
-  const now = options.now?.() ?? Date.now();
-  return containers.map((info) => {
-    const lastUsedAtMs = registry.find((e) => e.containerName === info.name)?.lastUsedAtMs;
-    const createdAtMs = containerCreatedAtMs(info);
-    const hash = containerConfigHash(info);
-    return {
-      containerName: info.name,
-      containerId: info.id,
-      image: info.image,
-      status: info.status,
-      running: info.running,
-      scope: info.labels[LABELS.scope],
-      scopeKey: info.labels[LABELS.stockSessionKey],
-      agentId: agentOf(info),
-      sessionKey: info.labels[LABELS.session],
-      configHash: hash,
-      configMatch: options.config
-        ? hash !== undefined && hash === expectedHash(options.config, options.stateDir, info)
-        : undefined,
-      createdAtMs,
-      ageMs: Math.max(0, now - createdAtMs),
-      lastUsedAtMs,
-      idleMs: lastUsedAtMs !== undefined ? Math.max(0, now - lastUsedAtMs) : undefined,
-    };
-  });
+  return listManagedContainers(BROWSER_KIND, options);
 }
 
 /**
@@ -106,24 +45,9 @@ export async function listSandboxBrowsers(
  * @throws {OpenClawError} `SANDBOX_RECREATE_INVALID` unless exactly one selector is given, plus
  *   the docker errors.
  */
-export async function recreateSandboxBrowsers(
+export function recreateSandboxBrowsers(
   selector: RecreateSelector,
   options: ManageSandboxOptions,
 ): Promise<{ removed: string[] }> {
-  const given =
-    [selector.all === true, selector.session !== undefined, selector.agent !== undefined]
-      .filter(Boolean).length;
-  if (given !== 1) {
-    throw new OpenClawError(
-      "SANDBOX_RECREATE_INVALID",
-      "Cannot choose sandboxes to recreate: pass exactly one of --all, --session or --agent",
-      { exitCode: ExitCode.usage, hint: "e.g. openclaw sandbox recreate --all --browser" },
-    );
-  }
-  const names = (await listBrowserContainers(options))
-    .filter((c) => matchesSelector(c, selector)).map((c) => c.name);
-  if (!names.length) return { removed: [] };
-  await docker(["rm", "-f", ...names], { ...options.docker, signal: options.signal });
-  await removeSandboxBrowserEntries(options.stateDir, names);
-  return { removed: names };
+  return recreateManagedContainers(BROWSER_KIND, selector, options);
 }

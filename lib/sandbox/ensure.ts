@@ -132,23 +132,146 @@ function serialized<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function assertImage(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<void> {
+/** The steps {@linkcode ensureContainer} runs for one kind of container. */
+export interface EnsureContainerSteps<H> {
+  /** Returns the handle of a fitting existing container (started), or undefined to rebuild. */
+  reuse(info: ContainerInfo): Promise<H | undefined>;
+  /** Called before a container is (re)created; throws to refuse. */
+  beforeCreate?(existing: ContainerInfo | undefined): void;
+  /** Creates and starts the container. */
+  create(): Promise<H>;
+}
+
+/**
+ * Reuses the container `name` when it fits, otherwise removes it and creates a fresh one; calls
+ * for the same name run one at a time in this process.
+ *
+ * @throws {OpenClawError} `SANDBOX_DOCKER_UNAVAILABLE`, `SANDBOX_DOCKER_FAILED` and what the
+ *   steps throw.
+ */
+export function ensureContainer<H>(
+  name: string,
+  steps: EnsureContainerSteps<H>,
+  dockerOpts: DockerOptions & { signal?: AbortSignal },
+): Promise<H> {
+  return serialized(name, async () => {
+    const info = await inspectContainer(name, dockerOpts);
+    if (info) {
+      const reused = await steps.reuse(info);
+      if (reused) return reused;
+    }
+    steps.beforeCreate?.(info);
+    if (info) await docker(["rm", "-f", name], dockerOpts);
+    return await steps.create();
+  });
+}
+
+/**
+ * Throws `SANDBOX_IMAGE_MISSING` with `message` and `hint` unless docker has `image`.
+ *
+ * @throws {OpenClawError} `SANDBOX_IMAGE_MISSING`, `SANDBOX_DOCKER_UNAVAILABLE`.
+ */
+export async function assertImagePresent(
+  image: string,
+  error: { message: string; hint: string },
+  options: { docker?: DockerOptions; signal?: AbortSignal },
+): Promise<void> {
   const result = await runDocker(
-    ["image", "inspect", "--format", "{{.Id}}", plan.image],
+    ["image", "inspect", "--format", "{{.Id}}", image],
     { ...options.docker, signal: options.signal },
   );
   if (result.code === 0) return;
+  throw new OpenClawError("SANDBOX_IMAGE_MISSING", error.message, {
+    hint: error.hint,
+    exitCode: ExitCode.failed,
+  });
+}
+
+/** Creates the writable mount sources (docker would create them owned by root). */
+export async function makeMountDirs(mounts: readonly WorkspaceMount[]): Promise<void> {
+  for (const m of mounts) {
+    if (!m.readOnly) await Deno.mkdir(m.host, { recursive: true, mode: 0o700 });
+  }
+}
+
+/**
+ * Starts a stopped container after recreating its writable mount sources.
+ *
+ * @returns False when docker cannot start it (e.g. a mount source vanished): rebuild it then.
+ */
+export async function startStopped(
+  name: string,
+  mounts: readonly WorkspaceMount[],
+  options: { docker?: DockerOptions; signal?: AbortSignal },
+): Promise<boolean> {
+  await makeMountDirs(mounts);
+  const started = await runDocker(["start", name], { ...options.docker, signal: options.signal });
+  return started.code === 0;
+}
+
+/** What {@linkcode createContainer} creates and how it reports failure. */
+export interface CreateContainerStep<H> {
+  name: string;
+  /** The full `docker create …` arguments. */
+  createArgs: string[];
+  /** What the error calls the container (`sandbox`, `sandbox browser`). */
+  what: string;
+  /** The hint of `SANDBOX_CREATE_FAILED`. */
+  hint: string;
+  /** Reuses the container another process created meanwhile (undefined: fail). */
+  reuse(info: ContainerInfo): Promise<H | undefined>;
+  /** Runs after the start; a throw removes the new container. */
+  afterStart?(): Promise<void>;
+  /** Records the new container and returns its handle. */
+  created(id: string): Promise<H>;
+}
+
+/**
+ * Creates and starts a container; the container is removed again when its start fails.
+ *
+ * @throws {OpenClawError} `SANDBOX_CREATE_FAILED`, `SANDBOX_DOCKER_FAILED` and what the step
+ *   throws.
+ */
+export async function createContainer<H>(
+  step: CreateContainerStep<H>,
+  options: { docker?: DockerOptions; signal?: AbortSignal },
+): Promise<H> {
+  const dockerOpts = { ...options.docker, signal: options.signal };
+  const result = await runDocker(step.createArgs, dockerOpts);
+  if (result.code !== 0) {
+    // Another process created the same container between our inspect and create.
+    if (/already in use|Conflict/i.test(result.stderr)) {
+      const info = await inspectContainer(step.name, dockerOpts);
+      const reused = info && await step.reuse(info);
+      if (reused) return reused;
+    }
+    throw new OpenClawError(
+      "SANDBOX_CREATE_FAILED",
+      `Cannot create ${step.what} "${step.name}": ${
+        firstLine(result.stderr) || `docker create exited with ${result.code}`
+      }`,
+      { hint: step.hint },
+    );
+  }
+  const id = result.stdout.trim();
+  try {
+    await docker(["start", step.name], dockerOpts);
+    await step.afterStart?.();
+  } catch (err) {
+    await runDocker(["rm", "-f", step.name], options.docker).catch(() => {});
+    throw err;
+  }
+  return await step.created(id);
+}
+
+function assertImage(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<void> {
   const isDefault = plan.image === "openclaw-sandbox:bookworm-slim";
-  throw new OpenClawError(
-    "SANDBOX_IMAGE_MISSING",
-    `Sandbox image not found: ${plan.image}. Build or pull it first.`,
-    {
-      hint: isDefault
-        ? "Build it with scripts/sandbox-setup.sh"
-        : `docker pull ${plan.image} (or build it), or change ${plan.config.dockerKeys.image}`,
-      exitCode: ExitCode.failed,
-    },
-  );
+  return assertImagePresent(plan.image, {
+    message: `Sandbox image not found: ${plan.image}. Build or pull it first.`,
+    hint: isDefault
+      ? "Build it with scripts/sandbox-setup.sh"
+      : `docker pull ${plan.image} (or build it), or change ${plan.config.dockerKeys.image}`,
+  }, options);
 }
 
 async function runSetup(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<void> {
@@ -205,13 +328,6 @@ function entryOf(plan: SandboxPlan, id: string, createdAtMs: number, nowMs: numb
   } satisfies SandboxRegistryEntry;
 }
 
-/** Creates the writable workspace directories (docker would create them owned by root). */
-async function makeMountDirs(plan: SandboxPlan): Promise<void> {
-  for (const m of plan.mounts) {
-    if (!m.readOnly) await Deno.mkdir(m.host, { recursive: true, mode: 0o700 });
-  }
-}
-
 async function reuse(
   plan: SandboxPlan,
   info: ContainerInfo,
@@ -222,14 +338,8 @@ async function reuse(
     .find((e) => e.containerName === plan.containerName);
   // A container whose setup never finished (crash mid-setup) is not trusted; it is rebuilt.
   if (plan.setupCommand && !(entry?.setupDone && entry.containerId === info.id)) return undefined;
-  if (!info.running) {
-    await makeMountDirs(plan);
-    const started = await runDocker(["start", plan.containerName], {
-      ...options.docker,
-      signal: options.signal,
-    });
-    // A container that no longer starts (e.g. a mount source vanished) is rebuilt instead.
-    if (started.code !== 0) return undefined;
+  if (!info.running && !await startStopped(plan.containerName, plan.mounts, options)) {
+    return undefined;
   }
   const now = options.now?.() ?? Date.now();
   await upsertSandboxEntry(options.stateDir, {
@@ -240,39 +350,24 @@ async function reuse(
 }
 
 async function create(plan: SandboxPlan, options: EnsureSandboxOptions): Promise<SandboxHandle> {
-  const dockerOpts = { ...options.docker, signal: options.signal };
   await assertImage(plan, options);
-  await makeMountDirs(plan);
+  await makeMountDirs(plan.mounts);
   const now = options.now?.() ?? Date.now();
-  const result = await runDocker(buildCreateArgs(plan, now), dockerOpts);
-  if (result.code !== 0) {
-    // Another process created the same container between our inspect and create.
-    if (/already in use|Conflict/i.test(result.stderr)) {
-      const info = await inspectContainer(plan.containerName, dockerOpts);
-      const reused = info && await reuse(plan, info, options);
-      if (reused) return reused;
-    }
-    throw new OpenClawError(
-      "SANDBOX_CREATE_FAILED",
-      `Cannot create sandbox "${plan.containerName}": ${
-        firstLine(result.stderr) || `docker create exited with ${result.code}`
-      }`,
-      { hint: "Check the sandbox settings under agents.defaults.sandbox.docker and `docker info`" },
-    );
-  }
-  const id = result.stdout.trim();
-  try {
-    await docker(["start", plan.containerName], dockerOpts);
-    if (plan.setupCommand) await runSetup(plan, options);
-  } catch (err) {
-    await runDocker(["rm", "-f", plan.containerName], options.docker).catch(() => {});
-    throw err;
-  }
-  await upsertSandboxEntry(options.stateDir, {
-    ...entryOf(plan, id, now, now),
-    setupDone: plan.setupCommand ? true : undefined,
-  });
-  return handleOf(plan, id, true, options);
+  return await createContainer({
+    name: plan.containerName,
+    createArgs: buildCreateArgs(plan, now),
+    what: "sandbox",
+    hint: "Check the sandbox settings under agents.defaults.sandbox.docker and `docker info`",
+    reuse: (info) => reuse(plan, info, options),
+    afterStart: plan.setupCommand ? () => runSetup(plan, options) : undefined,
+    created: async (id) => {
+      await upsertSandboxEntry(options.stateDir, {
+        ...entryOf(plan, id, now, now),
+        setupDone: plan.setupCommand ? true : undefined,
+      });
+      return handleOf(plan, id, true, options);
+    },
+  }, options);
 }
 
 /**
@@ -292,14 +387,8 @@ export function ensureSandboxFromPlan(
   plan: SandboxPlan,
   options: EnsureSandboxOptions,
 ): Promise<SandboxHandle> {
-  return serialized(plan.containerName, async () => {
-    const dockerOpts = { ...options.docker, signal: options.signal };
-    const info = await inspectContainer(plan.containerName, dockerOpts);
-    if (info) {
-      const reused = await reuse(plan, info, options);
-      if (reused) return reused;
-      await docker(["rm", "-f", plan.containerName], dockerOpts);
-    }
-    return await create(plan, options);
-  });
+  return ensureContainer(plan.containerName, {
+    reuse: (info) => reuse(plan, info, options),
+    create: () => create(plan, options),
+  }, { ...options.docker, signal: options.signal });
 }

@@ -50,24 +50,52 @@ export interface ManageSandboxOptions {
 }
 
 /**
- * Lists the containers labelled `openclaw.sandbox=1` that belong to `stateDir` (label
+ * Lists the containers labelled `<label>=1` that belong to `stateDir` (label
  * `openclaw.stateDir`), or to any state directory when `stateDir` is undefined.
  */
-export async function listSandboxContainers(
-  options: Omit<ManageSandboxOptions, "now" | "stateDir"> & { stateDir?: string } = {},
+export async function listLabelledContainers(
+  label: string,
+  options: Omit<ManageSandboxOptions, "now" | "stateDir"> & { stateDir?: string },
 ): Promise<ContainerInfo[]> {
   const opts = { ...options.docker, signal: options.signal };
-  const filters = ["--filter", `label=${LABELS.sandbox}=1`];
+  const filters = ["--filter", `label=${label}=1`];
   if (options.stateDir !== undefined) {
     filters.push("--filter", `label=${LABELS.stateDir}=${options.stateDir}`);
   }
-  const ps = await docker(["ps", "-a", ...filters, "--format", "{{json .}}"], opts);
   // `docker ps` cannot show labels unambiguously (values may hold commas), so inspect the ids.
-  const ids = ps.split("\n").filter((l) => l.trim()).map((l) =>
-    (JSON.parse(l) as { ID: string }).ID
-  );
+  const ps = await docker(["ps", "-a", ...filters, "--format", "{{.ID}}"], opts);
+  const ids = ps.split("\n").map((l) => l.trim()).filter(Boolean);
   if (!ids.length) return [];
   return parseInspect(await docker(["container", "inspect", ...ids], opts));
+}
+
+/**
+ * Lists the containers labelled `openclaw.sandbox=1` that belong to `stateDir` (label
+ * `openclaw.stateDir`), or to any state directory when `stateDir` is undefined.
+ */
+export function listSandboxContainers(
+  options: Omit<ManageSandboxOptions, "now" | "stateDir"> & { stateDir?: string } = {},
+): Promise<ContainerInfo[]> {
+  return listLabelledContainers(LABELS.sandbox, options);
+}
+
+/** What sets one kind of managed container (exec sandbox, sandbox browser) apart. */
+export interface ManagedKind {
+  /** The label whose value `1` marks the containers of this kind. */
+  label: string;
+  /** Reads the kind's registry file (for last-used times). */
+  readRegistry(
+    stateDir: string,
+  ): Promise<ReadonlyArray<{ containerName: string; lastUsedAtMs?: number }>>;
+  /** Drops removed containers from the kind's registry file. */
+  removeEntries(stateDir: string, names: readonly string[]): Promise<void>;
+  /** Plans a session's container, to tell whether a container still fits the config. */
+  plan(
+    config: SandboxConfigSource,
+    session: { agentId: string; sessionKey: string; stateDir: string },
+  ): { containerName: string; configHash: string };
+  /** The hint of `SANDBOX_RECREATE_INVALID`. */
+  recreateHint: string;
 }
 
 function agentOf(info: ContainerInfo): string | undefined {
@@ -77,6 +105,7 @@ function agentOf(info: ContainerInfo): string | undefined {
 }
 
 function expectedHash(
+  kind: ManagedKind,
   config: SandboxConfigSource,
   stateDir: string,
   info: ContainerInfo,
@@ -85,7 +114,7 @@ function expectedHash(
   const agentId = agentOf(info) ?? "main";
   const sessionKey = info.labels[LABELS.session] ?? scopeKey ?? "";
   try {
-    const plan = planSandbox(config, { agentId, sessionKey, stateDir });
+    const plan = kind.plan(config, { agentId, sessionKey, stateDir });
     return plan.containerName === info.name ? plan.configHash : undefined;
   } catch {
     return undefined; // a config that fails validation matches no container
@@ -93,16 +122,17 @@ function expectedHash(
 }
 
 /**
- * Returns the sandboxes with status, age, idle time and (given `config`) whether each still
- * matches the config.
+ * Returns the containers of one kind with status, age, idle time and (given `config`) whether
+ * each still matches the config.
  *
  * @throws {OpenClawError} `SANDBOX_DOCKER_UNAVAILABLE`, `SANDBOX_DOCKER_FAILED`.
  */
-export async function listSandboxes(
+export async function listManagedContainers(
+  kind: ManagedKind,
   options: ManageSandboxOptions & { config?: SandboxConfigSource },
 ): Promise<SandboxListEntry[]> {
-  const containers = await listSandboxContainers(options);
-  const registry = await readSandboxRegistry(options.stateDir);
+  const containers = await listLabelledContainers(kind.label, options);
+  const registry = await kind.readRegistry(options.stateDir);
   const now = options.now?.() ?? Date.now();
   return containers.map((info) => {
     const entry = registry.find((e) => e.containerName === info.name);
@@ -121,7 +151,7 @@ export async function listSandboxes(
       sessionKey: info.labels[LABELS.session],
       configHash: hash,
       configMatch: options.config
-        ? hash !== undefined && hash === expectedHash(options.config, options.stateDir, info)
+        ? hash !== undefined && hash === expectedHash(kind, options.config, options.stateDir, info)
         : undefined,
       createdAtMs,
       ageMs: Math.max(0, now - createdAtMs),
@@ -129,6 +159,26 @@ export async function listSandboxes(
       idleMs: lastUsedAtMs !== undefined ? Math.max(0, now - lastUsedAtMs) : undefined,
     };
   });
+}
+
+const EXEC_KIND: ManagedKind = {
+  label: LABELS.sandbox,
+  readRegistry: readSandboxRegistry,
+  removeEntries: removeSandboxEntries,
+  plan: planSandbox,
+  recreateHint: "e.g. openclaw sandbox recreate --all",
+};
+
+/**
+ * Returns the sandboxes with status, age, idle time and (given `config`) whether each still
+ * matches the config.
+ *
+ * @throws {OpenClawError} `SANDBOX_DOCKER_UNAVAILABLE`, `SANDBOX_DOCKER_FAILED`.
+ */
+export function listSandboxes(
+  options: ManageSandboxOptions & { config?: SandboxConfigSource },
+): Promise<SandboxListEntry[]> {
+  return listManagedContainers(EXEC_KIND, options);
 }
 
 /** Which sandboxes {@linkcode recreateSandboxes} removes: exactly one of the three. */
@@ -156,12 +206,13 @@ export function matchesSelector(info: Pick<ContainerInfo, "labels">, sel: Recrea
 }
 
 /**
- * Removes the selected sandboxes (`docker rm -f`); they are recreated on next use.
+ * Removes the selected containers of one kind (`docker rm -f`); they are recreated on next use.
  *
  * @throws {OpenClawError} `SANDBOX_RECREATE_INVALID` unless exactly one selector is given, plus
  *   the docker errors.
  */
-export async function recreateSandboxes(
+export async function recreateManagedContainers(
+  kind: ManagedKind,
   selector: RecreateSelector,
   options: ManageSandboxOptions,
 ): Promise<{ removed: string[] }> {
@@ -172,19 +223,36 @@ export async function recreateSandboxes(
     throw new OpenClawError(
       "SANDBOX_RECREATE_INVALID",
       "Cannot choose sandboxes to recreate: pass exactly one of --all, --session or --agent",
-      { exitCode: ExitCode.usage, hint: "e.g. openclaw sandbox recreate --all" },
+      { exitCode: ExitCode.usage, hint: kind.recreateHint },
     );
   }
-  const targets = (await listSandboxContainers(options)).filter((c) =>
+  const targets = (await listLabelledContainers(kind.label, options)).filter((c) =>
     matchesSelector(c, selector)
   );
-  return { removed: await removeContainers(targets.map((t) => t.name), options) };
+  return { removed: await removeContainers(kind, targets.map((t) => t.name), options) };
 }
 
-async function removeContainers(names: string[], options: ManageSandboxOptions): Promise<string[]> {
+/**
+ * Removes the selected sandboxes (`docker rm -f`); they are recreated on next use.
+ *
+ * @throws {OpenClawError} `SANDBOX_RECREATE_INVALID` unless exactly one selector is given, plus
+ *   the docker errors.
+ */
+export function recreateSandboxes(
+  selector: RecreateSelector,
+  options: ManageSandboxOptions,
+): Promise<{ removed: string[] }> {
+  return recreateManagedContainers(EXEC_KIND, selector, options);
+}
+
+async function removeContainers(
+  kind: ManagedKind,
+  names: string[],
+  options: ManageSandboxOptions,
+): Promise<string[]> {
   if (!names.length) return [];
   await docker(["rm", "-f", ...names], { ...options.docker, signal: options.signal });
-  await removeSandboxEntries(options.stateDir, names);
+  await kind.removeEntries(options.stateDir, names);
   return names;
 }
 
@@ -204,5 +272,5 @@ export async function pruneSandboxes(
     const old = prune.maxAgeDays > 0 && now - s.createdAtMs > prune.maxAgeDays * 86_400_000;
     return idle || old;
   });
-  return { removed: await removeContainers(stale.map((s) => s.containerName), options) };
+  return { removed: await removeContainers(EXEC_KIND, stale.map((s) => s.containerName), options) };
 }

@@ -6,71 +6,39 @@
  *
  * @module
  */
-import { ensureDir, writeFileAtomic } from "../fs/atomic.ts";
-import { withFileLock } from "../fs/lock.ts";
-import { joinPath } from "../paths.ts";
+import {
+  type ContainerRegistryEntry,
+  readRegistryFile,
+  registryFilePath,
+  removeRegistryEntries,
+  updateRegistryFile,
+  upsertRegistryEntry,
+} from "./registry_file.ts";
+
+const FILE = "containers.json";
 
 /** One container in the registry. */
-export interface SandboxRegistryEntry {
-  containerName: string;
-  containerId?: string;
-  /** The scope key (`shared`, `agent:<id>` or a session key), as stock names it. */
-  sessionKey: string;
-  agentId?: string;
-  scope?: string;
-  image: string;
-  configHash?: string;
-  createdAtMs: number;
-  lastUsedAtMs: number;
+export interface SandboxRegistryEntry extends ContainerRegistryEntry {
   /** The container's `setupCommand` ran to success (absent when it has none). */
   setupDone?: boolean;
 }
 
 /** Returns the registry path under a state directory. */
 export function sandboxRegistryPath(stateDir: string): string {
-  return joinPath(stateDir, "sandbox", "containers.json");
-}
-
-function parseEntries(text: string): SandboxRegistryEntry[] {
-  try {
-    const data = JSON.parse(text) as { entries?: unknown };
-    if (!Array.isArray(data?.entries)) return [];
-    return data.entries.filter((e): e is SandboxRegistryEntry =>
-      typeof e === "object" && e !== null &&
-      typeof (e as SandboxRegistryEntry).containerName === "string"
-    );
-  } catch {
-    // A damaged registry only loses last-used times; containers are found by label anyway.
-    return [];
-  }
+  return registryFilePath(stateDir, FILE);
 }
 
 /** Reads the registry; a missing or unreadable file is an empty registry. */
-export async function readSandboxRegistry(stateDir: string): Promise<SandboxRegistryEntry[]> {
-  try {
-    return parseEntries(await Deno.readTextFile(sandboxRegistryPath(stateDir)));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
+export function readSandboxRegistry(stateDir: string): Promise<SandboxRegistryEntry[]> {
+  return readRegistryFile<SandboxRegistryEntry>(stateDir, FILE);
 }
 
 /** Rewrites the registry with `update(entries)`, under a lock, atomically. */
-export async function updateSandboxRegistry(
+export function updateSandboxRegistry(
   stateDir: string,
   update: (entries: SandboxRegistryEntry[]) => SandboxRegistryEntry[],
 ): Promise<void> {
-  const path = sandboxRegistryPath(stateDir);
-  ensureDir(joinPath(stateDir, "sandbox"));
-  await withFileLock(path, async () => {
-    const next = update(await readSandboxRegistry(stateDir));
-    // Rewritten on every sandboxed turn; losing the last write to a power cut only loses a
-    // last-used time, so skip the fsyncs.
-    writeFileAtomic(path, JSON.stringify({ entries: next }, null, 2) + "\n", {
-      mode: 0o600,
-      durable: false,
-    });
-  });
+  return updateRegistryFile(stateDir, FILE, update);
 }
 
 /** Inserts or replaces the entry of `entry.containerName`. */
@@ -78,20 +46,12 @@ export function upsertSandboxEntry(
   stateDir: string,
   entry: SandboxRegistryEntry,
 ): Promise<void> {
-  return updateSandboxRegistry(stateDir, (entries) => [
-    ...entries.filter((e) => e.containerName !== entry.containerName),
-    entry,
-  ]);
+  return upsertRegistryEntry(stateDir, FILE, entry);
 }
 
 /** Removes the entries of the named containers. */
 export function removeSandboxEntries(stateDir: string, names: readonly string[]): Promise<void> {
-  if (!names.length) return Promise.resolve();
-  const drop = new Set(names);
-  return updateSandboxRegistry(
-    stateDir,
-    (entries) => entries.filter((e) => !drop.has(e.containerName)),
-  );
+  return removeRegistryEntries(stateDir, FILE, names);
 }
 
 /** Sets `lastUsedAtMs` of one container (no-op when it is not registered). */

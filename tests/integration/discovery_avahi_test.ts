@@ -15,38 +15,20 @@
  * `avahi` (then they fail).
  */
 import assert from "node:assert/strict";
+import { type CliResult, freePort, runCli, type Sandbox, waitUntil } from "../helpers.ts";
 import {
-  CLI_ENTRY,
-  DENO_DIR,
-  freePort,
-  makeSandbox,
-  runCli,
-  type Sandbox,
-  waitUntil,
-} from "../helpers.ts";
-
-const ROOT = Deno.uid() === 0;
-/** nsenter flags to join the holder's namespaces (a user namespace too when not root). */
-const JOIN = ROOT ? ["-n", "-m"] : ["-U", "-n", "-m", "--preserve-credentials"];
-/** unshare flags of the holder. */
-const UNSHARE = ROOT ? ["-n", "-m"] : ["-r", "-n", "-m"];
-
-function runs(cmd: string, args: string[]): boolean {
-  try {
-    return new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-function probeNamespaces(): string | undefined {
-  if (!runs("unshare", [...UNSHARE, "true"])) {
-    return "cannot create a network + mount namespace (unshare -n -m)";
-  }
-  if (!runs("nsenter", ["--version"])) return "nsenter is missing";
-  if (!runs("ip", ["-V"])) return "ip (iproute2) is missing";
-  return undefined;
-}
+  beaconConfig,
+  gatedTest,
+  gatewayIn,
+  type Netns,
+  netns,
+  netnsProblem,
+  offlineSandbox,
+  required,
+  runIn,
+  runs,
+  spawnIn,
+} from "./_netns.ts";
 
 function probeAvahi(): string | undefined {
   const missing = [
@@ -59,114 +41,30 @@ function probeAvahi(): string | undefined {
   return `missing ${names}; install avahi-daemon avahi-utils dbus`;
 }
 
-const REQUIRE = (Deno.env.get("OPENCLAW_TEST_REQUIRE") ?? "").split(",");
-const NETNS_PROBLEM = probeNamespaces();
-const SKIP = NETNS_PROBLEM ?? probeAvahi();
-/** Under `OPENCLAW_TEST_REQUIRE=…,avahi` a missing avahi (or namespace) fails, not skips. */
-const REQUIRED = REQUIRE.includes("avahi") ||
-  (NETNS_PROBLEM !== undefined && REQUIRE.includes("netns"));
+const NETNS_PROBLEM = netnsProblem(true);
 
+/** Under `OPENCLAW_TEST_REQUIRE=…,avahi` a missing avahi (or namespace) fails, not skips. */
 function needsAvahi(name: string, fn: () => Promise<void>): Deno.TestDefinition {
-  return {
-    name,
-    ignore: SKIP !== undefined && !REQUIRED,
-    fn: () => SKIP ? Promise.reject(new Error(`avahi tests cannot run: ${SKIP}`)) : fn(),
-  };
+  return gatedTest(name, fn, {
+    skip: NETNS_PROBLEM ?? probeAvahi(),
+    mustRun: required("avahi") || (NETNS_PROBLEM !== undefined && required("netns")),
+    why: "avahi tests cannot run",
+  });
 }
 
 /**
  * A private network + mount namespace: `lo` up with multicast and a route for 224.0.0.0/4, and
  * a tmpfs on `/run` holding an empty `/run/avahi-daemon`. Disposed with its holder.
  */
-async function netns(): Promise<{ pid: number } & AsyncDisposable> {
-  const holder = new Deno.Command("unshare", {
-    args: [
-      ...UNSHARE,
-      "sh",
-      "-c",
-      "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo" +
-      " && mount -t tmpfs -o mode=0755 tmpfs /run && mkdir /run/avahi-daemon" +
-      " && echo ready && exec sleep 600",
+function avahiNetns(): Promise<Netns> {
+  return netns({
+    mount: true,
+    setup: [
+      "ip link set lo multicast on",
+      "mount -t tmpfs -o mode=0755 tmpfs /run",
+      "mkdir /run/avahi-daemon",
     ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = holder.stdout.getReader();
-  const { value } = await reader.read();
-  assert.match(new TextDecoder().decode(value), /ready/);
-  reader.releaseLock();
-  return {
-    pid: holder.pid,
-    async [Symbol.asyncDispose]() {
-      holder.kill("SIGKILL");
-      await holder.status;
-      await holder.stdout.cancel().catch(() => {});
-    },
-  };
-}
-
-/** A process inside the namespace with its output collected. */
-interface NsProcess extends AsyncDisposable {
-  child: Deno.ChildProcess;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  stop(signal?: Deno.Signal): Promise<number>;
-}
-
-function spawnIn(
-  ns: { pid: number },
-  argv: string[],
-  env: Record<string, string>,
-  cwd: string,
-): NsProcess {
-  const child = new Deno.Command("nsenter", {
-    args: ["-t", String(ns.pid), ...JOIN, "--", ...argv],
-    env,
-    clearEnv: true,
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const dec = new TextDecoder();
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s) text += dec.decode(c, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  let exit: number | undefined;
-  const status = child.status.then(async (s) => {
-    await pumps;
-    exit = s.code;
-    return s.code;
   });
-  return {
-    child,
-    output: () => text,
-    async waitFor(pattern, timeoutMs = 30_000) {
-      await waitUntil(() => {
-        if (pattern.test(text)) return true;
-        if (exit !== undefined) throw new Error(`exited (${exit}) before ${pattern}:\n${text}`);
-        return false;
-      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
-    },
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      if (exit === undefined) {
-        try {
-          child.kill(signal);
-        } catch { /* gone */ }
-      }
-      return await status;
-    },
-    async [Symbol.asyncDispose]() {
-      if (exit === undefined) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }
-      await status;
-    },
-  };
 }
 
 /** A system-bus-like policy that lets avahi own `org.freedesktop.Avahi` and anyone call it. */
@@ -207,7 +105,7 @@ publish-workstation=no
 
 /** The private bus and avahi-daemon on it, in the namespace; both stopped on dispose. */
 async function startAvahi(
-  ns: { pid: number },
+  ns: Netns,
   sb: Sandbox,
 ): Promise<{ busEnv: Record<string, string> } & AsyncDisposable> {
   const dir = `${sb.home}/avahi`;
@@ -307,32 +205,17 @@ function parseResolved(stdout: string): Resolved[] {
 }
 
 /** `avahi-browse -rpt _openclaw-gw._tcp` in the namespace, on the private bus. */
-async function avahiBrowse(
-  ns: { pid: number },
+function avahiBrowse(
+  ns: Netns,
   sb: Sandbox,
   busEnv: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command("nsenter", {
-    args: [
-      "-t",
-      String(ns.pid),
-      ...JOIN,
-      "--",
-      "timeout",
-      "20",
-      "avahi-browse",
-      "-rpt",
-      "_openclaw-gw._tcp",
-    ],
-    env: busEnv,
-    clearEnv: true,
-    cwd: sb.home,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+): Promise<CliResult> {
+  return runIn(
+    ns,
+    ["timeout", "20", "avahi-browse", "-rpt", "_openclaw-gw._tcp"],
+    busEnv,
+    sb.home,
+  );
 }
 
 /**
@@ -340,7 +223,7 @@ async function avahiBrowse(
  * arrive), and returns what `test` returned.
  */
 async function browseUntil<T>(
-  ns: { pid: number },
+  ns: Netns,
   sb: Sandbox,
   busEnv: Record<string, string>,
   test: (all: Resolved[]) => T | undefined,
@@ -356,42 +239,16 @@ async function browseUntil<T>(
   return found.value;
 }
 
-async function prepare(config: string): Promise<Sandbox> {
-  const sb = await makeSandbox({ config });
-  // The namespace has no network: fetch every package (ciao included) before entering it.
-  const cache = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "cache",
-      "--quiet",
-      CLI_ENTRY,
-      new URL("../../gateway/discovery/ciao_responder.ts", import.meta.url).pathname,
-    ],
-    env: { DENO_DIR },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.ok(cache.success, new TextDecoder().decode(cache.stderr));
-  return sb;
-}
-
 const TOKEN = "avahi-test-token-0123456789";
 
 Deno.test(needsAvahi(
   "avahi-browse -rpt _openclaw-gw._tcp lists the gateway with stock's TXT, and its new port",
   async () => {
     const port = freePort();
-    await using sb = await prepare(
-      `{ gateway: { mode: "local", port: ${port}, auth: { mode: "token", token: "${TOKEN}" } },
-         discovery: { mdns: { mode: "minimal" } } }`,
-    );
-    await using ns = await netns();
+    await using sb = await offlineSandbox(beaconConfig(port, TOKEN, "minimal"));
+    await using ns = await avahiNetns();
     await using avahi = await startAvahi(ns, sb);
-    await using gw = spawnIn(
-      ns,
-      [Deno.execPath(), "run", "-A", "--quiet", CLI_ENTRY, "gateway"],
-      { ...sb.env, OPENCLAW_MDNS_HOSTNAME: "studio-gw" },
-      sb.home,
-    );
+    await using gw = gatewayIn(ns, sb);
     await gw.waitFor(/bonjour: advertising "(.+)" \(_openclaw-gw\._tcp\.local, port \d+\)/);
     const instance = /bonjour: advertising "(.+)" \(/.exec(gw.output())![1];
 

@@ -5,145 +5,22 @@
  * give it, and fetches URLs for us. The test decodes the packets with `dns-packet` and checks
  * what a browser (`avahi-browse -rpt _openclaw-gw._tcp`, `dns-sd -B`) would see.
  *
- * Needs `unshare`/`nsenter` (util-linux) and either root or unprivileged user namespaces;
- * without them the tests are ignored with the reason.
+ * The namespace harness (and what it needs, else the tests are ignored) is in _netns.ts.
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import dnsPacket from "dns-packet";
+import { freePort, runCli, type Sandbox, waitUntil, type WatchedProcess } from "../helpers.ts";
 import {
-  CLI_ENTRY,
-  DENO_DIR,
-  freePort,
-  makeSandbox,
-  runCli,
-  type Sandbox,
-  waitUntil,
-} from "../helpers.ts";
-
-const ROOT = Deno.uid() === 0;
-/** nsenter flags to join the holder's namespaces (a user namespace too when not root). */
-const JOIN = ROOT ? ["-n"] : ["-U", "-n", "--preserve-credentials"];
-
-function probeNamespaces(): string | undefined {
-  try {
-    const args = ROOT ? ["-n", "true"] : ["-rn", "true"];
-    if (!new Deno.Command("unshare", { args, stderr: "null" }).outputSync().success) {
-      return "cannot create a network namespace (unshare -n)";
-    }
-    if (
-      !new Deno.Command("nsenter", { args: ["--version"], stdout: "null" }).outputSync().success
-    ) {
-      return "nsenter is missing";
-    }
-    return undefined;
-  } catch {
-    return "unshare/nsenter are missing";
-  }
-}
-const SKIP = probeNamespaces();
-/** Under `OPENCLAW_TEST_REQUIRE=…,netns` a missing namespace fails instead of skipping. */
-const REQUIRED = (Deno.env.get("OPENCLAW_TEST_REQUIRE") ?? "").split(",").includes("netns");
-
-/** The test options shared by every test here. */
-function needsNetns(name: string, fn: () => Promise<void>): Deno.TestDefinition {
-  return {
-    name,
-    ignore: SKIP !== undefined && !REQUIRED,
-    fn: () => SKIP ? Promise.reject(new Error(`mDNS tests need a namespace: ${SKIP}`)) : fn(),
-  };
-}
-
-/** A private network namespace with multicast on loopback; disposed with its holder. */
-async function netns(): Promise<{ pid: number } & AsyncDisposable> {
-  const holder = new Deno.Command("unshare", {
-    args: [
-      ROOT ? "-n" : "-rn",
-      "sh",
-      "-c",
-      "ip link set lo up && ip route add 224.0.0.0/4 dev lo && echo ready && exec sleep 600",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = holder.stdout.getReader();
-  const { value } = await reader.read();
-  assert.match(new TextDecoder().decode(value), /ready/);
-  reader.releaseLock();
-  return {
-    pid: holder.pid,
-    async [Symbol.asyncDispose]() {
-      holder.kill("SIGKILL");
-      await holder.status;
-      await holder.stdout.cancel().catch(() => {});
-    },
-  };
-}
-
-/** A process inside the namespace with its output collected. */
-interface NsProcess extends AsyncDisposable {
-  child: Deno.ChildProcess;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  stop(signal?: Deno.Signal): Promise<number>;
-}
-
-function spawnIn(
-  ns: { pid: number },
-  argv: string[],
-  env: Record<string, string>,
-  cwd: string,
-  stdin: "piped" | "null" = "null",
-): NsProcess {
-  const child = new Deno.Command("nsenter", {
-    args: ["-t", String(ns.pid), ...JOIN, "--", ...argv],
-    env,
-    clearEnv: true,
-    cwd,
-    stdin,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let text = "";
-  const dec = new TextDecoder();
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s) text += dec.decode(c, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  let exit: number | undefined;
-  const status = child.status.then(async (s) => {
-    await pumps;
-    exit = s.code;
-    return s.code;
-  });
-  return {
-    child,
-    output: () => text,
-    async waitFor(pattern, timeoutMs = 30_000) {
-      await waitUntil(() => {
-        if (pattern.test(text)) return true;
-        if (exit !== undefined) throw new Error(`exited (${exit}) before ${pattern}:\n${text}`);
-        return false;
-      }, { timeoutMs, intervalMs: 25, message: () => `${pattern}:\n${text}` });
-    },
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      if (exit === undefined) {
-        try {
-          child.kill(signal);
-        } catch { /* gone */ }
-      }
-      return await status;
-    },
-    async [Symbol.asyncDispose]() {
-      if (exit === undefined) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }
-      await status;
-    },
-  };
-}
+  beaconConfig,
+  cliIn,
+  gatewayIn,
+  needsNetns,
+  type Netns,
+  netns,
+  offlineSandbox,
+  spawnIn,
+} from "./_netns.ts";
 
 /** Listens on the mDNS group, prints packets as JSON lines; sends and fetches on request. */
 const PROBE = `
@@ -195,12 +72,12 @@ interface Packet {
 }
 
 class Probe {
-  #proc: NsProcess;
+  #proc: WatchedProcess;
   #seen = 0;
-  constructor(proc: NsProcess) {
+  constructor(proc: WatchedProcess) {
     this.#proc = proc;
   }
-  static async start(ns: { pid: number }, sb: Sandbox): Promise<Probe> {
+  static async start(ns: Netns, sb: Sandbox): Promise<Probe> {
     const proc = spawnIn(ns, [Deno.execPath(), "eval", PROBE], { ...sb.env }, sb.home, "piped");
     await proc.waitFor(/"ready":true/);
     return new Probe(proc);
@@ -283,41 +160,11 @@ function mdnsSocketsOf(pid: number): number {
   return count;
 }
 
-async function prepare(config: string): Promise<Sandbox> {
-  const sb = await makeSandbox({ config });
-  // The namespace has no network: fetch every package (ciao included) before entering it.
-  const cache = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "cache",
-      "--quiet",
-      CLI_ENTRY,
-      new URL("../../gateway/discovery/ciao_responder.ts", import.meta.url).pathname,
-    ],
-    env: { DENO_DIR },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.ok(cache.success, new TextDecoder().decode(cache.stderr));
-  return sb;
-}
-
-function gatewayIn(ns: { pid: number }, sb: Sandbox, env: Record<string, string> = {}): NsProcess {
-  return spawnIn(
-    ns,
-    [Deno.execPath(), "run", "-A", "--quiet", CLI_ENTRY, "gateway"],
-    { ...sb.env, OPENCLAW_MDNS_HOSTNAME: "studio-gw", ...env },
-    sb.home,
-  );
-}
-
 Deno.test(needsNetns(
   "mDNS: the beacon is seen with stock's TXT, re-announced on a port change, withdrawn on stop",
   async () => {
     const port = freePort();
-    await using sb = await prepare(
-      `{ gateway: { mode: "local", port: ${port}, auth: { mode: "token", token: "${TOKEN}" } },
-         discovery: { mdns: { mode: "minimal" } } }`,
-    );
+    await using sb = await offlineSandbox(beaconConfig(port, TOKEN, "minimal"));
     await using ns = await netns();
     await using probe = await Probe.start(ns, sb);
     await using gw = gatewayIn(ns, sb);
@@ -380,10 +227,7 @@ Deno.test(needsNetns(
   "mDNS: OPENCLAW_DISABLE_BONJOUR=1 opens no multicast socket at all",
   async () => {
     const port = freePort();
-    await using sb = await prepare(
-      `{ gateway: { mode: "local", port: ${port}, auth: { mode: "token", token: "${TOKEN}" } },
-         discovery: { mdns: { mode: "full" } } }`,
-    );
+    await using sb = await offlineSandbox(beaconConfig(port, TOKEN, "full"));
     await using ns = await netns();
     await using gw = gatewayIn(ns, sb, { OPENCLAW_DISABLE_BONJOUR: "1" });
     await gw.waitFor(/bonjour: off \(OPENCLAW_DISABLE_BONJOUR=1\)/);
@@ -399,10 +243,7 @@ Deno.test(needsNetns(
   "mDNS: a probe conflict is logged, the beacon renames itself, and /health keeps answering",
   async () => {
     const port = freePort();
-    await using sb = await prepare(
-      `{ gateway: { mode: "local", port: ${port}, auth: { mode: "token", token: "${TOKEN}" } },
-         discovery: { mdns: { mode: "minimal" } } }`,
-    );
+    await using sb = await offlineSandbox(beaconConfig(port, TOKEN, "minimal"));
     await using ns = await netns();
     await using probe = await Probe.start(ns, sb);
     await using gw = gatewayIn(ns, sb);
@@ -430,27 +271,8 @@ Deno.test(needsNetns(
     );
     await gw.waitFor(/bonjour: advertising ".+ \(2\)"/);
     assert.equal(await probe.fetchStatus(`http://127.0.0.1:${port}/health`), 200);
-    const health = await new Deno.Command("nsenter", {
-      args: [
-        "-t",
-        String(ns.pid),
-        ...JOIN,
-        "--",
-        Deno.execPath(),
-        "run",
-        "-A",
-        "--quiet",
-        CLI_ENTRY,
-        "health",
-        "--json",
-      ],
-      env: { ...sb.env },
-      clearEnv: true,
-      cwd: sb.home,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const mdns = JSON.parse(new TextDecoder().decode(health.stdout)).subsystems.discovery.mdns;
+    const health = await cliIn(ns, sb, ["health", "--json"]);
+    const mdns = JSON.parse(health.stdout).subsystems.discovery.mdns;
     assert.equal(mdns.state, "announced");
     assert.match(mdns.instance, / \(2\)$/);
     assert.equal(mdns.requestedInstance, taken.slice(0, -SERVICE.length - 1));

@@ -2,154 +2,44 @@
  * `openclaw gateway discover` on a real multicast wire: in a private network namespace (only
  * `lo`, with a multicast route, so nothing leaves the test) a gateway advertises with
  * `discovery.mdns.mode: "full"` and `gateway discover`, run in the same namespace, lists it.
- * The namespace harness is the one of discovery_mdns_test.ts.
+ * The namespace harness (and what it needs, else these tests are ignored) is in _netns.ts.
  *
  * The wide-area half (unicast DNS-SD) runs outside the namespace: a gateway with a faked
  * tailnet address writes its zone, a DNS server in this test serves that zone file on
  * 127.0.0.1, and `gateway discover` is pointed at it with `OPENCLAW_DNS_NAMESERVER`.
- *
- * The mDNS tests need `unshare`/`nsenter` (util-linux) and either root or unprivileged user
- * namespaces; without them they are ignored with the reason.
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
 import {
-  CLI_ENTRY,
-  DENO_DIR,
   freePort,
   makeSandbox,
   runCli,
   type Sandbox,
   spawnGateway,
-  waitUntil,
   writeFile,
 } from "../helpers.ts";
 import { zoneHostLabel, zoneInstanceLabel } from "../../lib/discovery/names.ts";
 import { planZone } from "../../lib/discovery/zone.ts";
+import { beaconConfig, cliIn, gatewayIn, needsNetns, netns, offlineSandbox } from "./_netns.ts";
 
-const ROOT = Deno.uid() === 0;
-/** nsenter flags to join the holder's namespaces (a user namespace too when not root). */
-const JOIN = ROOT ? ["-n"] : ["-U", "-n", "--preserve-credentials"];
-
-function probeNamespaces(): string | undefined {
-  try {
-    const args = ROOT ? ["-n", "true"] : ["-rn", "true"];
-    if (!new Deno.Command("unshare", { args, stderr: "null" }).outputSync().success) {
-      return "cannot create a network namespace (unshare -n)";
-    }
-    if (
-      !new Deno.Command("nsenter", { args: ["--version"], stdout: "null" }).outputSync().success
-    ) {
-      return "nsenter is missing";
-    }
-    return undefined;
-  } catch {
-    return "unshare/nsenter are missing";
-  }
-}
-const SKIP = probeNamespaces();
-/** Under `OPENCLAW_TEST_REQUIRE=…,netns` a missing namespace fails instead of skipping. */
-const REQUIRED = (Deno.env.get("OPENCLAW_TEST_REQUIRE") ?? "").split(",").includes("netns");
-
-function needsNetns(name: string, fn: () => Promise<void>): Deno.TestDefinition {
-  return {
-    name,
-    ignore: SKIP !== undefined && !REQUIRED,
-    fn: () => SKIP ? Promise.reject(new Error(`mDNS tests need a namespace: ${SKIP}`)) : fn(),
-  };
+/** A sandbox whose packages, `gateway discover`'s included, are cached for the namespace. */
+function prepare(config: string): Promise<Sandbox> {
+  return offlineSandbox(config, [
+    new URL("../../cli/commands/gateway_discover.ts", import.meta.url).pathname,
+  ]);
 }
 
-/** A private network namespace with multicast on loopback; disposed with its holder. */
-async function netns(): Promise<{ pid: number } & AsyncDisposable> {
-  const holder = new Deno.Command("unshare", {
-    args: [
-      ROOT ? "-n" : "-rn",
-      "sh",
-      "-c",
-      "ip link set lo up && ip route add 224.0.0.0/4 dev lo && echo ready && exec sleep 600",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = holder.stdout.getReader();
-  const { value } = await reader.read();
-  assert.match(new TextDecoder().decode(value), /ready/);
-  reader.releaseLock();
-  return {
-    pid: holder.pid,
-    async [Symbol.asyncDispose]() {
-      holder.kill("SIGKILL");
-      await holder.status;
-      await holder.stdout.cancel().catch(() => {});
-    },
-  };
-}
-
-function nsCommand(ns: { pid: number }, sb: Sandbox, argv: string[], env = {}): Deno.Command {
-  return new Deno.Command("nsenter", {
-    args: ["-t", String(ns.pid), ...JOIN, "--", Deno.execPath(), "run", "-A", "--quiet", ...argv],
-    env: { ...sb.env, ...env },
-    clearEnv: true,
-    cwd: sb.home,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
-/** `openclaw <args>` run inside the namespace, to completion. */
-async function cliIn(
-  ns: { pid: number },
-  sb: Sandbox,
-  args: string[],
-  env: Record<string, string> = {},
-) {
-  const out = await nsCommand(ns, sb, [CLI_ENTRY, ...args], env).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-/** A gateway in the namespace, its console output collected; killed on dispose. */
-function gatewayIn(ns: { pid: number }, sb: Sandbox) {
-  const child = nsCommand(ns, sb, [CLI_ENTRY, "gateway"], { OPENCLAW_MDNS_HOSTNAME: "studio-gw" })
-    .spawn();
-  let text = "";
-  const dec = new TextDecoder();
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s) text += dec.decode(c, { stream: true });
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  return {
-    output: () => text,
-    async [Symbol.asyncDispose]() {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-      await child.status;
-      await pumps;
-    },
-  };
-}
-
-async function prepare(config: string): Promise<Sandbox> {
-  const sb = await makeSandbox({ config });
-  // The namespace has no network: fetch every package (ciao included) before entering it.
-  const cache = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "cache",
-      "--quiet",
-      CLI_ENTRY,
-      new URL("../../gateway/discovery/ciao_responder.ts", import.meta.url).pathname,
-      new URL("../../cli/commands/gateway_discover.ts", import.meta.url).pathname,
-    ],
-    env: { DENO_DIR },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert.ok(cache.success, new TextDecoder().decode(cache.stderr));
-  return sb;
+/** One gateway as `gateway discover --json` lists it. */
+interface Listed {
+  instanceName: string;
+  host: string;
+  port: number;
+  addresses: string[];
+  txt: Record<string, string>;
+  source: string;
+  domain: string;
 }
 
 const TOKEN = "discover-test-token-0123456789";
@@ -158,29 +48,15 @@ Deno.test(needsNetns(
   "gateway discover lists a gateway advertising in full mode, with its port and TXT",
   async () => {
     const port = freePort();
-    await using sb = await prepare(
-      `{ gateway: { mode: "local", port: ${port}, auth: { mode: "token", token: "${TOKEN}" } },
-         discovery: { mdns: { mode: "full" } } }`,
-    );
+    await using sb = await prepare(beaconConfig(port, TOKEN, "full"));
     await using ns = await netns();
     await using gw = gatewayIn(ns, sb);
-    await waitUntil(() => /bonjour: advertising "(.+)" \(/.test(gw.output()), {
-      timeoutMs: 30_000,
-      message: () => `the advertisement:\n${gw.output()}`,
-    });
+    await gw.waitFor(/bonjour: advertising "(.+)" \(/);
     const instance = /bonjour: advertising "(.+)" \(/.exec(gw.output())![1];
 
     const res = await cliIn(ns, sb, ["gateway", "discover", "--json", "--timeout", "3000"]);
     assert.equal(res.code, 0, res.stderr);
-    const found = JSON.parse(res.stdout) as {
-      instanceName: string;
-      host: string;
-      port: number;
-      addresses: string[];
-      txt: Record<string, string>;
-      source: string;
-      domain: string;
-    }[];
+    const found = JSON.parse(res.stdout) as Listed[];
     const mine = found.find((g) => g.instanceName === instance);
     assert.ok(mine, `${instance} in ${res.stdout}`);
     assert.deepEqual([mine.source, mine.domain], ["mdns", "local"]);
@@ -316,16 +192,6 @@ async function fakeTailscale(sb: Sandbox, ipv4: string): Promise<Record<string, 
   );
   await Deno.chmod(`${bin}/tailscale`, 0o755);
   return { PATH: `${bin}:${sb.env.PATH}` };
-}
-
-interface Listed {
-  instanceName: string;
-  host: string;
-  port: number;
-  addresses: string[];
-  txt: Record<string, string>;
-  source: string;
-  domain: string;
 }
 
 const WIDE_DOMAIN = "oc-test.internal";

@@ -1,100 +1,12 @@
 /**
- * Tailscale Serve/Funnel as a user meets it, with a stand-in `tailscale` on PATH. The stand-in
- * keeps tailscaled's routes as files: a foreground claim (`serve --yes --bg=false <port>`)
- * holds `fg.<pid>` while it runs and removes it when it is stopped (as tailscaled drops a
- * foreground route when its CLI exits); `bg.route` is a background route an older release left;
- * `serve status --json` prints them in tailscaled's ServeConfig shape; `down` makes the daemon
- * unreachable. Every call is appended to calls.log, and a second live claim is logged as
- * DUPLICATE.
+ * Tailscale Serve/Funnel as a user meets it, with the stand-in `tailscale` of
+ * tests/fixtures/fake_tailscale.ts on PATH (routes kept as files, every call logged).
  */
 import assert from "node:assert/strict";
-import {
-  freePort,
-  makeSandbox,
-  runCli,
-  type Sandbox,
-  spawnGateway,
-  waitUntil,
-  writeFile,
-} from "../helpers.ts";
+import { freePort, makeSandbox, runCli, spawnGateway, waitUntil, writeFile } from "../helpers.ts";
+import { fakeTailscale } from "../fixtures/fake_tailscale.ts";
 
 const TOKEN = "tailscale-test-token-0123456789";
-const HOST = "studio.tail1234.ts.net";
-
-const FAKE_TAILSCALE = `#!/bin/sh
-D="$TS_FAKE"
-echo "$*" >> "$D/calls.log"
-for a; do last="$a"; done
-case "$1" in
-  status)
-    if [ -f "$D/down" ]; then
-      echo "failed to connect to local tailscaled; it doesn't appear to be running" >&2
-      exit 1
-    fi
-    echo '{"BackendState":"Running","Self":{"DNSName":"${HOST}.","TailscaleIPs":["100.101.102.103"]}}'
-    exit 0 ;;
-  ip) echo 100.101.102.103; exit 0 ;;
-  serve|funnel)
-    if [ "$2" = status ]; then
-      printf '{"Web":{'
-      if [ -f "$D/bg.route" ]; then
-        printf '"${HOST}:443":{"Handlers":{"/":{"Proxy":"%s"}}}' "$(cat "$D/bg.route")"
-      fi
-      printf '},"Foreground":{'
-      sep=""
-      for f in "$D"/fg.*; do
-        [ -e "$f" ] || continue
-        printf '%s"%s":{"Web":{"${HOST}:443":{"Handlers":{"/":{"Proxy":"%s"}}}}}' \\
-          "$sep" "\${f##*.}" "$(cat "$f")"
-        sep=","
-      done
-      printf '}}\\n'
-      exit 0
-    fi
-    if [ "$last" = off ]; then rm -f "$D/bg.route"; exit 0; fi
-    for f in "$D"/fg.*; do [ -e "$f" ] && echo "DUPLICATE $*" >> "$D/calls.log"; done
-    echo "http://127.0.0.1:$last" > "$D/fg.$$"
-    trap 'rm -f "$D/fg.$$"; kill $child 2>/dev/null; exit 0' TERM INT HUP
-    echo "Available within your tailnet:"
-    echo "https://${HOST}/"
-    echo "|-- proxy http://127.0.0.1:$last"
-    echo "Press Ctrl+C to exit."
-    sleep 3600 &
-    child=$!
-    wait $child
-    rm -f "$D/fg.$$" ;;
-esac
-`;
-
-interface Fake {
-  dir: string;
-  env: Record<string, string>;
-  calls(): string;
-  /** Live routes: foreground claims plus a leftover background route. */
-  routes(): string[];
-}
-
-async function fakeTailscale(sb: Sandbox): Promise<Fake> {
-  const dir = `${sb.home}/tailscale-fake`;
-  await Deno.mkdir(`${sb.home}/fakebin`, { recursive: true });
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(`${sb.home}/fakebin/tailscale`, FAKE_TAILSCALE, { mode: 0o755 });
-  return {
-    dir,
-    env: { PATH: `${sb.home}/fakebin:${sb.env.PATH}`, TS_FAKE: dir },
-    calls: () => {
-      try {
-        return Deno.readTextFileSync(`${dir}/calls.log`);
-      } catch {
-        return "";
-      }
-    },
-    routes: () =>
-      [...Deno.readDirSync(dir)].filter((e) => /^(fg\.\d+|bg\.route)$/.test(e.name)).map((e) =>
-        Deno.readTextFileSync(`${dir}/${e.name}`).trim()
-      ),
-  };
-}
 
 function config(mode: string, extra = ""): string {
   return `{ gateway: { mode: "local", auth: { mode: "token", token: "${TOKEN}" }, ` +

@@ -3,53 +3,20 @@
  * stand-in `tailscale` on PATH, the gateway claims a route to its managed listener; the test
  * plays tailscaled by connecting to that listener with the headers tailscaled adds
  * (`Tailscale-User-Login`, `Tailscale-User-Name`, `X-Forwarded-For`, the tailnet Host). The
- * stand-in answers `whois --json <ip>` from `whois.<ip>` files (no file: exit 1, as for an
- * address tailscaled does not know) and logs every call to calls.log.
+ * stand-in (tests/fixtures/fake_tailscale.ts) answers `whois --json <ip>` from `whois.<ip>`
+ * files (no file: exit 1, as for an address tailscaled does not know).
  */
 import assert from "node:assert/strict";
 import { freePort, makeSandbox, runCli, type Sandbox, spawnGateway } from "../helpers.ts";
 import { type AnyFrame, RawClient } from "../fixtures/ws_client.ts";
 import { deviceConnectParams, makeDevice } from "../fixtures/device.ts";
+import { FAKE_TAILNET_HOST, fakeTailscale } from "../fixtures/fake_tailscale.ts";
 
 const TOKEN = "tailscale-whois-test-token-0123456789";
-const HOST = "studio.tail1234.ts.net";
+const HOST = FAKE_TAILNET_HOST;
 const ALICE_IP = "100.90.1.2";
 const BOB_IP = "100.90.1.3";
 const UNKNOWN_IP = "100.90.1.4";
-
-const FAKE_TAILSCALE = `#!/bin/sh
-D="$TS_FAKE"
-echo "$*" >> "$D/calls.log"
-for a; do last="$a"; done
-case "$1" in
-  status)
-    echo '{"BackendState":"Running","Self":{"DNSName":"${HOST}.","TailscaleIPs":["100.101.102.103"]}}'
-    exit 0 ;;
-  whois)
-    if [ -f "$D/whois.$last" ]; then cat "$D/whois.$last"; exit 0; fi
-    echo "no match for IP:port $last" >&2
-    exit 1 ;;
-  serve|funnel)
-    if [ "$2" = status ]; then
-      printf '{"Foreground":{'
-      sep=""
-      for f in "$D"/fg.*; do
-        [ -e "$f" ] || continue
-        printf '%s"%s":{"Web":{"${HOST}:443":{"Handlers":{"/":{"Proxy":"%s"}}}}}' \\
-          "$sep" "\${f##*.}" "$(cat "$f")"
-        sep=","
-      done
-      printf '}}\\n'
-      exit 0
-    fi
-    echo "http://127.0.0.1:$last" > "$D/fg.$$"
-    trap 'rm -f "$D/fg.$$"; kill $child 2>/dev/null; exit 0' TERM INT HUP
-    sleep 3600 &
-    child=$!
-    wait $child
-    rm -f "$D/fg.$$" ;;
-esac
-`;
 
 function whoisJson(login: string, name: string): string {
   return JSON.stringify({
@@ -79,24 +46,13 @@ async function serveGateway(
   const sb = await makeSandbox({
     config: `{ gateway: { mode: "local", auth: ${auth}${tailscale} } }`,
   });
-  const dir = `${sb.home}/tailscale-fake`;
-  await Deno.mkdir(`${sb.home}/fakebin`, { recursive: true });
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(`${sb.home}/fakebin/tailscale`, FAKE_TAILSCALE, { mode: 0o755 });
-  await Deno.writeTextFile(`${dir}/whois.${ALICE_IP}`, whoisJson("alice@example.com", "Alice"));
-  await Deno.writeTextFile(`${dir}/whois.${BOB_IP}`, whoisJson("bob@example.com", "Bob"));
-  sb.env.PATH = `${sb.home}/fakebin:${sb.env.PATH}`;
-  sb.env.TS_FAKE = dir;
+  const ts = await fakeTailscale(sb);
+  await Deno.writeTextFile(`${ts.dir}/whois.${ALICE_IP}`, whoisJson("alice@example.com", "Alice"));
+  await Deno.writeTextFile(`${ts.dir}/whois.${BOB_IP}`, whoisJson("bob@example.com", "Bob"));
+  Object.assign(sb.env, ts.env);
   const gatewayPort = freePort();
   const flags = options.viaFlag ? ["--tailscale", "serve"] : [];
   const gw = spawnGateway(sb, ["--port", String(gatewayPort), ...flags], { port: gatewayPort });
-  const calls = () => {
-    try {
-      return Deno.readTextFileSync(`${dir}/calls.log`);
-    } catch {
-      return "";
-    }
-  };
   try {
     await gw.waitFor(/serve enabled: https:\/\/studio\.tail1234\.ts\.net\//, 30_000);
   } catch (err) {
@@ -104,12 +60,12 @@ async function serveGateway(
     await sb[Symbol.asyncDispose]();
     throw err;
   }
-  const managedPort = Number(/^serve --yes --bg=false (\d+)$/m.exec(calls())![1]);
+  const managedPort = Number(/^serve --yes --bg=false (\d+)$/m.exec(ts.calls())![1]);
   return {
     sb,
     gatewayPort,
     managedPort,
-    whoisCalls: () => [...calls().matchAll(/^whois --json /gm)].length,
+    whoisCalls: () => [...ts.calls().matchAll(/^whois --json /gm)].length,
     async [Symbol.asyncDispose]() {
       await gw.stop();
       await gw[Symbol.asyncDispose]();
@@ -193,6 +149,14 @@ async function connectControlUi(
   return { client, res };
 }
 
+/** Connects through the Serve route as alice@example.com, from the tailnet address `clientIp`. */
+function connectThroughServe(
+  gw: ServeGateway,
+  clientIp: string,
+): Promise<{ client: RawClient; res: AnyFrame }> {
+  return connectControlUi(gw.managedPort, tailscaledHeaders("alice@example.com", clientIp));
+}
+
 Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscale on by default with serve)", async (t) => {
   await using gw = await serveGateway(`{ mode: "token", token: "${TOKEN}" }`);
   assert.notEqual(gw.managedPort, gw.gatewayPort, "the route targets its own listener");
@@ -200,10 +164,7 @@ Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscal
   await t.step(
     "a tailnet user tailscale whois confirms is admitted without a token, and presence shows who",
     async () => {
-      const { client, res } = await connectControlUi(
-        gw.managedPort,
-        tailscaledHeaders("alice@example.com", ALICE_IP),
-      );
+      const { client, res } = await connectThroughServe(gw, ALICE_IP);
       try {
         assert.equal(res.ok, true, JSON.stringify(res.error));
         assert.equal(res.payload.auth.method, "tailscale");
@@ -235,10 +196,7 @@ Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscal
   await t.step("a second connect within 60 s does not run tailscale whois again", async () => {
     const before = gw.whoisCalls();
     assert.equal(before, 1, "the first connect asked once");
-    const { client, res } = await connectControlUi(
-      gw.managedPort,
-      tailscaledHeaders("alice@example.com", ALICE_IP),
-    );
+    const { client, res } = await connectThroughServe(gw, ALICE_IP);
     client.close();
     assert.equal(res.ok, true, JSON.stringify(res.error));
     assert.equal(gw.whoisCalls(), before);
@@ -260,10 +218,7 @@ Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscal
   );
 
   await t.step("tailscale whois failing refuses the connect with the reason", async () => {
-    const { client, res } = await connectControlUi(
-      gw.managedPort,
-      tailscaledHeaders("alice@example.com", UNKNOWN_IP),
-    );
+    const { client, res } = await connectThroughServe(gw, UNKNOWN_IP);
     const closed = await client.closed;
     assert.equal(res.ok, false);
     assert.equal(res.error.details.authReason, "tailscale_whois_failed");
@@ -273,10 +228,7 @@ Deno.test("Tailscale Serve identity on the Control UI's WebSocket (allowTailscal
   });
 
   await t.step("a login tailscale whois does not confirm is refused with the reason", async () => {
-    const { client, res } = await connectControlUi(
-      gw.managedPort,
-      tailscaledHeaders("alice@example.com", BOB_IP),
-    );
+    const { client, res } = await connectThroughServe(gw, BOB_IP);
     client.close();
     assert.equal(res.ok, false);
     assert.equal(res.error.details.authReason, "tailscale_user_mismatch");
@@ -329,10 +281,7 @@ Deno.test("gateway.auth.allowTailscale false: a tailnet user needs the token eve
   await using gw = await serveGateway(
     `{ mode: "token", token: "${TOKEN}", allowTailscale: false }`,
   );
-  const { client, res } = await connectControlUi(
-    gw.managedPort,
-    tailscaledHeaders("alice@example.com", ALICE_IP),
-  );
+  const { client, res } = await connectThroughServe(gw, ALICE_IP);
   client.close();
   assert.equal(res.ok, false);
   assert.equal(res.error.details.authReason, "token_missing");
@@ -341,10 +290,7 @@ Deno.test("gateway.auth.allowTailscale false: a tailnet user needs the token eve
 
 Deno.test("--tailscale serve given only as a flag turns allowTailscale on, as the config's mode does", async () => {
   await using gw = await serveGateway(`{ mode: "token", token: "${TOKEN}" }`, { viaFlag: true });
-  const { client, res } = await connectControlUi(
-    gw.managedPort,
-    tailscaledHeaders("alice@example.com", ALICE_IP),
-  );
+  const { client, res } = await connectThroughServe(gw, ALICE_IP);
   client.close();
   assert.equal(res.ok, true, JSON.stringify(res.error));
   assert.equal(res.payload.auth.method, "tailscale");
