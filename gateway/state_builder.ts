@@ -35,7 +35,7 @@ import type {
   SystemEventInput,
 } from "./automation/types.ts";
 import { createOutbound } from "./outbound.ts";
-import { healthSnapshot } from "./methods/health.ts";
+import { healthSnapshot } from "./health_snapshot.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayStartOptions } from "./server.ts";
@@ -187,7 +187,7 @@ export class GatewayStateImpl implements GatewayState {
   }
 
   health(fresh = false): Record<string, unknown> {
-    // Cached for 60 s with current heartbeat and channel sections (methods/health.ts).
+    // Cached for 60 s with current heartbeat and channel sections (health_snapshot.ts).
     return healthSnapshot(this).get(fresh);
   }
 

@@ -7,7 +7,12 @@
  * @module
  */
 import { unknownMethodError } from "../../lib/protocol/errors.ts";
-import { type MethodDefinition, MethodRegistry, type ResolvedCall } from "./registry.ts";
+import type { MethodDefinition, MethodRegistry, ResolvedCall } from "./registry.ts";
+
+// The eager registry validates params with the protocol's zod schemas: imported with the first
+// area, so none of it is on the gateway's start path.
+let registryModule: Promise<typeof import("./registry.ts")> | undefined;
+const loadRegistryModule = () => registryModule ??= import("./registry.ts");
 
 /** One file of methods: the names it defines, and how to load their definitions. */
 export interface MethodArea {
@@ -43,16 +48,18 @@ class AreaSlot {
 
   load(): Promise<MethodRegistry> {
     // A failed import is not cached: the next call tries again (and reports the same error).
-    this.#loading ??= this.area.load().then((defs) => {
-      const names = defs.map((d) => d.name);
-      if (names.join("\n") !== this.area.names.join("\n")) {
-        throw new Error(
-          `gateway/methods/${this.area.module}.ts defines [${names.join(", ")}] but ` +
-            `gateway/methods/mod.ts lists [${this.area.names.join(", ")}]`,
-        );
-      }
-      return this.#loaded = new MethodRegistry(defs);
-    }).catch((err) => {
+    this.#loading ??= Promise.all([this.area.load(), loadRegistryModule()]).then(
+      ([defs, { MethodRegistry }]) => {
+        const names = defs.map((d) => d.name);
+        if (names.join("\n") !== this.area.names.join("\n")) {
+          throw new Error(
+            `gateway/methods/${this.area.module}.ts defines [${names.join(", ")}] but ` +
+              `gateway/methods/mod.ts lists [${this.area.names.join(", ")}]`,
+          );
+        }
+        return this.#loaded = new MethodRegistry(defs);
+      },
+    ).catch((err) => {
       this.#loading = undefined;
       throw err;
     });
@@ -99,6 +106,7 @@ export class LazyMethodRegistry implements MethodTable {
   async loadAll(): Promise<MethodRegistry> {
     const defs: MethodDefinition[] = [];
     for (const slot of this.#areas) defs.push(...(await slot.load()).definitions());
+    const { MethodRegistry } = await loadRegistryModule();
     return new MethodRegistry(defs);
   }
 }

@@ -31,7 +31,7 @@ import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
 import { type ServerWebSocket, upgradeWebSocket } from "../net/mod.ts";
 import type { ShutdownEvent, StateVersion, TickEvent } from "../../lib/protocol/frames.ts";
 import type { PresenceEntry } from "../state.ts";
-import { type ConnectionDeps, GatewayConnection, type PeerInfo } from "./connection.ts";
+import type { ConnectionDeps, GatewayConnection, PeerInfo } from "./connection.ts";
 import { ConnectionLog } from "./conn_log.ts";
 
 /** Every limit a connection enforces: the protocol constants plus the env-tunable ones. */
@@ -96,6 +96,8 @@ export interface HubOptions extends Omit<ConnectionDeps, "hub" | "limits"> {
   healthPayload(): unknown;
 }
 
+let connectionModule: Promise<typeof import("./connection.ts")> | undefined;
+
 /** Owns every socket of one server start. */
 export class ConnectionHub {
   readonly #connections = new Set<GatewayConnection>();
@@ -118,8 +120,11 @@ export class ConnectionHub {
     this.#log = options.log ?? new ConnectionLog();
   }
 
-  /** Answers a WebSocket upgrade request, or refuses it with a plain HTTP status. */
-  upgrade(req: Request, peer: Omit<PeerInfo, "headers">): Response {
+  /**
+   * Answers a WebSocket upgrade request, or refuses it with a plain HTTP status. The connection
+   * layer (handshake, frame schemas, dispatch) is imported at the first upgrade, not at start.
+   */
+  async upgrade(req: Request, peer: Omit<PeerInfo, "headers">): Promise<Response> {
     const clientIp = peer.clientIp;
     if (this.#closing) {
       this.#log.upgradeRefused(clientIp, 503, "gateway shutting down");
@@ -136,6 +141,8 @@ export class ConnectionHub {
         headers: { Connection: "close" },
       });
     }
+    connectionModule ??= import("./connection.ts");
+    const { GatewayConnection } = await connectionModule;
     // The request is consumed by the upgrade; keep a copy of its headers for the handshake.
     const headers = new Headers(req.headers);
     let upgraded: { socket: ServerWebSocket; response: Response };
