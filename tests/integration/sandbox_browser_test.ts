@@ -113,6 +113,28 @@ async function agentTurn(sb: Sandbox, message: string) {
   return out as { result: { meta: { toolCalls: { name: string; isError?: boolean }[] } } };
 }
 
+type FakeModel = Awaited<ReturnType<typeof startFakeProvider>>;
+
+/**
+ * One agent turn in which the model calls the browser tool once with `args` and then answers
+ * `reply`: the tool calls' outcomes and what the tool returned to the model.
+ */
+async function browserToolTurn(
+  sb: Sandbox,
+  fake: FakeModel,
+  args: Record<string, unknown>,
+  message: string,
+  reply: string,
+) {
+  fake.enqueue({ toolCalls: [{ id: "c1", name: "browser", args }] }, { text: reply });
+  const out = await agentTurn(sb, message);
+  return {
+    out,
+    calls: out.result.meta.toolCalls.map((c) => [c.name, c.isError ?? false]),
+    result: toolMessages(fake, 1).at(-1)!,
+  };
+}
+
 Deno.test({
   name: "a sandboxed session's browser tool opens a workspace page in its browser container, " +
     "not in the host's Chromium",
@@ -140,24 +162,15 @@ Deno.test({
         containerPrefix: prefix,
       });
       await using gw = await startGateway(sb, JSON.stringify(cfg));
-      fake.enqueue(
-        {
-          toolCalls: [{
-            id: "c1",
-            name: "browser",
-            args: { action: "open", targetUrl: "file:///workspace/lobster.html" },
-          }],
-        },
-        { text: "The page is called Sandbox Lobster Page." },
+      const { out, calls, result } = await browserToolTurn(
+        sb,
+        fake,
+        { action: "open", targetUrl: "file:///workspace/lobster.html" },
+        "open my page",
+        "The page is called Sandbox Lobster Page.",
       );
-      const out = await agentTurn(sb, "open my page");
-      assert.deepEqual(
-        out.result.meta.toolCalls.map((c) => [c.name, c.isError ?? false]),
-        [["browser", false]],
-        JSON.stringify(out),
-      );
+      assert.deepEqual(calls, [["browser", false]], JSON.stringify(out));
       // What the tool returned to the model: the page's title and where it is.
-      const result = toolMessages(fake, 1).at(-1)!;
       assert.match(result, /"title": "Sandbox Lobster Page"/);
       assert.match(result, /"url": "file:\/\/\/workspace\/lobster\.html"/);
 
@@ -225,22 +238,14 @@ Deno.test({
     const workspace = `${sb.home}/workspace`;
     await Deno.mkdir(workspace, { recursive: true });
     await using _gw = await startGateway(sb, JSON.stringify(config(fake.baseUrl, workspace)));
-    fake.enqueue(
-      {
-        toolCalls: [{
-          id: "c1",
-          name: "browser",
-          args: { action: "open", targetUrl: "https://example.com/" },
-        }],
-      },
-      { text: "The browser is off here." },
+    const { calls, result } = await browserToolTurn(
+      sb,
+      fake,
+      { action: "open", targetUrl: "https://example.com/" },
+      "open example.com",
+      "The browser is off here.",
     );
-    const out = await agentTurn(sb, "open example.com");
-    assert.deepEqual(
-      out.result.meta.toolCalls.map((c) => [c.name, c.isError ?? false]),
-      [["browser", true]],
-    );
-    const result = toolMessages(fake, 1).at(-1)!;
+    assert.deepEqual(calls, [["browser", true]]);
     assert.match(
       result,
       /not available in a sandboxed session: its browser runs in a sandbox browser container, and agents\.defaults\.sandbox\.browser\.enabled is false/,
