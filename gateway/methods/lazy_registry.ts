@@ -12,7 +12,14 @@ import type { MethodDefinition, MethodRegistry, ResolvedCall } from "./registry.
 // The eager registry validates params with the protocol's zod schemas: imported with the first
 // area, so none of it is on the gateway's start path.
 let registryModule: Promise<typeof import("./registry.ts")> | undefined;
-const loadRegistryModule = () => registryModule ??= import("./registry.ts");
+function loadRegistryModule(): Promise<typeof import("./registry.ts")> {
+  // A failed import is not kept: the next call tries again.
+  registryModule ??= import("./registry.ts").catch((err) => {
+    registryModule = undefined;
+    throw err;
+  });
+  return registryModule;
+}
 
 /** One file of methods: the names it defines, and how to load their definitions. */
 export interface MethodArea {

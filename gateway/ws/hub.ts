@@ -98,6 +98,15 @@ export interface HubOptions extends Omit<ConnectionDeps, "hub" | "limits"> {
 
 let connectionModule: Promise<typeof import("./connection.ts")> | undefined;
 
+/** The connection layer, imported once; a failed import is tried again by the next upgrade. */
+function loadConnectionModule(): Promise<typeof import("./connection.ts")> {
+  connectionModule ??= import("./connection.ts").catch((err) => {
+    connectionModule = undefined;
+    throw err;
+  });
+  return connectionModule;
+}
+
 /** Owns every socket of one server start. */
 export class ConnectionHub {
   readonly #connections = new Set<GatewayConnection>();
@@ -125,6 +134,8 @@ export class ConnectionHub {
    * layer (handshake, frame schemas, dispatch) is imported at the first upgrade, not at start.
    */
   async upgrade(req: Request, peer: Omit<PeerInfo, "headers">): Promise<Response> {
+    // Loaded before the checks, so the pre-auth count is read and raised with no await between.
+    const { GatewayConnection } = await loadConnectionModule();
     const clientIp = peer.clientIp;
     if (this.#closing) {
       this.#log.upgradeRefused(clientIp, 503, "gateway shutting down");
@@ -141,8 +152,6 @@ export class ConnectionHub {
         headers: { Connection: "close" },
       });
     }
-    connectionModule ??= import("./connection.ts");
-    const { GatewayConnection } = await connectionModule;
     // The request is consumed by the upgrade; keep a copy of its headers for the handshake.
     const headers = new Headers(req.headers);
     let upgraded: { socket: ServerWebSocket; response: Response };

@@ -37,7 +37,10 @@ export function validatedCachePath(stateDir: string): string {
 /** JSON text of `value`, or undefined when a JSON round trip would change it. */
 function exactJson(value: unknown): string | undefined {
   let exact = true;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
+  // The holder's own value, not the replacer's argument: `toJSON` (a Date's) has already run
+  // on that one, and a Date would come back from the cache as a string.
+  const text = JSON.stringify(value, function (this: unknown, key: string, serialized: unknown) {
+    const v = key === "" ? value : (this as Record<string, unknown>)[key];
     if (v === undefined || typeof v === "function" || typeof v === "symbol") exact = false;
     else if (typeof v === "number" && !Number.isFinite(v)) exact = false;
     else if (typeof v === "bigint") {
@@ -47,7 +50,7 @@ function exactJson(value: unknown): string | undefined {
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) exact = false;
     }
-    return v;
+    return serialized;
   });
   return exact ? text : undefined;
 }

@@ -1,0 +1,66 @@
+/**
+ * What the gateway's start and the CLI's entry load before doing anything (docs/ARCHITECTURE.md,
+ * "What the start path loads"): no `node:` module and no CommonJS package (each starts part of
+ * Deno's Node layer), and not the config schema, the WebSocket connection layer or the method
+ * handlers, which load when first needed. Read from Deno's own module graph (static imports only:
+ * literal dynamic imports load lazily under deno.json's `lazy-dynamic-imports`).
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url);
+
+interface Info {
+  modules: {
+    specifier: string;
+    dependencies?: { isDynamic?: boolean; code?: { specifier?: string } }[];
+  }[];
+}
+
+async function staticClosure(entry: string): Promise<Set<string>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: ROOT.pathname,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.ok(out.success, `deno info ${entry}`);
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as Info;
+  const bySpec = new Map(info.modules.map((m) => [m.specifier, m]));
+  const root = new URL(entry, ROOT).href;
+  const seen = new Set<string>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const spec = stack.pop()!;
+    if (seen.has(spec)) continue;
+    seen.add(spec);
+    for (const dep of bySpec.get(spec)?.dependencies ?? []) {
+      const next = dep.code?.specifier;
+      if (!dep.isDynamic && next) stack.push(next);
+    }
+  }
+  return new Set([...seen].map((s) => s.startsWith(ROOT.href) ? s.slice(ROOT.href.length) : s));
+}
+
+const CJS_PACKAGES = ["npm:commander", "npm:json5", "npm:dotenv", "npm:@logtape"];
+
+for (const entry of ["gateway/run.ts", "cli/program.ts"]) {
+  Deno.test(`${entry} loads no node: module and no CommonJS package at start`, async () => {
+    const mods = [...await staticClosure(entry)];
+    assert.deepEqual(mods.filter((m) => m.startsWith("node:")), []);
+    assert.deepEqual(mods.filter((m) => CJS_PACKAGES.some((p) => m.startsWith(p))), []);
+  });
+}
+
+Deno.test("the gateway's start loads neither the config schema nor the connection layer nor the handlers", async () => {
+  const mods = await staticClosure("gateway/run.ts");
+  for (
+    const lazy of [
+      "lib/config/schema.ts",
+      "lib/config/schema/agents.ts",
+      "gateway/ws/connection.ts",
+      "gateway/methods/registry.ts",
+      "gateway/methods/config.ts",
+    ]
+  ) assert.equal(mods.has(lazy), false, `${lazy} is on the start path`);
+  assert.ok(mods.has("gateway/server.ts"), "the closure was read");
+});
