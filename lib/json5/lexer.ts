@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { isJson5Space, isLineBreak } from "./chars.ts";
 
 /** A token that is one punctuation character. */
 export type PunctKind = "{" | "}" | "[" | "]" | ":" | ",";
@@ -63,7 +64,6 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 const PUNCT = new Set<string>(["{", "}", "[", "]", ":", ","]);
-const SPACE_SEPARATOR = /\p{Zs}/u;
 const ID_START = /[\p{L}\p{Nl}$_]/u;
 const ID_PART = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200C\u200D]/u;
 const HEX = /^[0-9a-fA-F]$/;
@@ -79,14 +79,12 @@ const SINGLE_ESCAPES: Record<string, string> = {
 
 /** True for the four JSON5 line terminators (LF, CR, U+2028, U+2029). */
 export function isLineTerminator(c: string | undefined): boolean {
-  return c === "\n" || c === "\r" || c === "\u2028" || c === "\u2029";
+  return c !== undefined && isLineBreak(c.charCodeAt(0));
 }
 
 /** True for a JSON5 whitespace code unit (line terminators, NBSP, BOM and every `Zs` included). */
 export function isWhitespace(c: string | undefined): boolean {
-  if (c === undefined) return false;
-  return c === "\t" || c === "\v" || c === "\f" || c === " " || c === "\u00A0" ||
-    c === "\uFEFF" || isLineTerminator(c) || SPACE_SEPARATOR.test(c);
+  return c !== undefined && isJson5Space(c.charCodeAt(0));
 }
 
 /** Describes the character at `i` for an error message (`end of input` past the end). */
