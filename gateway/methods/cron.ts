@@ -2,7 +2,8 @@
  * `cron.status`, `cron.list`, `cron.get`, `cron.add`, `cron.update`, `cron.remove`, `cron.run`,
  * `cron.runs`: stock's params and result shapes (reference/automation.md §2.5), so stock clients
  * list and run our jobs. Reads need `operator.read`, changes `operator.admin`. Job lookups take
- * `id` or `jobId`. The work is the cron engine's (lib/cron); handlers only translate.
+ * `id` or `jobId`. The work is the cron engine's (lib/cron), loaded by the first call; handlers
+ * only translate.
  *
  * @module
  */
@@ -67,29 +68,30 @@ export const cronMethods: MethodDefinition[] = [
     name: "cron.status",
     scope: "operator.read",
     params: z.looseObject({}),
-    handler: ({ state }) => cronEngineOf(state).status(),
+    handler: async ({ state }) => (await cronEngineOf(state)).status(),
   }),
 
   defineMethod({
     name: "cron.list",
     scope: "operator.read",
     params: CronListParams,
-    handler: ({ params, state }) => cronEngineOf(state).jobs.list(params),
+    handler: async ({ params, state }) => (await cronEngineOf(state)).jobs.list(params),
   }),
 
   defineMethod({
     name: "cron.get",
     scope: "operator.read",
     params: z.looseObject(JobRef),
-    handler: ({ params, state }) => cronEngineOf(state).jobs.view(jobIdOf("cron.get", params)),
+    handler: async ({ params, state }) =>
+      (await cronEngineOf(state)).jobs.view(jobIdOf("cron.get", params)),
   }),
 
   defineMethod({
     name: "cron.add",
     scope: "operator.admin",
     params: CronJobCreateSchema.loose(),
-    handler: ({ params, state }) => {
-      const job = cronEngineOf(state).add(params);
+    handler: async ({ params, state }) => {
+      const job = (await cronEngineOf(state)).add(params);
       const d = job.delivery;
       const label = d?.mode === "announce"
         ? `${d.channel ?? "last"}${d.to ? `:${d.to}` : ""}`
@@ -102,15 +104,16 @@ export const cronMethods: MethodDefinition[] = [
     name: "cron.update",
     scope: "operator.admin",
     params: z.looseObject({ ...JobRef, patch: CronJobPatchSchema }),
-    handler: ({ params, state }) =>
-      cronEngineOf(state).update(jobIdOf("cron.update", params), params.patch),
+    handler: async ({ params, state }) =>
+      (await cronEngineOf(state)).update(jobIdOf("cron.update", params), params.patch),
   }),
 
   defineMethod({
     name: "cron.remove",
     scope: "operator.admin",
     params: z.looseObject(JobRef),
-    handler: ({ params, state }) => cronEngineOf(state).remove(jobIdOf("cron.remove", params)),
+    handler: async ({ params, state }) =>
+      (await cronEngineOf(state)).remove(jobIdOf("cron.remove", params)),
   }),
 
   defineMethod({
@@ -120,16 +123,16 @@ export const cronMethods: MethodDefinition[] = [
       ...JobRef,
       mode: z.enum(["due", "force", "if-enabled"]).optional(),
     }),
-    handler: ({ params, state }) =>
-      cronEngineOf(state).run(jobIdOf("cron.run", params), params.mode ?? "force"),
+    handler: async ({ params, state }) =>
+      (await cronEngineOf(state)).run(jobIdOf("cron.run", params), params.mode ?? "force"),
   }),
 
   defineMethod({
     name: "cron.runs",
     scope: "operator.read",
     params: CronRunsParams,
-    handler: ({ params, state }) => {
-      const engine = cronEngineOf(state);
+    handler: async ({ params, state }) => {
+      const engine = await cronEngineOf(state);
       const id = params.id ?? params.jobId;
       if (!id && params.scope !== "all") {
         throw invalidRequest(

@@ -8,6 +8,11 @@
  * false` / `OPENCLAW_SKIP_CRON=1` keep the store readable and writable but run nothing; health
  * says why. Hot reload of `cron.*` applies at once.
  *
+ * The engine (and with it the job schemas, zod and croner) loads only when there is work for it:
+ * at start when the store is not certainly empty (lib/cron/store_probe.ts), else at the first
+ * `cron.*` call or a reload onto a store with jobs. Until then `health` is answered from the
+ * settings alone, with what an engine without jobs would say.
+ *
  * Method handlers reach the engine through {@linkcode cronEngineOf}: the state object of a start
  * maps to its cron subsystem (a WeakMap, so nothing outlives the start).
  *
@@ -15,11 +20,12 @@
  */
 import { defaultAgentId } from "../../lib/agent/agents.ts";
 import { buildMainSessionKey, normalizeMainKey } from "../../lib/agent/session_key.ts";
-import { CronEngine } from "../../lib/cron/engine.ts";
+import type { CronEngine } from "../../lib/cron/engine.ts";
 import type { CronPayloadRunner, CronRunContext, CronRunOutcome } from "../../lib/cron/runner.ts";
-import { resolveCronSettings } from "../../lib/cron/settings.ts";
+import { type CronSettings, resolveCronSettings } from "../../lib/cron/settings.ts";
+import { storeHoldsNoJobs } from "../../lib/cron/store_probe.ts";
 import type { CronJob } from "../../lib/cron/types.ts";
-import { OpenClawError } from "../../lib/errors.ts";
+import { errorMessage, OpenClawError } from "../../lib/errors.ts";
 import { parseDeliveryTarget } from "../../lib/outbound/target.ts";
 import { type Env, processEnv } from "../../lib/paths.ts";
 import { CRON_EVENT } from "../../lib/protocol/constants.ts";
@@ -38,28 +44,37 @@ export type CronHost = Pick<
   | "outbound"
 >;
 
-/** The cron subsystem plus its engine (undefined until started, or when the store is broken). */
+/** The cron subsystem plus its engine, loaded on demand. */
 export interface CronSubsystem extends GatewaySubsystem {
+  /** The engine when it is loaded; undefined before its first use, or when the store is broken. */
   engine(): CronEngine | undefined;
+  /**
+   * The engine, loaded on first use (concurrent callers share one load).
+   *
+   * @throws {OpenClawError} `CRON_UNAVAILABLE` when the subsystem is not running or its store
+   * could not be loaded.
+   */
+  load(): Promise<CronEngine>;
 }
 
 const byState = new WeakMap<object, CronSubsystem>();
 
+function unavailable(): OpenClawError {
+  return new OpenClawError(
+    "CRON_UNAVAILABLE",
+    "Cannot reach the cron scheduler: the cron subsystem is not running",
+    { hint: "See `openclaw health` for why" },
+  );
+}
+
 /**
- * The running cron engine of the start `state` belongs to.
+ * The cron engine of the start `state` belongs to, loaded on first use.
  *
- * @throws {OpenClawError} `CRON_UNAVAILABLE` when the subsystem is not running.
+ * @throws {OpenClawError} `CRON_UNAVAILABLE` (as a rejection) when the subsystem is not running.
  */
-export function cronEngineOf(state: object): CronEngine {
-  const engine = byState.get(state)?.engine();
-  if (!engine) {
-    throw new OpenClawError(
-      "CRON_UNAVAILABLE",
-      "Cannot reach the cron scheduler: the cron subsystem is not running",
-      { hint: "See `openclaw health` for why" },
-    );
-  }
-  return engine;
+export function cronEngineOf(state: object): Promise<CronEngine> {
+  const subsystem = byState.get(state);
+  return subsystem ? subsystem.load() : Promise.reject(unavailable());
 }
 
 function agentOf(host: CronHost, job: CronJob): string {
@@ -147,14 +162,29 @@ export function cronPayloadRunner(host: CronHost): CronPayloadRunner {
  * @param env Where `OPENCLAW_SKIP_CRON` is read. @default processEnv()
  */
 export function cronSubsystem(host: CronHost, env: Env = processEnv()): CronSubsystem {
-  let engine: CronEngine | undefined;
+  /** Set from start to stop. */
   let started: SubsystemContext | undefined;
+  /** The settings in force: the start's config, then each reload's. */
+  let settings: CronSettings | undefined;
+  let engine: CronEngine | undefined;
+  let loading: Promise<CronEngine> | undefined;
+  /** Why the engine could not load its store: the subsystem stays degraded until a restart. */
+  let broken: string | undefined;
+  /** The store whose "scheduler started" line is already logged. */
+  let announced: string | undefined;
 
-  const build = () => {
-    const ctx = started!;
-    const settings = resolveCronSettings(host.config, env, host.stateDir);
-    const next = new CronEngine({
-      settings,
+  const announce = (log: SubsystemContext["log"], s: CronSettings, jobs: number) => {
+    announced = s.storePath;
+    log.info(
+      s.enabled
+        ? `scheduler started (${jobs} jobs, store ${s.storePath})`
+        : `scheduler disabled (${s.disabledReason}); ${jobs} jobs kept`,
+    );
+  };
+
+  const build = (Engine: typeof CronEngine, ctx: SubsystemContext, s: CronSettings) => {
+    const next = new Engine({
+      settings: s,
       clock: ctx.clock,
       runner: cronPayloadRunner(host),
       onEvent: (event) => {
@@ -167,13 +197,37 @@ export function cronSubsystem(host: CronHost, env: Env = processEnv()): CronSubs
       defaultAgentId: () => defaultAgentId(host.config),
     });
     next.start();
-    const s = next.status();
-    ctx.log.info(
-      s.enabled
-        ? `scheduler started (${s.jobs} jobs, store ${settings.storePath})`
-        : `scheduler disabled (${settings.disabledReason}); ${s.jobs} jobs kept`,
-    );
+    if (announced !== s.storePath) announce(ctx.log, s, next.status().jobs as number);
     return next;
+  };
+
+  /**
+   * The engine, loaded once. `byCall`: a method call asked, so a store that fails to load is
+   * logged here (the lifecycle logs start and reload failures) and the call gets
+   * `CRON_UNAVAILABLE`, as every call does while a store that failed at start is in place.
+   */
+  const load = (byCall: boolean): Promise<CronEngine> => {
+    if (engine) return Promise.resolve(engine);
+    if (broken !== undefined || !started) return Promise.reject(unavailable());
+    return loading ??= (async () => {
+      try {
+        const { CronEngine } = await import("../../lib/cron/engine.ts");
+        const ctx = started;
+        // Stopped while the module loaded: nothing to schedule for.
+        if (!ctx || !settings) throw unavailable();
+        try {
+          engine = build(CronEngine, ctx, settings);
+        } catch (err) {
+          broken = errorMessage(err);
+          if (!byCall) throw err;
+          ctx.log.warn(`cannot load the cron store: ${broken}; cron is degraded`);
+          throw unavailable();
+        }
+        return engine;
+      } finally {
+        loading = undefined;
+      }
+    })();
   };
 
   const subsystem: CronSubsystem = {
@@ -181,35 +235,68 @@ export function cronSubsystem(host: CronHost, env: Env = processEnv()): CronSubs
     required: false,
     after: ["agent"],
     configPaths: ["cron", "agents.defaults.userTimezone"],
-    start(ctx) {
+    async start(ctx) {
       started = ctx;
-      engine = build();
-    },
-    reload({ config }) {
-      if (!engine) return;
-      const settings = resolveCronSettings(config, env, host.stateDir);
-      if (settings.storePath !== engine.settings.storePath) {
-        // Another store is another set of jobs: settle this one, then load that one.
-        engine.stop();
-        engine = build();
+      broken = undefined;
+      settings = resolveCronSettings(host.config, env, host.stateDir);
+      // No jobs: nothing to schedule, recover or repair; the engine waits for its first use.
+      if (storeHoldsNoJobs(settings.storePath)) {
+        announce(ctx.log, settings, 0);
         return;
       }
-      engine.setSettings(settings);
+      try {
+        await load(false);
+      } catch (err) {
+        broken ??= errorMessage(err);
+        throw err;
+      }
+    },
+    async reload({ config }) {
+      if (broken !== undefined || !settings) return;
+      const next = resolveCronSettings(config, env, host.stateDir);
+      settings = next;
+      if (!engine && !loading && storeHoldsNoJobs(next.storePath)) {
+        // Nothing loaded and nothing to load: health reads the new settings.
+        if (announced !== next.storePath && started) announce(started.log, next, 0);
+        return;
+      }
+      const current = await load(false);
+      if (next.storePath !== current.settings.storePath) {
+        // Another store is another set of jobs: settle this one, then load that one.
+        current.stop();
+        engine = undefined;
+        await load(false);
+        return;
+      }
+      current.setSettings(next);
     },
     stop() {
+      started = undefined;
       engine?.stop();
       engine = undefined;
     },
     engine: () => engine,
+    load: () => load(true),
     health() {
-      if (!engine) return {};
-      const s = engine.status();
+      if (broken !== undefined) return { degraded: broken };
+      if (engine) {
+        const s = engine.status();
+        return {
+          enabled: s.enabled,
+          ...(s.disabledReason ? { disabledReason: s.disabledReason } : {}),
+          jobs: s.jobs,
+          running: s.running,
+          nextWakeAtMs: s.nextWakeAtMs,
+        };
+      }
+      if (!settings) return {};
+      // Not loaded yet, so the store holds no jobs: what an engine without jobs would say.
       return {
-        enabled: s.enabled,
-        ...(s.disabledReason ? { disabledReason: s.disabledReason } : {}),
-        jobs: s.jobs,
-        running: s.running,
-        nextWakeAtMs: s.nextWakeAtMs,
+        enabled: settings.enabled,
+        ...(settings.disabledReason ? { disabledReason: settings.disabledReason } : {}),
+        jobs: 0,
+        running: 0,
+        nextWakeAtMs: null,
       };
     },
   };

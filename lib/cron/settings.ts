@@ -8,7 +8,7 @@
 import type { OpenClawConfig } from "../config/schema.ts";
 import { type Env, expandHome, joinPath } from "../paths.ts";
 import { defaultJobTimeZone } from "./timezone.ts";
-import { type CatchUpPolicy, DEFAULT_MAX_JOBS, MAX_JOBS_LIMIT } from "./types.ts";
+import { type CatchUpPolicy, DEFAULT_MAX_JOBS, MAX_JOBS_LIMIT } from "./limits.ts";
 
 /** Stock's recurring-error backoff: 30 s, 1 min, 5 min, 15 min, 60 min. */
 export const DEFAULT_BACKOFF_MS: readonly number[] = [30_000, 60_000, 300_000, 900_000, 3_600_000];

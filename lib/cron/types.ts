@@ -7,28 +7,28 @@
  * @module
  */
 import { z } from "zod";
+import {
+  CATCH_UP_POLICIES,
+  MAX_DESCRIPTION_CHARS,
+  MAX_EVERY_MS,
+  MAX_NAME_CHARS,
+  MAX_PAYLOAD_CHARS,
+  MAX_RESULT_CHARS,
+  MIN_EVERY_MS,
+} from "./limits.ts";
 
-/** Most jobs one store holds (a `cron.maxJobs` above it is clamped). */
-export const MAX_JOBS_LIMIT = 5_000;
-/** Default for `cron.maxJobs`. */
-export const DEFAULT_MAX_JOBS = 500;
-/** Longest system-event text or agent-turn message (characters). */
-export const MAX_PAYLOAD_CHARS = 65_536;
-/** Longest job name (stock: 1..200). */
-export const MAX_NAME_CHARS = 200;
-/** Longest description. */
-export const MAX_DESCRIPTION_CHARS = 2_000;
-/** Longest error or summary text kept in a run-log row or the job state. */
-export const MAX_RESULT_CHARS = 2_000;
-/** Shortest `every` interval: a scheduler that wakes more often than this is a busy loop. */
-export const MIN_EVERY_MS = 1_000;
-/** Longest `every` interval (a year). */
-export const MAX_EVERY_MS = 366 * 24 * 3_600_000;
-
-/** What happens to slots that fell due while the gateway was down. */
-export const CATCH_UP_POLICIES = ["none", "latest", "all"] as const;
-/** One of {@link CATCH_UP_POLICIES}. */
-export type CatchUpPolicy = typeof CATCH_UP_POLICIES[number];
+export {
+  CATCH_UP_POLICIES,
+  type CatchUpPolicy,
+  DEFAULT_MAX_JOBS,
+  MAX_DESCRIPTION_CHARS,
+  MAX_EVERY_MS,
+  MAX_JOBS_LIMIT,
+  MAX_NAME_CHARS,
+  MAX_PAYLOAD_CHARS,
+  MAX_RESULT_CHARS,
+  MIN_EVERY_MS,
+} from "./limits.ts";
 
 const Ms = z.int().min(0).max(8.64e15);
 const Short = (max: number) => z.string().max(max);

@@ -64,3 +64,12 @@ Deno.test("the gateway's start loads neither the config schema nor the connectio
   ) assert.equal(mods.has(lazy), false, `${lazy} is on the start path`);
   assert.ok(mods.has("gateway/server.ts"), "the closure was read");
 });
+
+Deno.test("the gateway's start loads the cron engine, its job schema and croner only when a job needs them", async () => {
+  const mods = await staticClosure("gateway/run.ts");
+  for (
+    const lazy of ["lib/cron/engine.ts", "lib/cron/types.ts", "lib/cron/schedule.ts"]
+  ) assert.equal(mods.has(lazy), false, `${lazy} is on the start path`);
+  assert.deepEqual([...mods].filter((m) => m.startsWith("npm:croner")), []);
+  assert.ok(mods.has("gateway/subsystems/cron.ts"), "the closure was read");
+});
