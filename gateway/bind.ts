@@ -5,7 +5,6 @@
  */
 import { OpenClawError } from "../lib/errors.ts";
 import type { BindMode } from "../lib/paths.ts";
-import { TAILSCALE_CALL_TIMEOUT_MS } from "../lib/discovery/tailnet.ts";
 import { runCommand } from "../lib/service/exec.ts";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -15,6 +14,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
  * daemon cannot hold up the start.
  */
 async function tailscaleIPv4(): Promise<string | undefined> {
+  // Only a tailnet bind needs Tailscale's module: the others start without it.
+  const { TAILSCALE_CALL_TIMEOUT_MS } = await import("../lib/discovery/tailnet.ts");
   const out = await runCommand("tailscale", ["ip", "-4"], { timeoutMs: TAILSCALE_CALL_TIMEOUT_MS });
   if (out.code !== 0) return undefined;
   return out.stdout.split("\n").map((l) => l.trim()).find((l) => IPV4.test(l));

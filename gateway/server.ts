@@ -30,8 +30,7 @@ import { heartbeatSubsystem } from "./subsystems/heartbeat.ts";
 import { cronSubsystem } from "./subsystems/cron.ts";
 import { discoverySubsystem } from "./subsystems/discovery.ts";
 import { tailscaleSubsystem } from "./tailscale/subsystem.ts";
-import { ManagedTailscaleIngress } from "./tailscale/ingress.ts";
-import { TailscaleWhois } from "./tailscale/whois.ts";
+import { lazyTailscaleWhois, ManagedTailscaleIngress } from "./tailscale/ingress.ts";
 import { channelsSubsystem } from "./subsystems/channels.ts";
 import { browserSubsystem } from "./subsystems/browser.ts";
 import { type GatewaySubsystem, SubsystemSet } from "./subsystems/lifecycle.ts";
@@ -120,7 +119,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const channels = channelsSubsystem(state);
   // Shared by the server (which requests came through the Tailscale route) and the tailscale
   // subsystem (which runs that route's listener).
-  const tailscaleIngress = new ManagedTailscaleIngress({ whois: new TailscaleWhois({ clock }) });
+  const tailscaleIngress = new ManagedTailscaleIngress({ whois: lazyTailscaleWhois(clock) });
   const server = serverSubsystem(state, {
     tailscaleIngress,
     flags: options,

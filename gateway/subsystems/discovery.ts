@@ -13,37 +13,17 @@
  *
  * @module
  */
-import type { Logger } from "../../lib/log/mod.ts";
-import {
-  formatInstanceName,
-  GATEWAY_SERVICE_NAME,
-  GATEWAY_SERVICE_TYPE,
-  machineDisplayName,
-  mdnsHostLabel,
-  zoneHostLabel,
-  zoneInstanceLabel,
-} from "../../lib/discovery/names.ts";
+import { GATEWAY_SERVICE_TYPE } from "../../lib/discovery/names.ts";
 import {
   type DiscoverySettings,
   type HostFacts,
   resolveDiscoverySettings,
 } from "../../lib/discovery/settings.ts";
-import { detectTailnetAddresses, readTailscaleStatus } from "../../lib/discovery/tailnet.ts";
-import { buildLanTxt, buildWideAreaTxt, type GatewayBeacon } from "../../lib/discovery/txt.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { type Env, processEnv } from "../../lib/paths.ts";
-import { MdnsAdvertiser } from "../discovery/advertiser.ts";
-import { createCiaoResponder } from "../discovery/ciao_responder.ts";
-import {
-  cliPathOf,
-  hostFacts,
-  machineNameCandidates,
-  sshPortOf,
-  systemHostname,
-} from "../discovery/host_facts.ts";
+import type { Publication } from "../discovery/publish.ts";
+import { hostFacts } from "../discovery/host_facts.ts";
 import type { ResponderFactory } from "../discovery/responder.ts";
-import { publishZone, zoneFilePath, type ZoneOutcome } from "../discovery/wide_area.ts";
-import { isLoopbackAddress } from "../auth.ts";
 import type { GatewayState } from "../state.ts";
 import type { GatewaySubsystem, SubsystemContext } from "./lifecycle.ts";
 
@@ -67,9 +47,8 @@ export function discoverySubsystem(
   options: DiscoveryOptions = {},
 ): GatewaySubsystem {
   let settings: DiscoverySettings | undefined;
-  let advertiser: MdnsAdvertiser | undefined;
-  let beacon: GatewayBeacon | undefined;
-  let zone: ZoneOutcome | { state: "pending" | "failed"; error?: string } | undefined;
+  // The beacon, advertiser and zone of the latest publication, for `health` and `stop`.
+  const published: Publication = {};
   let generation = 0;
   let ctx: SubsystemContext | undefined;
 
@@ -86,80 +65,29 @@ export function discoverySubsystem(
     if (wideArea.problem) context.log.warn(`wide-area: ${wideArea.problem}; zone not published`);
     if (mdns.mode === "off" && !wideArea.domain) return;
     const mine = ++generation;
-    void publish(context, env, settings, () => mine === generation).catch((err) => {
-      context.log.warn(`discovery: ${errorMessage(err)}; the gateway keeps serving without it`);
-    });
-  };
-
-  const publish = async (
-    context: SubsystemContext,
-    env: Env,
-    s: DiscoverySettings,
-    current: () => boolean,
-  ) => {
-    beacon = await buildBeacon(
+    const request = {
       host,
+      context,
       env,
-      options.tailscaleMode?.() ??
-        host.config.gateway?.tailscale?.mode,
+      settings,
+      tailscaleMode: options.tailscaleMode?.() ?? host.config.gateway?.tailscale?.mode,
+      ...(options.responder ? { responder: options.responder } : {}),
+      current: () => mine === generation,
+      into: published,
+    };
+    // What publishes (names, TXT, the advertiser, the zone, Tailscale) is loaded only when
+    // something is published.
+    void import("../discovery/publish.ts").then((m) => m.publishDiscovery(request)).catch(
+      (err) => {
+        context.log.warn(`discovery: ${errorMessage(err)}; the gateway keeps serving without it`);
+      },
     );
-    if (!current()) return;
-    if (s.mdns.mode !== "off") {
-      advertiser = new MdnsAdvertiser({
-        factory: options.responder ?? createCiaoResponder,
-        log: context.log,
-        clock: context.clock,
-      });
-      advertiser.start({
-        name: beacon.instanceName,
-        type: GATEWAY_SERVICE_NAME,
-        hostname: beacon.lanHost,
-        port: beacon.port,
-        txt: buildLanTxt(beacon, s.mdns.mode),
-      });
-    }
-    if (s.wideArea.domain) {
-      zone = { state: "pending" };
-      zone = await writeZone(context, s.wideArea.domain, beacon, s.mdns.mode, current);
-    }
-  };
-
-  const writeZone = async (
-    context: SubsystemContext,
-    domain: string,
-    b: GatewayBeacon,
-    mode: DiscoverySettings["mdns"]["mode"],
-    current: () => boolean,
-  ): Promise<ZoneOutcome | { state: "failed"; error: string }> => {
-    const addresses = await detectTailnetAddresses();
-    if (!current()) return { state: "no-tailnet-ip", path: zoneFilePath(host.stateDir, domain) };
-    const hostname = systemHostname();
-    try {
-      const out = publishZone(
-        host.stateDir,
-        {
-          domain,
-          hostLabel: zoneHostLabel(hostname),
-          instanceLabel: zoneInstanceLabel(hostname),
-          port: b.port,
-          txt: buildWideAreaTxt(b, mode === "full" ? "full" : "minimal"),
-        },
-        addresses,
-        context.clock.now(),
-      );
-      logZone(context.log, out);
-      return out;
-    } catch (err) {
-      const error = errorMessage(err);
-      context.log.warn(`wide-area: cannot write the zone: ${error}`);
-      return { state: "failed", error };
-    }
   };
 
   const end = async () => {
     generation++;
-    const a = advertiser;
-    advertiser = undefined;
+    const a = published.advertiser;
+    published.advertiser = undefined;
     await a?.stop();
   };
 
@@ -181,7 +109,8 @@ export function discoverySubsystem(
     health() {
       const s = settings;
       if (!s) return {};
-      const snap = advertiser?.snapshot();
+      const { beacon, zone } = published;
+      const snap = published.advertiser?.snapshot();
       return {
         mdns: {
           mode: s.mdns.mode,
@@ -202,36 +131,5 @@ export function discoverySubsystem(
         ...(snap?.state === "failed" ? { degraded: `bonjour: ${snap.error}` } : {}),
       };
     },
-  };
-}
-
-function logZone(log: Logger, out: ZoneOutcome): void {
-  if (out.state === "written") log.info(`wide-area: wrote ${out.path} (serial ${out.serial})`);
-  else if (out.state === "unchanged") log.debug(`wide-area: ${out.path} unchanged`);
-  else log.warn(`wide-area: no tailnet IP on this machine; ${out.path} not written`);
-}
-
-/** Everything the beacon says, from the state, the environment and the machine. */
-async function buildBeacon(
-  host: DiscoveryHost,
-  env: Env,
-  tailscaleMode: string | undefined,
-): Promise<GatewayBeacon> {
-  const instanceName = formatInstanceName(machineDisplayName(await machineNameCandidates()));
-  let tailnetDns = env.OPENCLAW_TAILNET_DNS?.trim() || undefined;
-  // Tailscale is asked only when the gateway uses it: a mode of "off" never probes it.
-  if (!tailnetDns && tailscaleMode && tailscaleMode !== "off") {
-    tailnetDns = (await readTailscaleStatus()).dnsName;
-  }
-  const cliPath = cliPathOf(env);
-  const sshPort = sshPortOf(env);
-  return {
-    port: host.port,
-    instanceName,
-    lanHost: mdnsHostLabel(env.OPENCLAW_MDNS_HOSTNAME, systemHostname()),
-    directReachable: !isLoopbackAddress(host.host),
-    ...(tailnetDns ? { tailnetDns } : {}),
-    ...(cliPath ? { cliPath } : {}),
-    ...(sshPort ? { sshPort } : {}),
   };
 }

@@ -6,33 +6,58 @@
  *
  * @module
  */
-import { z } from "zod";
 import { ensureDir, writeFileAtomic } from "../../lib/fs/atomic.ts";
 import { joinPath } from "../../lib/paths.ts";
 
-const ClaimRecordSchema = z.object({
-  pid: z.number().int().positive(),
-  mode: z.enum(["serve", "funnel"]),
-  /** The local port the route proxies to. */
-  targetPort: z.number().int().min(1).max(65535),
-  gatewayPort: z.number().int().min(1).max(65535),
-  startedAt: z.string(),
-});
-
 /** What a gateway records about its claim. */
-export type ClaimRecord = z.infer<typeof ClaimRecordSchema>;
+export interface ClaimRecord {
+  /** The claim process (`tailscale serve|funnel --bg=false`). */
+  pid: number;
+  mode: "serve" | "funnel";
+  /** The local port the route proxies to. */
+  targetPort: number;
+  gatewayPort: number;
+  startedAt: string;
+}
+
+/** A record is about 120 bytes; anything much bigger is not ours. */
+const MAX_RECORD_BYTES = 64 * 1024;
 
 function recordPath(stateDir: string): string {
   return joinPath(stateDir, "tailscale", "claim.json");
 }
 
-/** Reads the claim note; a missing or unreadable one is `undefined`. */
+function isPort(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+}
+
+/**
+ * The record in parsed JSON, or `undefined` when any field is missing or of the wrong kind
+ * (a safe positive integer pid, `serve` or `funnel`, ports 1–65535, a string time); other
+ * fields are dropped. Hand-written rather than a schema so the gateway's start stays light.
+ */
+export function toClaimRecord(raw: unknown): ClaimRecord | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const field = (key: string): unknown =>
+    Object.hasOwn(raw, key) ? (raw as Record<string, unknown>)[key] : undefined;
+  const pid = field("pid");
+  const mode = field("mode");
+  const targetPort = field("targetPort");
+  const gatewayPort = field("gatewayPort");
+  const startedAt = field("startedAt");
+  if (!Number.isSafeInteger(pid) || (pid as number) <= 0) return undefined;
+  if (mode !== "serve" && mode !== "funnel") return undefined;
+  if (!isPort(targetPort) || !isPort(gatewayPort)) return undefined;
+  if (typeof startedAt !== "string") return undefined;
+  return { pid: pid as number, mode, targetPort, gatewayPort, startedAt };
+}
+
+/** Reads the claim note; a missing, oversized or unreadable one is `undefined`. */
 export function readClaimRecord(stateDir: string): ClaimRecord | undefined {
   try {
-    const parsed = ClaimRecordSchema.safeParse(
-      JSON.parse(Deno.readTextFileSync(recordPath(stateDir))),
-    );
-    return parsed.success ? parsed.data : undefined;
+    const path = recordPath(stateDir);
+    if (Deno.statSync(path).size > MAX_RECORD_BYTES) return undefined;
+    return toClaimRecord(JSON.parse(Deno.readTextFileSync(path)));
   } catch {
     return undefined;
   }

@@ -17,8 +17,10 @@
  *
  * @module
  */
+import type { Clock } from "../../lib/clock.ts";
+import { errorMessage } from "../../lib/errors.ts";
 import { normalizeIp, resolveClientIp } from "../auth.ts";
-import type { WhoisAnswer } from "./whois.ts";
+import type { TailscaleWhois, WhoisAnswer } from "./whois.ts";
 
 /** Why a Tailscale identity was not accepted (an `authReason` of protocol.md §4.6). */
 export type TailscaleAuthReason =
@@ -57,6 +59,30 @@ export interface ManagedListenerFacts {
 export interface ManagedTailscaleIngressOptions {
   /** Answers who an address is (whois.ts `TailscaleWhois`, cached). */
   whois: { lookup(ip: string): Promise<WhoisAnswer> };
+}
+
+/**
+ * A `TailscaleWhois` (whois.ts) on `clock`, created — and its module loaded — at the first
+ * lookup: a gateway that is not exposed through Tailscale never asks.
+ *
+ * @example
+ * ```ts
+ * const ingress = new ManagedTailscaleIngress({ whois: lazyTailscaleWhois(systemClock) });
+ * ```
+ */
+export function lazyTailscaleWhois(clock: Clock): ManagedTailscaleIngressOptions["whois"] {
+  let whois: Promise<TailscaleWhois> | undefined;
+  return {
+    async lookup(ip) {
+      try {
+        whois ??= import("./whois.ts").then((m) => new m.TailscaleWhois({ clock }));
+        return await (await whois).lookup(ip);
+      } catch (err) {
+        whois = undefined; // a failed load is tried again by the next lookup
+        return { ok: false, error: `cannot load tailscale whois: ${errorMessage(err)}` };
+      }
+    },
+  };
 }
 
 // tailscaled connects to the relay from loopback; the client is the entry it added after those.

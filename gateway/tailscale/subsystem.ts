@@ -17,30 +17,25 @@
  *    gone, so it warns and retries.
  * `stop` ends the claim, which removes the route, and closes the listener.
  *
+ * Everything that runs `tailscale` (the status check, the claim and its record, the relay, the
+ * `serve status` reader) is imported by the first attempt, so the default `off` loads none of
+ * it (and leaves `<stateDir>/tailscale/` alone).
+ *
  * @module
  */
-import { readTailscaleStatus, TAILSCALE_CALL_TIMEOUT_MS } from "../../lib/discovery/tailnet.ts";
 import {
   TAILSCALE_MODES,
   tailscaleExposureProblems,
   type TailscaleMode,
-} from "../../lib/config/schema/tailscale.ts";
+} from "../../lib/config/schema/tailscale_exposure.ts";
 import { errorMessage } from "../../lib/errors.ts";
-import { runCommand } from "../../lib/service/exec.ts";
 import type { TimerHandle } from "../../lib/clock.ts";
 import { isLoopbackAddress } from "../auth.ts";
 import type { GatewayState } from "../state.ts";
 import type { GatewaySubsystem, SubsystemContext } from "../subsystems/lifecycle.ts";
-import { type ServeClaim, spawnClaim } from "./claim.ts";
-import {
-  endStaleClaim,
-  readClaimRecord,
-  removeClaimRecord,
-  writeClaimRecord,
-} from "./claim_record.ts";
+import type { ServeClaim } from "./claim.ts";
 import type { ManagedTailscaleIngress } from "./ingress.ts";
-import { type LoopbackRelay, startLoopbackRelay } from "./relay.ts";
-import { loopbackTargetPort, parseServeStatus } from "./serve_status.ts";
+import type { LoopbackRelay } from "./relay.ts";
 
 /** The part of the gateway state the subsystem reads. */
 export type TailscaleHost = Pick<
@@ -74,10 +69,33 @@ const ACTIVATION_POLL_MS = 250;
 const PERMISSION =
   /access denied|permission denied|not permitted|operator|use sudo|sudo tailscale/i;
 
-/** Runs `tailscale <args>` with the usual deadline. */
-function tailscale(args: string[]) {
-  return runCommand("tailscale", args, { timeoutMs: TAILSCALE_CALL_TIMEOUT_MS });
+/** The modules an exposure runs on, imported when the first attempt starts. */
+async function loadMachinery() {
+  const [tailnet, exec, claim, record, relay, serve] = await Promise.all([
+    import("../../lib/discovery/tailnet.ts"),
+    import("../../lib/service/exec.ts"),
+    import("./claim.ts"),
+    import("./claim_record.ts"),
+    import("./relay.ts"),
+    import("./serve_status.ts"),
+  ]);
+  return {
+    readTailscaleStatus: tailnet.readTailscaleStatus,
+    /** Runs `tailscale <args>` with the usual deadline. */
+    tailscale: (args: string[]) =>
+      exec.runCommand("tailscale", args, { timeoutMs: tailnet.TAILSCALE_CALL_TIMEOUT_MS }),
+    spawnClaim: claim.spawnClaim,
+    endStaleClaim: record.endStaleClaim,
+    readClaimRecord: record.readClaimRecord,
+    removeClaimRecord: record.removeClaimRecord,
+    writeClaimRecord: record.writeClaimRecord,
+    startLoopbackRelay: relay.startLoopbackRelay,
+    loopbackTargetPort: serve.loopbackTargetPort,
+    parseServeStatus: serve.parseServeStatus,
+  };
 }
+
+type Machinery = Awaited<ReturnType<typeof loadMachinery>>;
 
 /** The subsystem. */
 export function tailscaleSubsystem(
@@ -96,6 +114,8 @@ export function tailscaleSubsystem(
   let relay: LoopbackRelay | undefined;
   let targetPort: number | undefined;
   let generation = 0;
+  // Set by the first attempt; `undefined` means nothing of Tailscale's ever ran.
+  let loaded: Machinery | undefined;
 
   const sleep = (ms: number) => new Promise<void>((r) => ctx!.clock.setTimeout(r, ms));
 
@@ -124,17 +144,18 @@ export function tailscaleSubsystem(
     relay = undefined;
     targetPort = undefined;
     options.ingress?.configure(undefined);
-    removeClaimRecord(host.stateDir);
+    loaded?.removeClaimRecord(host.stateDir);
   };
 
   /** Ends what a previous gateway left: its claim process and background routes to us. */
-  const clearPredecessors = async () => {
+  const clearPredecessors = async (m: Machinery) => {
+    const { endStaleClaim, loopbackTargetPort, parseServeStatus, tailscale } = m;
     const log = ctx!.log;
-    const record = readClaimRecord(host.stateDir);
+    const record = m.readClaimRecord(host.stateDir);
     if (record && await endStaleClaim(record)) {
       log.info(`ended the Tailscale claim a previous gateway left running (pid ${record.pid})`);
     }
-    removeClaimRecord(host.stateDir);
+    m.removeClaimRecord(host.stateDir);
     const ours = new Set([host.port, ...(record ? [record.targetPort] : [])]);
     const status = await tailscale(["serve", "status", "--json"]);
     for (const route of parseServeStatus(status.stdout)) {
@@ -156,7 +177,8 @@ export function tailscaleSubsystem(
   };
 
   /** Waits until `serve status` shows a route to `port`, or the claim exits. */
-  const waitActive = async (c: ServeClaim, port: number, mine: number) => {
+  const waitActive = async (m: Machinery, c: ServeClaim, port: number, mine: number) => {
+    const { loopbackTargetPort, parseServeStatus, tailscale } = m;
     let exited: number | undefined;
     void c.exited.then((code) => exited = code);
     for (let waited = 0; waited < ACTIVATION_TIMEOUT_MS; waited += ACTIVATION_POLL_MS) {
@@ -169,13 +191,17 @@ export function tailscaleSubsystem(
     return exited === undefined ? "timeout" as const : { exited };
   };
 
-  const claimRoute = async (mine: number, sudo: boolean): Promise<string | undefined> => {
+  const claimRoute = async (
+    m: Machinery,
+    mine: number,
+    sudo: boolean,
+  ): Promise<string | undefined> => {
     const log = ctx!.log;
     if (targetPort === undefined) {
       // Always the dedicated listener, also on a loopback bind: it is how the gateway tells
       // tailscaled's requests from a local client's.
       const ingress = options.ingress;
-      relay = startLoopbackRelay(
+      relay = m.startLoopbackRelay(
         { hostname: host.host, port: host.port },
         log,
         ingress ? { onUpstream: (local) => ingress.track(local) } : {},
@@ -183,16 +209,16 @@ export function tailscaleSubsystem(
       targetPort = relay.port;
       ingress?.configure({ mode: mode as "serve" | "funnel" });
     }
-    const c = spawnClaim({ mode: mode as "serve" | "funnel", targetPort, sudo });
+    const c = m.spawnClaim({ mode: mode as "serve" | "funnel", targetPort, sudo });
     claim = c;
-    writeClaimRecord(host.stateDir, {
+    m.writeClaimRecord(host.stateDir, {
       pid: c.pid,
       mode: mode as "serve" | "funnel",
       targetPort,
       gatewayPort: host.port,
       startedAt: new Date(ctx!.clock.now()).toISOString(),
     });
-    const outcome = await waitActive(c, targetPort, mine);
+    const outcome = await waitActive(m, c, targetPort, mine);
     if (outcome === "active" || outcome === "stale") return undefined;
     const detail = c.output().trim().split("\n").filter(Boolean).slice(-3).join(" ");
     await releaseClaim();
@@ -202,7 +228,7 @@ export function tailscaleSubsystem(
     }
     if (!sudo && PERMISSION.test(detail)) {
       log.warn(`tailscale refused the claim (${detail}); trying again with sudo -n`);
-      return await claimRoute(mine, true);
+      return await claimRoute(m, mine, true);
     }
     const hint = PERMISSION.test(detail)
       ? "; allow it with: sudo tailscale set --operator=$USER"
@@ -216,16 +242,18 @@ export function tailscaleSubsystem(
     state = "claiming";
     nextRetryAt = undefined;
     try {
-      const status = await readTailscaleStatus();
+      const machinery = loaded ??= await loadMachinery();
+      if (mine !== generation) return;
+      const status = await machinery.readTailscaleStatus();
       if (mine !== generation) return;
       if (!status.installed) return schedule("tailscale is not installed (not on PATH)");
       if (!status.running) {
         const st = status.backendState ? ` (state ${status.backendState})` : "";
         return schedule(`tailscaled is not running${st}${status.error ? `: ${status.error}` : ""}`);
       }
-      await clearPredecessors();
+      await clearPredecessors(machinery);
       if (mine !== generation) return;
-      const failure = await claimRoute(mine, false);
+      const failure = await claimRoute(machinery, mine, false);
       if (mine !== generation) return;
       if (failure) return schedule(failure);
       failures = 0;

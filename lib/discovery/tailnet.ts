@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { z } from "zod";
 import type { Env } from "../paths.ts";
 import { runCommand } from "../service/exec.ts";
 
@@ -42,13 +41,48 @@ export function pickTailnetAddresses(addresses: readonly string[]): TailnetAddre
 }
 
 /** `tailscale status --json`, reduced to what we use. */
-const StatusSchema = z.looseObject({
-  BackendState: z.string().optional(),
-  Self: z.looseObject({
-    DNSName: z.string().optional(),
-    TailscaleIPs: z.array(z.string()).optional(),
-  }).optional(),
-});
+interface StatusView {
+  BackendState?: string;
+  Self?: { DNSName?: string; TailscaleIPs?: string[] };
+}
+
+/** A JSON object (not null, not an array). */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `obj[key]` when it is an own property, else `undefined`. */
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/**
+ * Checks the parts of the status we read and ignores the rest: a `BackendState` that is not a
+ * string, a `Self` that is not an object, a `Self.DNSName` that is not a string or a
+ * `Self.TailscaleIPs` that is not an array of strings makes the whole output unexpected.
+ * A small hand-written check (not the schema library) keeps the gateway's start light.
+ */
+function readStatusView(raw: unknown): StatusView | undefined {
+  if (!isRecord(raw)) return undefined;
+  const state = own(raw, "BackendState");
+  if (state !== undefined && typeof state !== "string") return undefined;
+  const self = own(raw, "Self");
+  if (self === undefined) return state === undefined ? {} : { BackendState: state };
+  if (!isRecord(self)) return undefined;
+  const dnsName = own(self, "DNSName");
+  if (dnsName !== undefined && typeof dnsName !== "string") return undefined;
+  const ips = own(self, "TailscaleIPs");
+  if (ips !== undefined && !(Array.isArray(ips) && ips.every((ip) => typeof ip === "string"))) {
+    return undefined;
+  }
+  return {
+    ...(state === undefined ? {} : { BackendState: state }),
+    Self: {
+      ...(dnsName === undefined ? {} : { DNSName: dnsName }),
+      ...(ips === undefined ? {} : { TailscaleIPs: ips as string[] }),
+    },
+  };
+}
 
 /** What `tailscale status --json` says about this machine. */
 export interface TailscaleStatus {
@@ -81,11 +115,11 @@ export function parseTailscaleStatus(stdout: string): TailscaleStatus {
   } catch {
     return { installed: true, running: false, addresses: {}, error: "unreadable status output" };
   }
-  const parsed = StatusSchema.safeParse(raw);
-  if (!parsed.success) {
+  const parsed = readStatusView(raw);
+  if (!parsed) {
     return { installed: true, running: false, addresses: {}, error: "unexpected status output" };
   }
-  const { BackendState: state, Self: self } = parsed.data;
+  const { BackendState: state, Self: self } = parsed;
   const dnsName = self?.DNSName?.replace(/\.$/, "") || undefined;
   return {
     installed: true,

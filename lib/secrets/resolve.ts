@@ -7,9 +7,6 @@
  */
 import type { OpenClawConfig } from "../config/schema.ts";
 import { type Env, processEnv } from "../paths.ts";
-import { resolveEnvIds } from "./env_provider.ts";
-import { resolveExecIds } from "./exec_provider.ts";
-import { resolveFileIds } from "./file_provider.ts";
 import { maskSecrets } from "./mask.ts";
 import { SecretProviderError } from "./_provider_error.ts";
 import { type SecretRef, secretRefKey } from "./ref.ts";
@@ -68,18 +65,26 @@ export function providerForRef(ref: SecretRef, config: SecretsConfigView): Secre
   return configured;
 }
 
+// Each provider is imported when a ref first needs it: an env-only config never loads the file
+// and exec machinery.
 async function resolveGroup(
   ctx: ProviderContext,
   provider: SecretProviderConfig,
   ids: string[],
 ): Promise<Map<string, IdOutcome>> {
   switch (provider.source) {
-    case "env":
+    case "env": {
+      const { resolveEnvIds } = await import("./env_provider.ts");
       return resolveEnvIds(ctx, provider, ids);
-    case "file":
+    }
+    case "file": {
+      const { resolveFileIds } = await import("./file_provider.ts");
       return await resolveFileIds(ctx, provider, ids);
-    case "exec":
+    }
+    case "exec": {
+      const { resolveExecIds } = await import("./exec_provider.ts");
       return await resolveExecIds(ctx, provider, ids);
+    }
   }
 }
 

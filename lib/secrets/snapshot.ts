@@ -10,7 +10,7 @@ import { collectSecretStrings } from "../config/schema/secret_strings.ts";
 import { OpenClawError } from "../errors.ts";
 import { collectSecretRefs, type SecretRefUse } from "./collect.ts";
 import { type SecretRef, secretRefKey } from "./ref.ts";
-import { type ResolveOptions, resolveRefOutcomes } from "./resolve.ts";
+import type { ResolveOptions } from "./resolve.ts";
 
 /** A ref that was found but deliberately not resolved. */
 export interface SecretWarning {
@@ -71,6 +71,9 @@ export async function resolveSecretRefs(
   const active = refs.filter((u) => u.active);
   if (active.length === 0) return createSecretSnapshot(new Map(), refs, warnings);
 
+  // The providers (files, processes, JSON pointers) are loaded by the first config with a ref
+  // to resolve: most configs have none, and their start does without them.
+  const { resolveRefOutcomes } = await import("./resolve.ts");
   const outcomes = await resolveRefOutcomes(active.map((u) => u.ref), config, {
     ...options,
     mask: [...options.mask ?? [], ...collectSecretStrings(config)],

@@ -65,6 +65,31 @@ Deno.test("the gateway's start loads neither the config schema nor the connectio
   assert.ok(mods.has("gateway/server.ts"), "the closure was read");
 });
 
+Deno.test("the gateway's start loads no zod, and Tailscale, discovery and secret providers only when configured", async () => {
+  const mods = await staticClosure("gateway/run.ts");
+  assert.deepEqual([...mods].filter((m) => m.startsWith("npm:zod")), []);
+  for (
+    const lazy of [
+      "lib/config/schema/tailscale.ts",
+      "lib/config/schema/_common.ts",
+      "lib/discovery/tailnet.ts",
+      "gateway/tailscale/claim.ts",
+      "gateway/tailscale/claim_record.ts",
+      "gateway/tailscale/relay.ts",
+      "gateway/tailscale/serve_status.ts",
+      "gateway/tailscale/whois.ts",
+      "lib/secrets/resolve.ts",
+      "lib/secrets/env_provider.ts",
+      "lib/secrets/exec_provider.ts",
+      "lib/secrets/file_provider.ts",
+      "gateway/discovery/publish.ts",
+      "gateway/discovery/advertiser.ts",
+      "gateway/discovery/ciao_responder.ts",
+      "gateway/discovery/wide_area.ts",
+    ]
+  ) assert.equal(mods.has(lazy), false, `${lazy} is on the start path`);
+});
+
 Deno.test("the gateway's start loads the cron engine, its job schema and croner only when a job needs them", async () => {
   const mods = await staticClosure("gateway/run.ts");
   for (
