@@ -18,6 +18,8 @@ export interface CommandResult {
   notFound?: boolean;
   /** The deadline passed and the child was killed. */
   timedOut?: boolean;
+  /** stdout or stderr was longer than `maxOutputBytes` and was cut there. */
+  truncated?: boolean;
 }
 
 /** Options for {@linkcode runCommand}. */
@@ -28,6 +30,11 @@ export interface RunCommandOptions {
   env?: Record<string, string>;
   /** The environment whose `PATH` is searched. @default Deno.env.toObject() */
   lookupEnv?: Env;
+  /**
+   * Bytes kept of each of stdout and stderr; the rest is read and dropped (so the child is never
+   * blocked on a full pipe) and the result says `truncated`. @default 1048576
+   */
+  maxOutputBytes?: number;
 }
 
 function isExecutableFile(path: string): boolean {
@@ -75,16 +82,28 @@ export async function runCommand(
     return { code: 126, stdout: "", stderr: err instanceof Error ? err.message : String(err) };
   }
   const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+  const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
+  let truncated = false;
   const collect = async (stream: ReadableStream<Uint8Array>): Promise<string> => {
     const reader = stream.getReader();
     readers.push(reader);
     const dec = new TextDecoder();
     let text = "";
+    let kept = 0;
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        text += dec.decode(value, { stream: true });
+        if (kept >= maxBytes) {
+          truncated = true;
+          continue;
+        }
+        const part = value.byteLength > maxBytes - kept
+          ? value.subarray(0, maxBytes - kept)
+          : value;
+        if (part !== value) truncated = true;
+        kept += part.byteLength;
+        text += dec.decode(part, { stream: true });
       }
     } catch { /* cancelled after a timeout */ }
     return text + dec.decode();
@@ -102,8 +121,11 @@ export async function runCommand(
   }, options.timeoutMs ?? 10_000);
   try {
     const [status, [stdout, stderr]] = await Promise.all([child.status, output]);
-    if (timedOut) return { code: 124, stdout, stderr: stderr || "timed out", timedOut: true };
-    return { code: status.code, stdout, stderr };
+    const cut = truncated ? { truncated: true } : {};
+    if (timedOut) {
+      return { code: 124, stdout, stderr: stderr || "timed out", timedOut: true, ...cut };
+    }
+    return { code: status.code, stdout, stderr, ...cut };
   } finally {
     clearTimeout(timer);
   }
