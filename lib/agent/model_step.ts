@@ -126,6 +126,9 @@ export async function runModelStep(req: StepRequest): Promise<StepResult> {
     abortSignal: req.signal,
     // Errors arrive as `error` parts (thrown below); the default handler would print them.
     onError: () => {},
+    // We register no telemetry: without this the SDK still copies and redacts every lifecycle
+    // event for it and looks up Node's tracing channel, on each call.
+    telemetry: { isEnabled: false },
     // deno-lint-ignore no-explicit-any -- provider option shapes differ per provider package
     ...(providerOptions ? { providerOptions: providerOptions as any } : {}),
   });

@@ -17,7 +17,7 @@ import { computeCost } from "../models/cost.ts";
 import { type FallbackAttempt, runWithFallbacks } from "../models/fallback.ts";
 import { chainRefs, formatModelRef } from "../models/refs.ts";
 import type { ModelTarget } from "../models/target.ts";
-import type { ModelRef } from "../models/types.ts";
+import type { ModelCatalog, ModelRef } from "../models/types.ts";
 import { normalizeThinkingLevel } from "./agents.ts";
 import type {
   AgentStopReason,
@@ -26,10 +26,16 @@ import type {
   AgentTurnResult,
   ThinkingLevel,
 } from "./contract.ts";
-import { runModelStep, type StepResult } from "./model_step.ts";
+import { runModelStep, type StepRequest, type StepResult } from "./model_step.ts";
 import { buildSystemPrompt, loadBootstrapFiles, wantsLightContext } from "./prompt.ts";
 import { entriesToModelMessages } from "./sessions/history.ts";
-import { readTranscript, transcriptHeader, TranscriptWriter } from "./sessions/transcript.ts";
+import {
+  readTranscriptIfAny,
+  type TranscriptEntry,
+  transcriptHeader,
+  TranscriptWriter,
+} from "./sessions/transcript.ts";
+import type { AgentToolContext } from "./tools/registry.ts";
 import { runModelToolCall } from "./tool_runner.ts";
 import { addAgentUsage, toAgentUsage, ZERO_COST, zeroUsage } from "./usage.ts";
 import {
@@ -118,14 +124,66 @@ export async function executeTurn(setup: TurnSetup): Promise<AgentTurnResult> {
   };
 }
 
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
+/** What a turn's model calls take, built once per turn. */
+interface ModelInput {
+  toolContext: AgentToolContext;
+  /** The tools offered to `ref` (`tools.byProvider` may narrow them per model). */
+  toolsFor(ref?: ModelRef): StepRequest["tools"];
+  system: string;
+  messages: ModelMessage[];
+  catalog: ModelCatalog;
+}
+
+async function prepareModelInput(
+  setup: TurnSetup,
+  entries: TranscriptEntry[],
+  signal: AbortSignal,
+): Promise<ModelInput> {
+  const { agent, request, runId, sessionKey, config } = setup;
+  const toolContext = setup.prepareToolContext({
+    agentId: agent.id,
+    sessionKey,
+    runId,
+    surface: "agent",
+    workspace: agent.workspace,
+    stateDir: setup.stateDir,
+    sandboxed: false,
+    config,
+    signal,
+    sessions: setup.sessions,
+  });
+  const policyBase = { agentId: agent.id, surface: "agent" as const, sessionKey, config };
+  const toolsFor = (ref?: ModelRef) =>
+    setup.tools
+      .allowed(
+        ref ? { ...policyBase, provider: ref.provider, model: formatModelRef(ref) } : policyBase,
+      )
+      .map((t) => ({
+        name: t.name,
+        description: t.description,
+        inputSchema: setup.tools.inputJsonSchema(t),
+      }));
+  // Automation's lightContext: no bootstrap files (the caller brings what it needs).
+  const files = wantsLightContext(request) ? [] : await loadBootstrapFiles(
+    agent.workspace,
+    agent.bootstrapMaxChars,
+    agent.bootstrapTotalMaxChars,
+  );
+  const system = buildSystemPrompt({
+    agentId: agent.id,
+    ...(agent.identity ? { identity: agent.identity } : {}),
+    workspace: agent.workspace,
+    files,
+    tools: toolsFor(),
+    now: setup.now(),
+    ...(agent.userTimezone ? { timezone: agent.userTimezone } : {}),
+    ...(request.extraSystemPrompt ? { extra: request.extraSystemPrompt } : {}),
+  });
+  const messages: ModelMessage[] = [
+    ...entriesToModelMessages(entries),
+    { role: "user", content: request.message },
+  ];
+  return { toolContext, toolsFor, system, messages, catalog: await setup.catalog() };
 }
 
 async function runLoop(
@@ -134,11 +192,15 @@ async function runLoop(
   signal: AbortSignal,
   emit: (event: AgentStreamEvent) => void,
 ): Promise<void> {
-  const { agent, request, runId, sessionKey, config } = setup;
+  const { agent, request, runId } = setup;
   const { entry, pending } = await openSession(setup);
   state.sessionId = entry.sessionId;
   const path = setup.store.transcriptPath(entry.sessionId);
-  const transcript = await readTranscript(path);
+  // A session this turn starts under a new random id has no transcript yet: nothing to read.
+  const found = pending && setup.sessionId === undefined
+    ? undefined
+    : await readTranscriptIfAny(path);
+  const transcript = found ?? { entries: [], skipped: 0 };
   if (transcript.skipped > 0) {
     setup.log.debug("skipped {count} unreadable line(s) in {path}", {
       count: transcript.skipped,
@@ -147,7 +209,7 @@ async function runLoop(
   }
   if (pending) {
     state.pending = entry;
-    state.newTranscript = !(await fileExists(path));
+    state.newTranscript = found === undefined;
   }
   const last = transcript.entries[transcript.entries.length - 1];
   // The header (for a new file) and the user's message land in one append + one flush below.
@@ -170,8 +232,9 @@ async function runLoop(
   if (thinking && thinking !== (lastThinkingOf(transcript.entries) ?? "off")) {
     writer.add({ type: "thinking_level_change", thinkingLevel: thinking });
   }
-  // Durable before the model is called.
-  await writer.append({
+  // Durable before the model is called; the model's input is put together meanwhile (the
+  // append's disk flush runs off the event loop).
+  const userWritten = writer.append({
     type: "message",
     message: {
       role: "user",
@@ -181,54 +244,14 @@ async function runLoop(
     runId,
     ...(request.channel ? { channel: request.channel } : {}),
   });
+  const [written, ready] = await Promise.allSettled([
+    userWritten,
+    prepareModelInput(setup, transcript.entries, signal),
+  ]);
+  if (written.status === "rejected") throw written.reason;
   state.writer = writer;
-
-  const toolContext = setup.prepareToolContext({
-    agentId: agent.id,
-    sessionKey,
-    runId,
-    surface: "agent",
-    workspace: agent.workspace,
-    stateDir: setup.stateDir,
-    sandboxed: false,
-    config,
-    signal,
-    sessions: setup.sessions,
-  });
-  const policyBase = { agentId: agent.id, surface: "agent" as const, sessionKey, config };
-  // What the model is offered depends on the model too (`tools.byProvider`).
-  const toolsFor = (ref?: ModelRef) =>
-    setup.tools
-      .allowed(
-        ref ? { ...policyBase, provider: ref.provider, model: formatModelRef(ref) } : policyBase,
-      )
-      .map((t) => ({
-        name: t.name,
-        description: t.description,
-        inputSchema: setup.tools.inputJsonSchema(t),
-      }));
-  const tools = toolsFor();
-  // Automation's lightContext: no bootstrap files (the caller brings what it needs).
-  const files = wantsLightContext(request) ? [] : await loadBootstrapFiles(
-    agent.workspace,
-    agent.bootstrapMaxChars,
-    agent.bootstrapTotalMaxChars,
-  );
-  const system = buildSystemPrompt({
-    agentId: agent.id,
-    ...(agent.identity ? { identity: agent.identity } : {}),
-    workspace: agent.workspace,
-    files,
-    tools,
-    now: setup.now(),
-    ...(agent.userTimezone ? { timezone: agent.userTimezone } : {}),
-    ...(request.extraSystemPrompt ? { extra: request.extraSystemPrompt } : {}),
-  });
-  const messages: ModelMessage[] = [
-    ...entriesToModelMessages(transcript.entries),
-    { role: "user", content: request.message },
-  ];
-  const catalog = await setup.catalog();
+  if (ready.status === "rejected") throw ready.reason;
+  const { toolContext, toolsFor, system, messages, catalog } = ready.value;
   let order = request.model ? [request.model] : chainRefs(agent.chain);
   let lastModel = lastModelOf(transcript.entries);
 
@@ -282,7 +305,9 @@ async function runLoop(
       },
     );
     const { step: result, target } = outcome.value;
-    await commitSession(setup, state, emit);
+    // A new session's store entry (written from the first output on) and the answer land
+    // together: the transcript already holds the user's message, so neither order guards anything.
+    const committed = commitSession(setup, state, emit);
     const ref = outcome.modelRef;
     const label = formatModelRef(ref);
     state.answered = ref;
@@ -298,7 +323,12 @@ async function runLoop(
     state.promptTokens = result.usage.inputTokens;
     if (target.kind === "api") state.contextWindow = target.info.contextWindow;
     // Durable (with the model change) before the answer goes out or its tools run.
-    await writer.append(assistantEntry(result, target, ref, cost, runId, setup.now()));
+    const [stored, written] = await Promise.allSettled([
+      committed,
+      writer.append(assistantEntry(result, target, ref, cost, runId, setup.now())),
+    ]);
+    if (stored.status === "rejected") throw stored.reason;
+    if (written.status === "rejected") throw written.reason;
     send({ type: "usage", runId, usage: state.usage });
     state.text = result.text;
     state.partial = "";

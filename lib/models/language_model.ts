@@ -179,5 +179,48 @@ export async function createLanguageModel(
   const { provider, model } = findCatalogModel(catalog, parsed);
   const key = requireKey(provider, label);
   const baseFetch = options.fetch ?? globalThis.fetch;
-  return await build(provider, model, key, key ? baseFetch : withoutEmptyAuth(baseFetch));
+  let byShape = builtModels.get(baseFetch);
+  if (!byShape) builtModels.set(baseFetch, byShape = new Map());
+  const shape = modelShape(provider, model, key);
+  const cached = byShape.get(shape);
+  if (cached) {
+    // Most recently used last, so the oldest goes first when the map is full.
+    byShape.delete(shape);
+    byShape.set(shape, cached);
+    return await cached;
+  }
+  const made = build(provider, model, key, key ? baseFetch : withoutEmptyAuth(baseFetch));
+  byShape.set(shape, made);
+  if (byShape.size > MAX_BUILT_MODELS) byShape.delete(byShape.keys().next().value!);
+  // A failed build (a provider package that cannot load) is tried again next time.
+  made.catch(() => {
+    if (byShape.get(shape) === made) byShape.delete(shape);
+  });
+  return await made;
+}
+
+/**
+ * Models already built, by the `fetch` they use and then by {@linkcode modelShape}. A model object
+ * holds no per-request state, and building one costs milliseconds per turn (the provider package
+ * builds its response schemas, and zod compiles a schema on its first use), so turns share them.
+ * A hot reload or `secrets.reload` that changes anything the model is built from changes the
+ * shape, so the next turn builds a new one; stale ones age out of the bounded map.
+ */
+const builtModels = new WeakMap<typeof fetch, Map<string, Promise<AiLanguageModel>>>();
+
+/** Most models kept per `fetch` (configs name a handful; probes may try more). */
+const MAX_BUILT_MODELS = 32;
+
+/** Everything {@linkcode build} reads, as one string (held in memory only, never logged). */
+function modelShape(provider: CatalogProvider, model: CatalogModel, key: string | undefined) {
+  return JSON.stringify([
+    model.api,
+    provider.id,
+    provider.baseUrl,
+    provider.auth.bearer === true,
+    key ?? null,
+    provider.headers ?? null,
+    model.headers ?? null,
+    model.id,
+  ]);
 }

@@ -91,8 +91,49 @@ function findAgent(source: SandboxConfigSource, agentId: string) {
   return findAgentEntry(source, agentId);
 }
 
-/** Returns the effective sandbox config of `agentId`. */
+/**
+ * Effective configs already resolved, by config object, then agent and state directory. A config
+ * is never changed in place (a reload brings a new object), so the result stays right for as long
+ * as the object lives; the agent runtime asks for it for every tool of every turn, and resolving
+ * it parses the sandbox schema.
+ */
+const resolved = new WeakMap<SandboxConfigSource, Map<string, EffectiveSandboxConfig>>();
+
+/** Most agents remembered per config object (a config lists a handful). */
+const MAX_RESOLVED_PER_CONFIG = 64;
+
+/**
+ * Returns the effective sandbox config of `agentId`. The result is shared by every caller with the
+ * same config object, agent and state directory, and frozen.
+ */
 export function resolveSandboxConfig(
+  source: SandboxConfigSource,
+  agentId: string,
+  stateDir: string,
+): EffectiveSandboxConfig {
+  let byAgent = resolved.get(source);
+  if (!byAgent) resolved.set(source, byAgent = new Map());
+  const key = `${agentId}\u0000${stateDir}`;
+  let config = byAgent.get(key);
+  if (!config) {
+    config = freezeOwn(computeSandboxConfig(source, agentId, stateDir));
+    if (byAgent.size >= MAX_RESOLVED_PER_CONFIG) byAgent.clear();
+    byAgent.set(key, config);
+  }
+  return config;
+}
+
+/** Freezes the objects the resolver builds (not values taken over from the config). */
+function freezeOwn(config: EffectiveSandboxConfig): EffectiveSandboxConfig {
+  Object.freeze(config.docker.binds);
+  Object.freeze(config.docker.env);
+  Object.freeze(config.docker);
+  Object.freeze(config.dockerKeys);
+  Object.freeze(config.prune);
+  return Object.freeze(config);
+}
+
+function computeSandboxConfig(
   source: SandboxConfigSource,
   agentId: string,
   stateDir: string,
@@ -153,7 +194,7 @@ export function resolveSandboxConfig(
     backend: agent?.backend ?? defaults.backend ?? "docker",
     scope,
     workspaceAccess: agent?.workspaceAccess ?? defaults.workspaceAccess,
-    workspaceRoot: expandHome(
+    workspaceRoot: homeExpanded(
       agent?.workspaceRoot ?? defaults.workspaceRoot ?? joinPath(stateDir, "sandboxes"),
     ),
     docker,
@@ -165,6 +206,11 @@ export function resolveSandboxConfig(
     },
     prune,
   };
+}
+
+/** `expandHome`, without copying the environment for a path that has no `~`. */
+function homeExpanded(path: string): string {
+  return path.startsWith("~") ? expandHome(path) : path;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -202,12 +248,12 @@ export function resolveAgentWorkspace(
   stateDir: string,
 ): string {
   const { entry } = findAgent(source, agentId);
-  if (entry?.workspace) return expandHome(entry.workspace);
+  if (entry?.workspace) return homeExpanded(entry.workspace);
   const list = source.agents?.list ?? [];
   const defaultId = (list.find((a) => a.default) ?? list[0])?.id ?? "main";
   if (normalizeId(defaultId) === normalizeId(agentId)) {
     const configured = source.agents?.defaults?.workspace;
-    return configured ? expandHome(configured) : joinPath(stateDir, "workspace");
+    return configured ? homeExpanded(configured) : joinPath(stateDir, "workspace");
   }
   return joinPath(stateDir, `workspace-${normalizeId(agentId)}`);
 }

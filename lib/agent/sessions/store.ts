@@ -178,6 +178,29 @@ export async function writeStoreFileAtomic(
   } catch { /* best effort */ }
 }
 
+/** Each entry's text in the store file, by entry object (entries are never changed in place). */
+const entryTexts = new WeakMap<SessionEntry, string>();
+
+/**
+ * The store file's text: `JSON.stringify(data, null, 2)`, reusing the text of entries already
+ * written, so a turn that changes one entry does not serialise the whole store again.
+ */
+export function storeText(data: SessionStoreData): string {
+  let out = "";
+  for (const key in data) {
+    const entry = data[key];
+    let text = entryTexts.get(entry);
+    if (text === undefined) {
+      // Nested one level deeper; newlines inside string values are escaped, so every newline is
+      // structural.
+      text = JSON.stringify(entry, null, 2).replaceAll("\n", "\n  ");
+      entryTexts.set(entry, text);
+    }
+    out += `${out ? ",\n" : ""}  ${JSON.stringify(key)}: ${text}`;
+  }
+  return out ? `{\n${out}\n}` : "{}";
+}
+
 /** Which sessions a store holds and which transcript each points to (see `syncDir`). */
 function layoutOf(data: SessionStoreData): string {
   let out = "";
@@ -213,6 +236,8 @@ export class SessionStore {
   #written = 0;
   #writing: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The directory was made (or found) by this instance; a write that finds it gone makes it again. */
+  #dirMade = false;
   /** Operations of this instance run one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -329,8 +354,25 @@ export class SessionStore {
     if (!this.dirty) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    await withFileLock(this.path, async () => {
+    if (!this.#dirMade) {
+      Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.#dirMade = true;
+    }
+    try {
+      await this.#writeLocked();
+    } catch (err) {
+      // The directory went away since this instance made it: make it again, once.
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      await this.#writeLocked();
+    }
+    this.#pending = [];
+    this.#written = this.#applied;
+    if (unflushedStores.get(this.path) === this) unflushedStores.delete(this.path);
+  }
+
+  #writeLocked(): Promise<void> {
+    return withFileLock(this.path, async () => {
       const data = await this.#sync();
       if (this.#corrupt) {
         const aside = `${this.path}.corrupt-${Date.now()}`;
@@ -339,15 +381,12 @@ export class SessionStore {
         this.#onCorrupt?.(this.path, aside);
       }
       const layout = layoutOf(data);
-      await this.#writeFile(this.path, JSON.stringify(data, null, 2) + "\n", {
+      await this.#writeFile(this.path, storeText(data) + "\n", {
         syncDir: layout !== this.#layout,
       });
       this.#layout = layout;
       this.#stamp = this.#currentStamp();
     });
-    this.#pending = [];
-    this.#written = this.#applied;
-    if (unflushedStores.get(this.path) === this) unflushedStores.delete(this.path);
   }
 
   /**
@@ -422,6 +461,8 @@ export class SessionStore {
         this.#data = undefined;
         throw err;
       }
+      // `fn` may have changed entries in place; their cached file text is stale then.
+      for (const key in data) entryTexts.delete(data[key]);
       this.#record(fn);
       return out;
     });

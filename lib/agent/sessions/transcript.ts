@@ -183,11 +183,16 @@ export function parseTranscript(text: string): ParsedTranscript {
 
 /** Reads a transcript; a missing file is an empty transcript. */
 export async function readTranscript(path: string): Promise<ParsedTranscript> {
+  return await readTranscriptIfAny(path) ?? { entries: [], skipped: 0 };
+}
+
+/** Reads a transcript; `undefined` when there is no file (so no second look tells a new one). */
+export async function readTranscriptIfAny(path: string): Promise<ParsedTranscript | undefined> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { entries: [], skipped: 0 };
+    if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;
   }
   return parseTranscript(text);

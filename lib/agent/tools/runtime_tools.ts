@@ -8,12 +8,12 @@
 import { resolveSessionSandbox } from "../../sandbox/config.ts";
 import type { OpenClawConfig } from "../../config/schema.ts";
 import { createCoreTools } from "../../tools/mod.ts";
-import { resolveToolPolicy } from "../../tools/policy.ts";
+import { resolveToolPolicy, type ToolPolicy } from "../../tools/policy.ts";
 import { ProcessManager } from "../../tools/process_manager.ts";
 import type { ExecRunner } from "../../tools/runner.ts";
 import { browserTool } from "./browser_tool.ts";
 import { createDefaultToolRegistry } from "./builtin.ts";
-import type { AgentToolContext, ToolRegistry } from "./registry.ts";
+import type { AgentToolContext, ToolPolicyRequest, ToolRegistry } from "./registry.ts";
 
 /** What {@linkcode createRuntimeTools} returns to the runtime. */
 export interface RuntimeTools {
@@ -40,7 +40,12 @@ export function createRuntimeTools(
     registry.register(tool);
   }
   registry.register(browserTool);
-  registry.addPolicy("tools policy (tools.allow/deny, profiles, agents, sandbox)", (req) => {
+  // `registry.allowed()` asks once per tool with the same request: the policy is resolved once
+  // for all of them (it depends on the config object, never changed in place, and the strings).
+  let last: { config: OpenClawConfig; key: string; policy: ToolPolicy } | undefined;
+  const policyFor = (req: ToolPolicyRequest): ToolPolicy => {
+    const key = JSON.stringify([req.agentId, req.sessionKey, req.surface, req.provider, req.model]);
+    if (last?.config === req.config && last.key === key) return last.policy;
     const sandboxed = req.sessionKey
       ? resolveSessionSandbox(req.config, {
         agentId: req.agentId,
@@ -49,7 +54,7 @@ export function createRuntimeTools(
       })
         .sandboxed
       : false;
-    const decision = resolveToolPolicy({
+    const policy = resolveToolPolicy({
       config: req.config,
       agentId: req.agentId,
       sessionKey: req.sessionKey ?? `agent:${req.agentId}:main`,
@@ -57,7 +62,12 @@ export function createRuntimeTools(
       sandboxed,
       provider: req.provider,
       model: req.model,
-    }).decide(req.tool);
+    });
+    last = { config: req.config, key, policy };
+    return policy;
+  };
+  registry.addPolicy("tools policy (tools.allow/deny, profiles, agents, sandbox)", (req) => {
+    const decision = policyFor(req).decide(req.tool);
     return { allow: decision.allowed, reason: decision.allowed ? undefined : decision.reason };
   });
 

@@ -304,3 +304,18 @@ Deno.test("SessionStore flushes the directory only when a write adds, removes or
     await sb[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("SessionStore: the file's text is exactly JSON.stringify(data, null, 2), also after an in-place change through update()", async () => {
+  await using t = await tempStore();
+  await t.store.patch("agent:main:a", () => ({ sessionId: "s-a", updatedAt: 1, label: "a\nb" }));
+  await t.store.patch("agent:main:b", () => ({ sessionId: "s-b", updatedAt: 2 }));
+  await t.store.flush();
+  await t.store.update((d) => {
+    d["agent:main:a"].updatedAt = 3;
+  });
+  await t.store.flush();
+  const text = await Deno.readTextFile(`${sessionsDir(t.dir, "main")}/sessions.json`);
+  const data = JSON.parse(text);
+  assert.equal(data["agent:main:a"].updatedAt, 3);
+  assert.equal(text, JSON.stringify(data, null, 2) + "\n");
+});

@@ -248,3 +248,14 @@ Deno.test("planSandbox() refuses an unsupported backend", () => {
     (e: unknown) => e instanceof OpenClawError && e.code === "SANDBOX_BACKEND_UNSUPPORTED",
   );
 });
+
+Deno.test("resolveSandboxConfig() answers an unchanged config with one frozen object; a reloaded config is resolved anew", () => {
+  const source = OpenClawConfigSchema.parse({ agents: { defaults: { sandbox: { mode: "all" } } } });
+  const a = resolveSandboxConfig(source, "main", stateDir);
+  assert.equal(resolveSandboxConfig(source, "main", stateDir), a);
+  assert.ok(Object.isFrozen(a) && Object.isFrozen(a.docker));
+  const reloaded = OpenClawConfigSchema.parse({
+    agents: { defaults: { sandbox: { mode: "off" } } },
+  });
+  assert.equal(resolveSandboxConfig(reloaded, "main", stateDir).mode, "off");
+});
