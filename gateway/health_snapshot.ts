@@ -11,7 +11,7 @@ import { listAgents } from "../lib/agent/agents.ts";
 import { resolveHeartbeatConfig } from "../lib/heartbeat/config.ts";
 import { summarizeSessions } from "../lib/agent/sessions/summary.ts";
 import { VERSION } from "../lib/version.ts";
-import { listChannelIds } from "../lib/channels/config_view.ts";
+import { listChannelIds } from "../lib/channels/dormant.ts";
 import { channelLabel } from "./channels/registry.ts";
 import type { SubsystemHealth } from "./subsystems/lifecycle.ts";
 import type { GatewayState } from "./state.ts";

@@ -180,13 +180,19 @@ export class ChannelManager implements ChannelsControl {
     return this.#entries.get(channel)?.runners.get(accountId);
   }
 
-  /** Starts every configured channel and answers what the previous run left unanswered. */
-  start(): Promise<void> {
+  /**
+   * Starts the channels and answers what the previous run left unanswered.
+   *
+   * @param channels The channels to start. @default every channel of the running config
+   *   (the channels subsystem passes `[]` when it loads the layer late: a reload then starts
+   *   the config's channels)
+   */
+  start(channels?: readonly string[]): Promise<void> {
     return this.#serial(async () => {
       const pending = await this.#journal.recover();
       const dead = this.#journal.counts().dead;
       if (dead > 0) this.#log.warn(`${dead} inbound message(s) were given up on (dead letters)`);
-      for (const id of listChannelIds(this.#host.config)) await this.#startChannel(id);
+      for (const id of channels ?? listChannelIds(this.#host.config)) await this.#startChannel(id);
       this.#replies.start();
       this.#pipeline.replay(pending);
     });

@@ -1,6 +1,6 @@
 /**
  * The chat platforms this gateway can run, by channel id. Each entry loads its module on first
- * use (a gateway without `channels.telegram` never loads grammY). Adding a platform is one line
+ * use (a gateway without `channels.telegram` never loads the Telegram client). Adding a platform is one line
  * here plus its module under ./platforms/ exporting `platform` (a {@linkcode ChannelPlatform}).
  *
  * @module

@@ -12,6 +12,7 @@
  */
 import type { OpenClawConfig } from "../config/schema.ts";
 import { DEFAULT_ACCOUNT_ID } from "../agent/session_key.ts";
+import { listChannelIds, NOT_CHANNEL_KEYS } from "./dormant.ts";
 import type {
   ChannelAccountConfig,
   ChunkMode,
@@ -21,7 +22,7 @@ import type {
   ReplyToMode,
 } from "./types.ts";
 
-export { DEFAULT_ACCOUNT_ID };
+export { DEFAULT_ACCOUNT_ID, listChannelIds };
 
 /** Hard per-message text limits of the platforms (characters). */
 export const PLATFORM_TEXT_LIMITS: ReadonlyMap<string, number> = new Map([
@@ -45,9 +46,6 @@ export const DEFAULT_TEXT_CHUNK_LIMIT = 4000;
 export const DEFAULT_HISTORY_LIMIT = 50;
 /** The largest `historyLimit` honoured (stock caps it). */
 export const MAX_HISTORY_LIMIT = 200;
-
-/** Keys under `channels` that are not channels. */
-const NOT_CHANNELS = new Set(["defaults", "modelByChannel"]);
 
 /** Credential keys a named account never inherits from the channel root. */
 const CREDENTIAL_KEYS = new Set([
@@ -96,20 +94,10 @@ export function normalizeAccountId(value: string | undefined | null): string {
   return id || DEFAULT_ACCOUNT_ID;
 }
 
-/**
- * Lists the channel ids configured under `channels` (not `defaults` / `modelByChannel`).
- *
- * @param config The parsed config.
- * @returns Channel ids in file order.
- */
-export function listChannelIds(config: OpenClawConfig): string[] {
-  const channels = asBlock(config.channels);
-  if (!channels) return [];
-  return Object.keys(channels).filter((id) => !NOT_CHANNELS.has(id) && asBlock(channels[id]));
-}
-
 function channelBlock(config: OpenClawConfig, channel: string): Block | undefined {
-  return NOT_CHANNELS.has(channel) ? undefined : asBlock(own(asBlock(config.channels), channel));
+  return NOT_CHANNEL_KEYS.has(channel)
+    ? undefined
+    : asBlock(own(asBlock(config.channels), channel));
 }
 
 /**

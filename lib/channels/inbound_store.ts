@@ -22,7 +22,8 @@
 import { type Clock, systemClock } from "../clock.ts";
 import { OpenClawError } from "../errors.ts";
 import { ensureDir, writeFileAtomic } from "../fs/atomic.ts";
-import { dirname, joinPath } from "../paths.ts";
+import { dirname } from "../paths.ts";
+import { inboundJournalPath, MAX_JOURNAL_BYTES } from "./dormant.ts";
 import type { InboundMessage } from "./types.ts";
 import {
   type JournalState,
@@ -35,11 +36,9 @@ import {
   snapshot,
 } from "./_journal_state.ts";
 
+export { inboundJournalPath, MAX_JOURNAL_BYTES };
 export type { DeadLetter, FailedSend, FailedSendInput, PendingInbound } from "./_journal_state.ts";
 import type { DeadLetter, FailedSend, FailedSendInput, PendingInbound } from "./_journal_state.ts";
-
-/** Largest journal file read at start. */
-export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@linkcode InboundJournal.open}. */
 export interface InboundJournalOptions {
@@ -59,16 +58,6 @@ export interface InboundJournalOptions {
   maxTombstones?: number;
   /** Tombstones, dead letters and failed sends older than this are forgotten. @default 30 days */
   retentionMs?: number;
-}
-
-/**
- * The journal's file in a state directory.
- *
- * @param stateDir The state directory.
- * @returns `<stateDir>/channels/inbound-journal.jsonl`.
- */
-export function inboundJournalPath(stateDir: string): string {
-  return joinPath(stateDir, "channels", "inbound-journal.jsonl");
 }
 
 /**

@@ -4,7 +4,9 @@
  * group_history.ts), routing and session keys (session_keys.ts), DM pairing (pairing.ts,
  * pairing_store.ts), outbound formatting and splitting (outbound_format.ts, chunk.ts,
  * chunk_html.ts, telegram_html.ts), the durable inbound journal (inbound_store.ts), backoff and
- * rate-limit waits (retry.ts) and the status record adapters keep (status.ts).
+ * rate-limit waits (retry.ts) and the status record adapters keep (status.ts). Whether a gateway
+ * start needs the channel layer at all is dormant.ts, which the start path imports alone (its
+ * names are exported here through config_view.ts and inbound_store.ts).
  *
  * Nothing here talks to a platform or the gateway; adapters (one folder per platform) and the
  * channel subsystem are built on these modules.

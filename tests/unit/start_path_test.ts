@@ -98,3 +98,15 @@ Deno.test("the gateway's start loads the cron engine, its job schema and croner 
   assert.deepEqual([...mods].filter((m) => m.startsWith("npm:croner")), []);
   assert.ok(mods.has("gateway/subsystems/cron.ts"), "the closure was read");
 });
+
+Deno.test("the gateway's start loads the channel layer only when a channel is configured or the journal holds work", async () => {
+  const mods = [...await staticClosure("gateway/run.ts")];
+  assert.deepEqual(
+    mods.filter((m) => m.startsWith("gateway/channels/") && m !== "gateway/channels/registry.ts"),
+    [],
+  );
+  assert.deepEqual(
+    mods.filter((m) => m.startsWith("lib/channels/") && m !== "lib/channels/dormant.ts"),
+    [],
+  );
+});

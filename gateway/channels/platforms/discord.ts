@@ -1,6 +1,6 @@
 /**
  * Discord for the channel layer: the adapter of lib/channels/discord for one account (token
- * from `token` — plain or a SecretRef — or `DISCORD_BOT_TOKEN` for the default account;
+ * from `token` -- plain or a SecretRef -- or `DISCORD_BOT_TOKEN` for the default account;
  * `DISCORD_API_URL` overrides the API base), with its resume state in
  * `<stateDir>/discord/<account>-session.json` so a restarted gateway resumes the session and
  * Discord replays what the journal had not stored. Outbound recipients: `user:<id>` (a DM),

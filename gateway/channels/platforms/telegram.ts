@@ -1,8 +1,8 @@
 /**
- * Telegram for the channel layer: the grammY adapter of lib/channels/telegram for one account
- * (token from `botToken` — plain or a SecretRef — `tokenFile`, or `TELEGRAM_BOT_TOKEN` for the
+ * Telegram for the channel layer: the adapter of lib/channels/telegram for one account
+ * (token from `botToken` -- plain or a SecretRef -- `tokenFile`, or `TELEGRAM_BOT_TOKEN` for the
  * default account), and how outbound recipients are written: a chat id (`12345678` for a user,
- * `-100…` for a group), optionally `:topic:<threadId>` for a forum topic.
+ * `-100...` for a group), optionally `:topic:<threadId>` for a forum topic.
  *
  * @module
  */

@@ -5,18 +5,19 @@
  * `discord-api-types`, or a thin client on Deno's built-in `WebSocket` and `fetch`. The adapter
  * needs one shard, JSON encoding, no compression, eight opcodes and five REST routes. The
  * discord.js packages bring sharding managers, worker strategies, zlib/zstd handling, undici and
- * their own event emitters — several MB of modules to load at gateway start, for features one
- * bot account never uses — and they hide the point where a sequence number is acknowledged,
+ * their own event emitters -- several MB of modules to load at gateway start, for features one
+ * bot account never uses -- and they hide the point where a sequence number is acknowledged,
  * which our no-message-lost rule must control (the resume sequence moves only after the
  * journal stored the message). `discord-api-types` would only add type names: the payloads are
- * validated at runtime anyway, so their types come from the zod schemas in schemas.ts (the house
- * rule), with nothing to install. Stock OpenClaw made the same call (raw `ws` + types). The
- * result is about 2,000 lines in small modules, loaded only when Discord is configured.
+ * validated at runtime anyway, so their types come from the checks in schemas.ts (lib/json_guard.ts:
+ * zod's rules at a fraction of its memory), with nothing to install. Stock OpenClaw made the
+ * same call (raw `ws` + types). The result is about 2,000 lines in small modules, loaded only
+ * when Discord is configured.
  *
- * **Flow.** `connect()`: token check → `GET /gateway/bot` (token check, URL) and
- * `GET /oauth2/applications/@me` (flags) in parallel → intents from config, minus privileged
- * ones the application is not granted (logged with the portal toggle, kept in status) → gateway
- * loop (gateway_client.ts) → resolves on READY. Each `MESSAGE_CREATE` is normalized
+ * **Flow.** `connect()`: token check -> `GET /gateway/bot` (token check, URL) and
+ * `GET /oauth2/applications/@me` (flags) in parallel -> intents from config, minus privileged
+ * ones the application is not granted (logged with the portal toggle, kept in status) -> gateway
+ * loop (gateway_client.ts) -> resolves on READY. Each `MESSAGE_CREATE` is normalized
  * (normalize.ts) and handed to `onInbound`, awaited before its sequence is committed.
  *
  * @module
@@ -197,7 +198,7 @@ class DiscordAdapter implements DiscordChannelAdapter {
         this.#fail(
           "CHANNEL_AUTH_FAILED",
           "Discord rejected the bot token (401 Unauthorized)",
-          "Reset the token in the Developer Portal (Bot → Reset Token) and update the config",
+          "Reset the token in the Developer Portal (Bot \u2192 Reset Token) and update the config",
         );
       }
       this.#fail("CHANNEL_CONNECT_FAILED", `Cannot reach Discord: ${this.#scrub(err)}`);

@@ -22,7 +22,7 @@ export interface DiscordAdapterOptions {
   /** The resolved bot token (SecretRefs resolved by the caller); default account only: else
    * `DISCORD_BOT_TOKEN`. A leading `Bot ` is stripped. */
   token?: string;
-  /** Where the token came from, for status (`config`, `secretRef`, …). @default "config" / "env" */
+  /** Where the token came from, for status (`config`, `secretRef`, ...). @default "config" / "env" */
   tokenSource?: string;
   /** The versioned REST base. @default DISCORD_API_URL, else "https://discord.com/api/v10" */
   apiBaseUrl?: string;
@@ -53,7 +53,7 @@ export interface DiscordChannelAdapter extends ChannelAdapter {
   /** The intents the config asks for. */
   readonly intents: DiscordIntents;
   /**
-   * Shows "typing…" now and every `typingIntervalMs` until `signal` aborts (for a running turn).
+   * Shows "typing..." now and every `typingIntervalMs` until `signal` aborts (for a running turn).
    * Failures are logged, never thrown.
    */
   keepTyping(target: OutboundTarget, signal: AbortSignal): void;

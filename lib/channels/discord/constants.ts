@@ -49,7 +49,7 @@ export const INTENT_NAMES: ReadonlyMap<number, string> = new Map([
   [GatewayIntent.MESSAGE_CONTENT, "messageContent"],
 ]);
 
-/** Application flags (`GET /oauth2/applications/@me` → `flags`) that grant privileged intents. */
+/** Application flags (`GET /oauth2/applications/@me` -> `flags`) that grant privileged intents. */
 export const ApplicationFlag = {
   GATEWAY_PRESENCE: 1 << 12,
   GATEWAY_PRESENCE_LIMITED: 1 << 13,
@@ -64,7 +64,7 @@ export interface PrivilegedIntent {
   intent: number;
   /** Either flag grants it (the `_LIMITED` one is set for apps in fewer than 100 servers). */
   flags: number;
-  /** The switch under Bot → Privileged Gateway Intents. */
+  /** The switch under Bot -> Privileged Gateway Intents. */
   toggle: string;
   /** What the bot misses without it. */
   effect: string;
@@ -95,7 +95,7 @@ export const PRIVILEGED_INTENTS: readonly PrivilegedIntent[] = [
 ];
 
 /** Where the privileged intent switches are in the Developer Portal. */
-export const PORTAL_INTENTS_PATH = "Bot → Privileged Gateway Intents";
+export const PORTAL_INTENTS_PATH = "Bot \u2192 Privileged Gateway Intents";
 
 /** Gateway close codes the adapter treats specially. */
 export const GatewayClose = {
@@ -145,7 +145,7 @@ export const THREAD_CHANNEL_TYPES: ReadonlySet<number> = new Set([
 
 /** A reply to another message. */
 export const REPLY_MESSAGE_TYPE = 19;
-/** Message types that carry a user's text (others are joins, pins, thread notices …). */
+/** Message types that carry a user's text (others are joins, pins, thread notices ...). */
 export const USER_MESSAGE_TYPES: ReadonlySet<number> = new Set([0, REPLY_MESSAGE_TYPE]);
 
 /** Message flags the adapter sets on sends. */

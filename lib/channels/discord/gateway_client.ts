@@ -8,7 +8,7 @@
  * the journal has not stored (the journal drops duplicates by message id).
  *
  * **Reconnects.** op 7 and a zombie connection resume at once (the next try waits); a close or
- * timeout resumes after backoff; op 9 waits 1–5 s and resumes when Discord says it may, else
+ * timeout resumes after backoff; op 9 waits 1-5 s and resumes when Discord says it may, else
  * identifies anew; a close code that reconnecting cannot fix (bad token, bad intents) stops the
  * loop with the reason. Close 4014 (privileged intent not allowed) retries once without the
  * privileged intents, so DMs and mentions keep working while status says which toggle is off.

@@ -2,13 +2,13 @@
  * One Discord gateway connection (v10, JSON, no compression), from opening the socket to its end:
  *
  * 1. open the WebSocket (timeout), wait for op 10 HELLO (timeout);
- * 2. send op 2 IDENTIFY — or op 6 RESUME when a session and sequence are known — and wait for the
+ * 2. send op 2 IDENTIFY -- or op 6 RESUME when a session and sequence are known -- and wait for the
  *    `READY` / `RESUMED` dispatch (timeout);
  * 3. heartbeat every `heartbeat_interval` (the first after a random fraction of it, as Discord
  *    asks), with the sequence the caller has *committed*; a heartbeat due while the previous
  *    one is still unacknowledged means a zombie connection: close and resume;
  * 4. hand every dispatch (op 0) to the caller in order; answer op 1 with a heartbeat at once;
- * 5. end on op 7 RECONNECT, op 9 INVALID_SESSION, a close, a timeout, `end()` or abort — the
+ * 5. end on op 7 RECONNECT, op 9 INVALID_SESSION, a close, a timeout, `end()` or abort -- the
  *    result says which, so the caller decides between resume, identify and giving up.
  *
  * The client closes with 4000 (not 1000) when it means to resume, because a 1000/1001 close

@@ -1,7 +1,7 @@
 /**
  * What the adapter does with each gateway dispatch: channel events feed the channel cache;
  * `MESSAGE_CREATE` is validated, its channel looked up (cache, else one REST call, so thread
- * messages find their parent), normalized, and handed to the inbound handler — awaited, because
+ * messages find their parent), normalized, and handed to the inbound handler -- awaited, because
  * the gateway client commits the sequence only after this resolves.
  *
  * @module

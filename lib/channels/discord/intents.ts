@@ -100,8 +100,8 @@ export function missingPrivilegedIntents(
  * Describes a missing privileged intent as a status issue naming the portal toggle.
  *
  * @param missing From {@linkcode missingPrivilegedIntents}.
- * @returns `{kind: "intent", message, fix}`; `fix` reads "Discord Developer Portal → your
- *   application → Bot → Privileged Gateway Intents → MESSAGE CONTENT INTENT: switch it on …".
+ * @returns `{kind: "intent", message, fix}`; `fix` reads "Discord Developer Portal -> your
+ *   application -> Bot -> Privileged Gateway Intents -> MESSAGE CONTENT INTENT: switch it on ...".
  */
 export function describeMissingIntent(missing: PrivilegedIntent): ChannelStatusIssue {
   const name = INTENT_NAMES.get(missing.intent) ?? "privileged";
@@ -109,7 +109,7 @@ export function describeMissingIntent(missing: PrivilegedIntent): ChannelStatusI
     kind: "intent",
     message: `The application is not granted the ${missing.toggle} (${name} intent): ` +
       `${missing.effect}`,
-    fix: `Discord Developer Portal → your application → ${PORTAL_INTENTS_PATH} → ` +
+    fix: `Discord Developer Portal \u2192 your application \u2192 ${PORTAL_INTENTS_PATH} \u2192 ` +
       `${missing.toggle}: switch it on, save, then restart the channel`,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Turns a Discord `MESSAGE_CREATE` into the gateway's {@linkcode InboundMessage}:
  *
- * - no `guild_id` → a DM (`chatType: "dm"`, `chatId` = the DM channel);
- * - a guild channel → `chatType: "channel"`, `chatId` = the channel; in a thread, `chatId` is the
+ * - no `guild_id` -> a DM (`chatType: "dm"`, `chatId` = the DM channel);
+ * - a guild channel -> `chatType: "channel"`, `chatId` = the channel; in a thread, `chatId` is the
  *   parent channel and `threadId` the thread (session key `discord:channel:<c>:thread:<t>`);
  * - `mentionsBot` when the bot is in `mentions` or the text has `<@botId>` / `<@!botId>`;
  *   `replyToBot` when the referenced message is the bot's;
@@ -26,7 +26,7 @@ export interface NormalizeContext {
   botId: string;
   /** The bot's name, for `<@botId>` in the text. */
   botName?: string;
-  /** The channel the message is in (from the cache or REST); unknown → a plain channel. */
+  /** The channel the message is in (from the cache or REST); unknown -> a plain channel. */
   channelInfo?: ChannelInfo;
   /** Fallback for a missing or unreadable timestamp. */
   now: number;

@@ -1,8 +1,8 @@
 /**
  * `channels status --probe` for Discord: who the bot is (`GET /users/@me`), what the application
- * is granted (`GET /oauth2/applications/@me` → `flags`), and whether every privileged intent the
+ * is granted (`GET /oauth2/applications/@me` -> `flags`), and whether every privileged intent the
  * config asks for is granted. A missing grant makes the probe fail with the exact Developer
- * Portal toggle to switch on — the fix for the "online but never answers" bot.
+ * Portal toggle to switch on -- the fix for the "online but never answers" bot.
  *
  * @module
  */
@@ -63,8 +63,8 @@ export async function probeDiscord(
         issues: [{
           kind: "auth",
           message: "The bot token is invalid or was reset",
-          fix: "Discord Developer Portal → your application → Bot → Reset Token, then update " +
-            "channels.discord.token (or DISCORD_BOT_TOKEN)",
+          fix: "Discord Developer Portal \u2192 your application \u2192 Bot \u2192 Reset Token, " +
+            "then update channels.discord.token (or DISCORD_BOT_TOKEN)",
         }],
       };
     }

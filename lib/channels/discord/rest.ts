@@ -1,6 +1,6 @@
 /**
  * A small Discord REST client: `Authorization: Bot <token>`, JSON in and out, a timeout on every
- * request (body included), bounded response bodies, and Discord's rate limits honoured — each
+ * request (body included), bounded response bodies, and Discord's rate limits honoured -- each
  * route's `X-RateLimit-Remaining` / `X-RateLimit-Reset-After` is remembered so the next call waits
  * instead of earning a 429, and a 429 is retried after exactly `retry_after` (global limits block
  * every route). Errors name the method, route and Discord's message; never the token.
@@ -8,11 +8,11 @@
  * @module
  */
 import { readBoundedText } from "../../net/bounded_body.ts";
-import type { z } from "zod";
 import { type Clock, systemClock } from "../../clock.ts";
 import { AbortedError, RateLimitError, sleep, withRateLimitRetry } from "../retry.ts";
 import { type DiscordLogger, scrubToken, silentLogger } from "./_log.ts";
 import { startDeadline } from "../../deadline.ts";
+import type { Guard } from "../../json_guard.ts";
 import { ErrorBodySchema, RateLimitBodySchema } from "./schemas.ts";
 
 /** Largest response body read. */
@@ -40,7 +40,7 @@ export interface DiscordRestOptions {
 export interface RequestOptions<T> {
   body?: unknown;
   /** Validates the answer; without it the answer is ignored. */
-  schema?: z.ZodType<T>;
+  schema?: Guard<T>;
   signal?: AbortSignal;
 }
 

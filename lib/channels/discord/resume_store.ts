@@ -11,7 +11,7 @@ import { type Clock, systemClock } from "../../clock.ts";
 import { ensureDir, writeFileAtomic } from "../../fs/atomic.ts";
 import { dirname } from "../../paths.ts";
 import type { ResumeState } from "./gateway_client.ts";
-import { z } from "zod";
+import { guard, nullable, number, object, string } from "../../json_guard.ts";
 
 /** Where the adapter loads and saves its resume state. */
 export interface DiscordResumeStore {
@@ -21,16 +21,16 @@ export interface DiscordResumeStore {
   save(state: ResumeState | undefined): void;
 }
 
-const FileSchema = z.object({
-  savedAt: z.number(),
-  state: z.object({
-    sessionId: z.string().min(1).max(200),
-    resumeUrl: z.string().min(1).max(2000),
-    seq: z.number().int().nonnegative(),
-    botId: z.string().regex(/^\d{1,20}$/),
-    intents: z.number().int(),
-  }).nullable(),
-});
+const FileSchema = guard(object({
+  savedAt: number(),
+  state: nullable(object({
+    sessionId: string({ min: 1, max: 200 }),
+    resumeUrl: string({ min: 1, max: 2000 }),
+    seq: number({ int: true, min: 0 }),
+    botId: string({ pattern: /^\d{1,20}$/ }),
+    intents: number({ int: true }),
+  })),
+}));
 
 /** Options of {@linkcode createFileResumeStore}. */
 export interface FileResumeStoreOptions {

@@ -1,117 +1,131 @@
 /**
- * Zod schemas for the parts of Discord's JSON the adapter reads (gateway frames, READY, messages,
- * channels, the application and the bot user, rate-limit answers). Only the fields we use are
- * listed; unknown fields are dropped. Every frame passes one of these before it is acted on, so a
- * malformed payload is a logged parse error, never a crash or a prototype lookup.
+ * Checks for the parts of Discord's JSON the adapter reads (gateway frames, READY, messages,
+ * channels, the application and the bot user, rate-limit answers), written with lib/json_guard.ts.
+ * Only the fields we use are listed; unknown fields are dropped. Every frame passes one of these
+ * before it is acted on, so a malformed payload is a logged parse error, never a crash or a
+ * prototype lookup.
  *
  * @module
  */
-import { z } from "zod";
+import {
+  array,
+  boolean,
+  guard,
+  type Infer,
+  nullish,
+  number,
+  object,
+  optional,
+  string,
+  unknown,
+  withDefault,
+} from "../../json_guard.ts";
 
-const Snowflake = z.string().regex(/^\d{1,20}$/);
+const Snowflake = string({ pattern: /^\d{1,20}$/ });
+const int = number({ int: true });
 
 /** Any gateway frame: `{op, d, s, t}`. */
-export const GatewayFrameSchema = z.object({
-  op: z.number().int(),
-  d: z.unknown().optional(),
-  s: z.number().int().nullish(),
-  t: z.string().nullish(),
-});
-export type GatewayFrame = z.infer<typeof GatewayFrameSchema>;
+export const GatewayFrameSchema = guard(object({
+  op: int,
+  d: optional(unknown),
+  s: nullish(int),
+  t: nullish(string()),
+}));
+export type GatewayFrame = Infer<typeof GatewayFrameSchema>;
 
 /** op 10 `d`. */
-export const HelloSchema = z.object({ heartbeat_interval: z.number().positive() });
+export const HelloSchema = guard(object({ heartbeat_interval: number({ positive: true }) }));
 
-/** A user (author, mention, the bot itself). */
-export const UserSchema = z.object({
+const user = object({
   id: Snowflake,
-  username: z.string(),
-  global_name: z.string().nullish(),
-  bot: z.boolean().optional(),
+  username: string(),
+  global_name: nullish(string()),
+  bot: optional(boolean),
 });
-export type DiscordUser = z.infer<typeof UserSchema>;
+/** A user (author, mention, the bot itself). */
+export const UserSchema = guard(user);
+export type DiscordUser = Infer<typeof UserSchema>;
 
 /** `READY` dispatch `d`. */
-export const ReadySchema = z.object({
-  session_id: z.string().min(1),
-  resume_gateway_url: z.string().min(1),
-  user: UserSchema,
-  application: z.object({ id: Snowflake, flags: z.number().int().optional() }).optional(),
-});
-export type Ready = z.infer<typeof ReadySchema>;
+export const ReadySchema = guard(object({
+  session_id: string({ min: 1 }),
+  resume_gateway_url: string({ min: 1 }),
+  user,
+  application: optional(object({ id: Snowflake, flags: optional(int) })),
+}));
+export type Ready = Infer<typeof ReadySchema>;
 
-/** A channel or thread, as in `GUILD_CREATE`, `CHANNEL_*`, `THREAD_*` and `GET /channels/{id}`. */
-export const ChannelSchema = z.object({
+const channel = object({
   id: Snowflake,
-  type: z.number().int(),
-  guild_id: Snowflake.nullish(),
-  parent_id: Snowflake.nullish(),
+  type: int,
+  guild_id: nullish(Snowflake),
+  parent_id: nullish(Snowflake),
 });
-export type DiscordChannel = z.infer<typeof ChannelSchema>;
+/** A channel or thread, as in `GUILD_CREATE`, `CHANNEL_*`, `THREAD_*` and `GET /channels/{id}`. */
+export const ChannelSchema = guard(channel);
+export type DiscordChannel = Infer<typeof ChannelSchema>;
 
 /** `GUILD_CREATE` `d` (only its channels and active threads). */
-export const GuildCreateSchema = z.object({
+export const GuildCreateSchema = guard(object({
   id: Snowflake,
-  channels: z.array(ChannelSchema).optional(),
-  threads: z.array(ChannelSchema).optional(),
-});
+  channels: optional(array(channel)),
+  threads: optional(array(channel)),
+}));
 
 /** `THREAD_LIST_SYNC` `d`. */
-export const ThreadListSyncSchema = z.object({
+export const ThreadListSyncSchema = guard(object({
   guild_id: Snowflake,
-  threads: z.array(ChannelSchema),
-});
-
-const ReferencedMessageSchema = z.object({ id: Snowflake, author: UserSchema.optional() });
+  threads: array(channel),
+}));
 
 /** `MESSAGE_CREATE` `d`. */
-export const MessageSchema = z.object({
+export const MessageSchema = guard(object({
   id: Snowflake,
   channel_id: Snowflake,
-  guild_id: Snowflake.nullish(),
-  author: UserSchema,
-  member: z.object({ nick: z.string().nullish() }).nullish(),
-  content: z.string().default(""),
-  timestamp: z.string().optional(),
-  type: z.number().int().default(0),
-  webhook_id: Snowflake.nullish(),
-  mentions: z.array(UserSchema).default([]),
-  message_reference: z.object({ message_id: Snowflake.optional() }).nullish(),
-  referenced_message: ReferencedMessageSchema.nullish(),
-});
-export type DiscordMessage = z.infer<typeof MessageSchema>;
+  guild_id: nullish(Snowflake),
+  author: user,
+  member: nullish(object({ nick: nullish(string()) })),
+  content: withDefault(string(), ""),
+  timestamp: optional(string()),
+  type: withDefault(int, 0),
+  webhook_id: nullish(Snowflake),
+  mentions: withDefault(array(user), []),
+  message_reference: nullish(object({ message_id: optional(Snowflake) })),
+  referenced_message: nullish(object({ id: Snowflake, author: optional(user) })),
+}));
+export type DiscordMessage = Infer<typeof MessageSchema>;
 
 /** `GET /gateway/bot`. */
-export const GatewayBotSchema = z.object({
-  url: z.string().min(1),
-  shards: z.number().int().optional(),
-  session_start_limit: z.object({
-    total: z.number().int(),
-    remaining: z.number().int(),
-    reset_after: z.number(),
-  }).partial().optional(),
-});
+export const GatewayBotSchema = guard(object({
+  url: string({ min: 1 }),
+  shards: optional(int),
+  session_start_limit: optional(object({
+    total: optional(int),
+    remaining: optional(int),
+    reset_after: optional(number()),
+  })),
+}));
 
 /** `GET /oauth2/applications/@me`. */
-export const ApplicationSchema = z.object({
+export const ApplicationSchema = guard(object({
   id: Snowflake,
-  name: z.string().optional(),
-  flags: z.number().int().default(0),
-});
-export type DiscordApplication = z.infer<typeof ApplicationSchema>;
+  name: optional(string()),
+  flags: withDefault(int, 0),
+}));
+export type DiscordApplication = Infer<typeof ApplicationSchema>;
 
 /** A created message (`POST /channels/{id}/messages`). */
-export const CreatedMessageSchema = z.object({ id: Snowflake });
+export const CreatedMessageSchema = guard(object({ id: Snowflake }));
 
 /** A 429 body. */
-export const RateLimitBodySchema = z.object({
-  retry_after: z.number().nonnegative().optional(),
-  global: z.boolean().optional(),
-  message: z.string().optional(),
-});
+export const RateLimitBodySchema = guard(object({
+  retry_after: optional(number({ min: 0 })),
+  global: optional(boolean),
+  message: optional(string()),
+}));
 
 /** An error body (`{code, message}`). */
-export const ErrorBodySchema = z.object({
-  code: z.number().int().optional(),
-  message: z.string().optional(),
-});
+export const ErrorBodySchema = guard(object({
+  code: optional(int),
+  message: optional(string()),
+}));

@@ -162,7 +162,7 @@ export class DiscordSender {
   }
 
   /**
-   * Shows "typing…" in the channel (Discord clears it after ~10 s or at the next message).
+   * Shows "typing..." in the channel (Discord clears it after ~10 s or at the next message).
    *
    * @param target Where.
    * @param signal Aborts the call.

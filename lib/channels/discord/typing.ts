@@ -1,5 +1,5 @@
 /**
- * "typing…" for as long as a turn runs: Discord shows the indicator for about 10 s, so it is
+ * "typing..." for as long as a turn runs: Discord shows the indicator for about 10 s, so it is
  * refreshed every 8 s until the turn's signal aborts. The number of loops is bounded; failures
  * are logged at debug level and never reach the turn.
  *

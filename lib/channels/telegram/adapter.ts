@@ -1,18 +1,17 @@
 /**
- * The Telegram channel adapter: one bot account over grammY's Bot API client, long polling.
+ * The Telegram channel adapter: one bot account over our Bot API client (bot_api.ts), long polling.
  *
  * `connect()` claims the token (one poller per token in the process), checks it with `getMe`,
  * removes a stale webhook (`deleteWebhook`, pending updates kept) and starts the poll loop
- * (poller.ts); it throws when the token is missing, in use, rejected, or the server unreachable —
+ * (poller.ts); it throws when the token is missing, in use, rejected, or the server unreachable --
  * the channel subsystem retries that with backoff. After that the loop keeps itself running until
  * `disconnect()` or the signal; failures only show in `status()`. Sends go through send.ts (HTML,
- * reply, topic, 429 waits, plain-text fallback); `typing()` keeps "typing…" up while a turn runs.
+ * reply, topic, 429 waits, plain-text fallback); `typing()` keeps "typing..." up while a turn runs.
  *
  * Webhook mode is not implemented: polling works everywhere without a public URL.
  *
  * @module
  */
-import type { Api } from "grammy";
 import { OpenClawError } from "../../errors.ts";
 import { getLogger } from "../../log/mod.ts";
 import type {
@@ -25,6 +24,7 @@ import type {
   SendResult,
 } from "../types.ts";
 import { callTelegram, createBotApi, DEFAULT_API_ROOT, PollTransport } from "./api.ts";
+import type { BotApi } from "./bot_api.ts";
 import { TelegramApiError } from "./errors.ts";
 import type { BotIdentity } from "./normalize.ts";
 import {
@@ -60,7 +60,7 @@ export class TelegramAdapter implements ChannelAdapter {
   readonly #registry: PollerRegistry;
   readonly #status: TelegramStatus;
   readonly #privacyMatters: boolean;
-  #sendApi?: Api;
+  #sendApi?: BotApi;
   #session?: Session;
   #stopping?: Promise<void>;
   /** Set while `connect()` runs, so `disconnect()` can abort it and wait for it. */
@@ -148,7 +148,7 @@ export class TelegramAdapter implements ChannelAdapter {
     );
   }
 
-  /** Sends one "typing…" chat action (in the topic, the General topic included). */
+  /** Sends one "typing..." chat action (in the topic, the General topic included). */
   async sendTyping(target: OutboundTarget): Promise<void> {
     const token = this.#requireToken();
     const thread = threadParam(target, true);
@@ -167,7 +167,7 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   /**
-   * Keeps "typing…" visible until `signal` aborts (re-sent every `typingIntervalMs`).
+   * Keeps "typing..." visible until `signal` aborts (re-sent every `typingIntervalMs`).
    *
    * @param target Chat and topic.
    * @param signal Abort when the turn ends.
@@ -257,7 +257,7 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   /** `getMe` (who am I: for mentions and replies) then `deleteWebhook` (polling needs none). */
-  async #identify(api: Api, signal: AbortSignal): Promise<BotIdentity> {
+  async #identify(api: BotApi, signal: AbortSignal): Promise<BotIdentity> {
     const call = {
       token: this.#o.token,
       clock: this.#o.clock,
@@ -322,7 +322,7 @@ export class TelegramAdapter implements ChannelAdapter {
     return this.#o.pollTimeoutSeconds + Math.ceil(this.#o.requestTimeoutMs / 1000) + 10;
   }
 
-  #api(): Api {
+  #api(): BotApi {
     this.#sendApi ??= createBotApi({
       token: this.#o.token,
       apiRoot: this.#o.apiRoot,
@@ -366,7 +366,7 @@ export class TelegramAdapter implements ChannelAdapter {
 /**
  * Creates the Telegram adapter of one channel account.
  *
- * @param options Token (resolved), `apiRoot`, the account view, clock, logger, limits — see
+ * @param options Token (resolved), `apiRoot`, the account view, clock, logger, limits -- see
  *   {@linkcode TelegramAdapterOptions}.
  * @returns The adapter; call `connect()` to start polling.
  * @throws {OpenClawError} `TELEGRAM_API_ROOT_INVALID` for a bad `apiRoot`.

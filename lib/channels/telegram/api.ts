@@ -1,15 +1,16 @@
 /**
- * The Bot API client: grammY's `Api` with `apiRoot` from `channels.telegram.apiRoot` (a
- * self-hosted Bot API server, or a test fake), one timed call helper that every request goes
- * through (deadline on the injectable clock, caller's abort, errors converted and scrubbed), and a
- * polling transport whose HTTP connections can be dropped after a 409 (a kept-alive socket of a
- * superseded poll must not linger; stock users saw endless 409 loops).
+ * The Bot API client: our own small client (bot_api.ts) with `apiRoot` from
+ * `channels.telegram.apiRoot` (a self-hosted Bot API server, or a test fake), one timed call
+ * helper that every request goes through (deadline on the injectable clock, caller's abort,
+ * errors converted and scrubbed), and a polling transport whose HTTP connections can be dropped
+ * after a 409 (a kept-alive socket of a superseded poll must not linger; stock users saw endless
+ * 409 loops).
  *
  * @module
  */
-import { Api } from "grammy";
 import type { Clock } from "../../clock.ts";
 import { OpenClawError } from "../../errors.ts";
+import { BotApi, type BotApiOptions } from "./bot_api.ts";
 import { timeoutError, toTelegramError } from "./errors.ts";
 
 /** The public Bot API. */
@@ -20,7 +21,7 @@ export const DEFAULT_API_ROOT = "https://api.telegram.org";
  * `/bot<token>` (stock's rule).
  *
  * @param apiRoot The configured value; blank means the public Bot API.
- * @returns The root to give grammY.
+ * @returns The root to give the client.
  * @throws {OpenClawError} `TELEGRAM_API_ROOT_INVALID` for anything else (the value is not echoed:
  *   it may contain a token).
  */
@@ -47,33 +48,14 @@ export function normalizeApiRoot(apiRoot: string | undefined): string {
   return value;
 }
 
-/** Options of {@linkcode createBotApi}. */
-export interface BotApiOptions {
-  token: string;
-  apiRoot: string;
-  /**
-   * grammY's own per-request limit, in seconds: a backstop behind our clock-driven deadlines
-   * (it must exceed the long-poll timeout).
-   */
-  backstopSeconds: number;
-  /** The fetch to use (a rotating transport's). @default globalThis.fetch */
-  fetch?: typeof fetch;
-}
-
 /**
- * Creates a grammY `Api` for one bot.
+ * Creates the Bot API client of one bot.
  *
  * @param options Token, root, backstop timeout, fetch.
  * @returns The client.
  */
-export function createBotApi(options: BotApiOptions): Api {
-  return new Api(options.token, {
-    apiRoot: options.apiRoot,
-    timeoutSeconds: options.backstopSeconds,
-    // grammY types its fetch option as node-fetch's; the web build calls it like the global one.
-    // deno-lint-ignore no-explicit-any
-    fetch: options.fetch as any,
-  });
+export function createBotApi(options: BotApiOptions): BotApi {
+  return new BotApi(options);
 }
 
 /**
@@ -83,7 +65,7 @@ export function createBotApi(options: BotApiOptions): Api {
 export class PollTransport {
   readonly #options: Omit<BotApiOptions, "fetch">;
   #client: Deno.HttpClient;
-  #api: Api;
+  #api: BotApi;
 
   /** @param options Token, root, backstop. */
   constructor(options: Omit<BotApiOptions, "fetch">) {
@@ -93,7 +75,7 @@ export class PollTransport {
   }
 
   /** The client of the current connection pool. */
-  get api(): Api {
+  get api(): BotApi {
     return this.#api;
   }
 
@@ -109,7 +91,7 @@ export class PollTransport {
     this.#client.close();
   }
 
-  #build(): Api {
+  #build(): BotApi {
     const client = this.#client;
     return createBotApi({
       ...this.#options,
@@ -117,12 +99,6 @@ export class PollTransport {
     });
   }
 }
-
-/**
- * The abort signal type grammY's declarations use (the `abort-controller` polyfill's, from its
- * Node build); at run time the web build takes the platform's `AbortSignal`.
- */
-export type GrammySignal = NonNullable<Parameters<Api["getMe"]>[0]>;
 
 /** Options of {@linkcode callTelegram}. */
 export interface CallOptions {
@@ -146,7 +122,7 @@ export interface CallOptions {
  */
 export async function callTelegram<T>(
   method: string,
-  call: (signal: GrammySignal) => Promise<T>,
+  call: (signal: AbortSignal) => Promise<T>,
   options: CallOptions,
 ): Promise<T> {
   const { clock, signal } = options;
@@ -160,7 +136,7 @@ export async function callTelegram<T>(
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    return await call(controller.signal as unknown as GrammySignal);
+    return await call(controller.signal);
   } catch (err) {
     if (timedOut) throw timeoutError(method, options.timeoutMs);
     signal?.throwIfAborted();

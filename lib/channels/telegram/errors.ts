@@ -1,16 +1,17 @@
 /**
- * Turns what grammY throws (`GrammyError` for `{ok: false}` answers, `HttpError` for network
- * failures) into our errors, with the token scrubbed from every message: a
- * {@linkcode RateLimitError} for 429 (so retry.ts waits `retry_after`), and a
- * {@linkcode TelegramApiError} with a `kind` the poller and the sender branch on. The original
- * error is never kept as `cause`: `HttpError.error` can hold the request URL, token included.
+ * Turns what the Bot API client throws (bot_api.ts: `BotApiAnswerError` for `{ok: false}`
+ * answers, the request's own error when there was no answer) into our errors, with the token
+ * scrubbed from every message: a {@linkcode RateLimitError} for 429 (so retry.ts waits
+ * `retry_after`), and a {@linkcode TelegramApiError} with a `kind` the poller and the sender
+ * branch on. The original error is never kept as `cause`: a fetch error holds the request URL,
+ * token included.
  *
  * @module
  */
-import { GrammyError, HttpError } from "grammy";
 import { errorMessage } from "../../errors.ts";
 import { RateLimitError } from "../retry.ts";
 import { scrubToken } from "./token.ts";
+import { BotApiAnswerError } from "./bot_api.ts";
 
 /** What went wrong, for callers that react differently. */
 export type TelegramErrorKind =
@@ -75,7 +76,7 @@ function messageOf(method: string, kind: TelegramErrorKind, code: number, descri
 }
 
 /**
- * Converts an error from a grammY call.
+ * Converts an error from a Bot API call.
  *
  * @param err What the call threw.
  * @param method The Bot API method called.
@@ -85,11 +86,11 @@ function messageOf(method: string, kind: TelegramErrorKind, code: number, descri
  */
 export function toTelegramError(err: unknown, method: string, token: string): Error {
   if (err instanceof TelegramApiError || err instanceof RateLimitError) return err;
-  if (err instanceof GrammyError) {
-    const code = err.error_code;
+  if (err instanceof BotApiAnswerError) {
+    const code = err.errorCode;
     const description = scrubToken(err.description, token);
     if (code === 429) {
-      const seconds = err.parameters.retry_after;
+      const seconds = err.retryAfter;
       const retryAfterMs = typeof seconds === "number" && seconds >= 0 ? seconds * 1000 : 1000;
       return new RateLimitError(
         `Telegram ${method} was rate-limited: ${code} ${description}`,
@@ -104,8 +105,7 @@ export function toTelegramError(err: unknown, method: string, token: string): Er
       description,
     });
   }
-  const inner = err instanceof HttpError ? err.error : err;
-  const detail = scrubToken(errorMessage(inner), token);
+  const detail = scrubToken(errorMessage(err), token);
   return new TelegramApiError(`Cannot reach the Telegram Bot API (${method}): ${detail}`, {
     method,
     kind: "network",

@@ -1,8 +1,9 @@
 /**
  * Telegram for the channel subsystem: `createTelegramAdapter(options)` returns a
- * `ChannelAdapter` (lib/channels/types.ts) over grammY (long polling; one poller per bot token per process;
- * offsets move only after the inbound handler stored the message; 409 shown in status; 429
- * waits; HTML with plain-text fallback; typing while a turn runs).
+ * `ChannelAdapter` (lib/channels/types.ts) over a small Bot API client of our own (bot_api.ts;
+ * long polling; one poller per bot token per process; offsets move only after the inbound
+ * handler stored the message; 409 shown in status; 429 waits; HTML with plain-text fallback;
+ * typing while a turn runs).
  *
  * ```ts
  * import { createTelegramAdapter } from "./lib/channels/telegram/mod.ts";

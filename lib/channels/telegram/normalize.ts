@@ -1,70 +1,84 @@
 /**
- * Telegram `Update` → {@linkcode InboundMessage}. Handles DMs, groups and supergroups, channel
+ * Telegram `Update` -> {@linkcode InboundMessage}. Handles DMs, groups and supergroups, channel
  * posts, forum topics (`threadId`; the General topic of a forum is thread `1`, as stock has it),
  * mentions of the bot (`mention` entities matching the bot's username, `text_mention` entities
  * of the bot user, `/command@bot`), and replies to the bot. A forum topic message is technically
  * a reply to the topic's opening service message; that is not counted as a reply.
  *
- * Updates come from the network, so they are parsed with zod and only the fields read here are
- * typed; anything unusable yields no message (the offset still moves past it).
+ * Updates come from the network, so they are checked (lib/json_guard.ts) and only the
+ * fields read here are typed; anything unusable yields no message (the offset still moves past
+ * it).
  *
  * @module
  */
-import { z } from "zod";
+import {
+  array,
+  boolean,
+  type Check,
+  guard,
+  type Infer,
+  number,
+  object,
+  type ObjectOf,
+  optional,
+  string,
+  unknown,
+} from "../../json_guard.ts";
 import type { ChatType, InboundMessage } from "../types.ts";
 
-const UserSchema = z.looseObject({
-  id: z.number(),
-  is_bot: z.boolean().optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
+const int = number({ int: true });
+
+const user = object({
+  id: number(),
+  is_bot: optional(boolean),
+  first_name: optional(string()),
+  last_name: optional(string()),
+  username: optional(string()),
 });
 
-const ChatSchema = z.looseObject({
-  id: z.number(),
-  type: z.string(),
-  title: z.string().optional(),
-  is_forum: z.boolean().optional(),
+const chat = object({
+  id: number(),
+  type: string(),
+  title: optional(string()),
+  is_forum: optional(boolean),
 });
 
-const EntitySchema = z.looseObject({
-  type: z.string(),
-  offset: z.number().int().min(0),
-  length: z.number().int().min(0),
-  user: UserSchema.optional(),
+const entity = object({
+  type: string(),
+  offset: number({ int: true, min: 0 }),
+  length: number({ int: true, min: 0 }),
+  user: optional(user),
 });
 
 const messageShape = {
-  message_id: z.number().int(),
-  date: z.number(),
-  chat: ChatSchema,
-  from: UserSchema.optional(),
-  sender_chat: ChatSchema.optional(),
-  text: z.string().optional(),
-  caption: z.string().optional(),
-  entities: z.array(EntitySchema).optional(),
-  caption_entities: z.array(EntitySchema).optional(),
-  message_thread_id: z.number().int().optional(),
-  is_topic_message: z.boolean().optional(),
-  forum_topic_created: z.unknown().optional(),
+  message_id: int,
+  date: number(),
+  chat,
+  from: optional(user),
+  sender_chat: optional(chat),
+  text: optional(string()),
+  caption: optional(string()),
+  entities: optional(array(entity)),
+  caption_entities: optional(array(entity)),
+  message_thread_id: optional(int),
+  is_topic_message: optional(boolean),
+  forum_topic_created: optional(unknown),
 };
 
-const RepliedSchema = z.looseObject(messageShape);
-const MessageSchema = z.looseObject({
-  ...messageShape,
-  reply_to_message: RepliedSchema.optional(),
-});
+/** A replied-to message (the same fields, without its own reply). */
+type RepliedMessage = ObjectOf<typeof messageShape>;
+const replied: Check<RepliedMessage> = object(messageShape);
+const message = object({ ...messageShape, reply_to_message: optional(replied) });
 
 /** The part of a Bot API `Message` we read. */
-export type TelegramMessage = z.infer<typeof MessageSchema>;
+export type TelegramMessage = Infer<typeof message>;
 
-const UpdateIdSchema = z.looseObject({ update_id: z.number().int().nonnegative() });
-const UpdateSchema = z.looseObject({
-  update_id: z.number().int().nonnegative(),
-  message: MessageSchema.optional(),
-  channel_post: MessageSchema.optional(),
-});
+const UpdateIdSchema = guard(object({ update_id: number({ int: true, min: 0 }) }));
+const UpdateSchema = guard(object({
+  update_id: number({ int: true, min: 0 }),
+  message: optional(message),
+  channel_post: optional(message),
+}));
 
 /** Who the bot is (from `getMe`). */
 export interface BotIdentity {
@@ -113,7 +127,7 @@ function threadOf(message: TelegramMessage): string | undefined {
 }
 
 /** The replied-to message, unless it is only the opening message of the forum topic. */
-function realReply(message: TelegramMessage): z.infer<typeof RepliedSchema> | undefined {
+function realReply(message: TelegramMessage): RepliedMessage | undefined {
   const reply = message.reply_to_message;
   if (!reply || reply.forum_topic_created !== undefined) return undefined;
   if (message.is_topic_message && reply.message_id === message.message_thread_id) return undefined;

@@ -44,15 +44,15 @@ export interface TelegramAdapterOptions {
   probeTimeoutMs?: number;
   /** Longest wait for the inbound handler to store one message. @default 30000 */
   handlerTimeoutMs?: number;
-  /** Updates per `getUpdates` (1–100). @default 100 */
+  /** Updates per `getUpdates` (1-100). @default 100 */
   pollLimit?: number;
   /** `allowed_updates` of `getUpdates`. @default ["message", "channel_post"] */
   allowedUpdates?: readonly string[];
   /** Reconnect backoff after a failed poll (409 included). @default 1 s doubling to 60 s */
   backoff?: BackoffOptions;
-  /** "typing…" refresh while a turn runs. @default 4000 */
+  /** "typing..." refresh while a turn runs. @default 4000 */
   typingIntervalMs?: number;
-  /** Longest "typing…" run. @default 600000 */
+  /** Longest "typing..." run. @default 600000 */
   maxTypingMs?: number;
   /** Tries per sent chunk, 429 waits included. @default 4 */
   sendAttempts?: number;

@@ -4,7 +4,7 @@
  * message is journaled): a crash between receipt and storage makes Telegram deliver it again.
  *
  * Per round: `getUpdates(offset, timeout)` (the first round with `timeout: 0`, so the status
- * turns connected at once) → for each update, in order: normalize, await the handler (bounded by
+ * turns connected at once) -> for each update, in order: normalize, await the handler (bounded by
  * a deadline), then advance the offset. A handler failure stops the round at that update; after
  * a pause the same update is fetched again. A failed poll marks the status not connected with the
  * reason and waits with backoff: a 409 conflict never loops hot and never reads as connected, and
@@ -18,6 +18,7 @@ import { errorMessage } from "../../errors.ts";
 import { Backoff, type BackoffOptions, RateLimitError, sleep } from "../retry.ts";
 import type { InboundHandler, InboundMessage } from "../types.ts";
 import { callTelegram, type PollTransport } from "./api.ts";
+import type { GetUpdatesParams } from "./bot_api.ts";
 import { TelegramApiError } from "./errors.ts";
 import { type BotIdentity, normalizeTelegramUpdate } from "./normalize.ts";
 import type { TelegramStatus } from "./status.ts";
@@ -43,7 +44,7 @@ export interface PollerContext {
   onInbound: InboundHandler;
   /** Long-poll `timeout`, in seconds. */
   pollTimeoutSeconds: number;
-  /** Updates per `getUpdates` (1–100). */
+  /** Updates per `getUpdates` (1-100). */
   limit: number;
   allowedUpdates: readonly string[];
   /** Extra time a request may take beyond its poll timeout. */
@@ -52,8 +53,6 @@ export interface PollerContext {
   handlerTimeoutMs: number;
   backoff: BackoffOptions;
 }
-
-type GetUpdatesParams = NonNullable<Parameters<PollTransport["api"]["getUpdates"]>[0]>;
 
 function healthOf(err: unknown): string {
   if (err instanceof RateLimitError) return "rate-limited";
@@ -110,14 +109,14 @@ export class TelegramPoller {
       offset: this.#offset,
       limit: ctx.limit,
       timeout,
-      // Our option is a plain string list; the Bot API ignores names it does not know.
-      allowed_updates: ctx.allowedUpdates as GetUpdatesParams["allowed_updates"],
+      // The Bot API ignores names it does not know.
+      allowed_updates: ctx.allowedUpdates,
     };
     const offset = this.#offset;
     return callTelegram("getUpdates", async (s) => {
       const result = await ctx.transport.api.getUpdates(params, s);
       this.#confirmed = offset;
-      return result as unknown[];
+      return result;
     }, {
       token: ctx.token,
       clock: ctx.clock,

@@ -2,7 +2,7 @@
  * Exactly one long poller per bot token in the process. Telegram answers a second concurrent
  * `getUpdates` for a token with 409 to the first one, so two pollers in one process (a restart
  * that did not wait for the old poll, two accounts with the same token) knock each other out
- * forever — stock's endless "409 Conflict" reports. An adapter claims its token before it polls
+ * forever -- stock's endless "409 Conflict" reports. An adapter claims its token before it polls
  * and releases it only after its last poll has settled; a second claim is refused with a clear
  * error. Keys are token hashes, never tokens.
  *

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { Api } from "grammy";
 import type { Clock } from "../../clock.ts";
 import { errorMessage } from "../../errors.ts";
 import type { ChannelStatusIssue, ProbeResult } from "../types.ts";
 import { callTelegram } from "./api.ts";
+import type { BotApi } from "./bot_api.ts";
 import { TelegramApiError } from "./errors.ts";
 import { scrubToken } from "./token.ts";
 
@@ -19,7 +19,7 @@ const TOKEN_FIX = "Set channels.telegram.botToken (or TELEGRAM_BOT_TOKEN for the
 /** What a probe needs. */
 export interface ProbeContext {
   /** A client, or undefined when no token is configured. */
-  api?: Api;
+  api?: BotApi;
   token: string;
   clock: Clock;
   timeoutMs: number;

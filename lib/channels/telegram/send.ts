@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { Api } from "grammy";
 import type { Clock } from "../../clock.ts";
 import { telegramHtmlText } from "../chunk_html.ts";
 import { withRateLimitRetry } from "../retry.ts";
@@ -17,12 +16,13 @@ import {
   type SendResult,
 } from "../types.ts";
 import { callTelegram } from "./api.ts";
+import type { BotApi } from "./bot_api.ts";
 import { TelegramApiError } from "./errors.ts";
 import { GENERAL_TOPIC_ID } from "./normalize.ts";
 
 /** What a sender needs. */
 export interface SenderContext {
-  api: Api;
+  api: BotApi;
   token: string;
   clock: Clock;
   /** Deadline of one request. */
@@ -41,7 +41,7 @@ export function chatIdParam(chatId: string): number | string {
 }
 
 /**
- * `message_thread_id` for a target: forum topics yes, the General topic (1) no — Telegram refuses
+ * `message_thread_id` for a target: forum topics yes, the General topic (1) no -- Telegram refuses
  * sends with it ("message thread not found"), although typing accepts it.
  */
 export function threadParam(target: OutboundTarget, forTyping = false): number | undefined {

@@ -1,9 +1,9 @@
 /**
  * The Telegram account's status, on the core's {@linkcode AccountStatus} (lib/channels/status.ts)
  * so every platform reports alike: running (the poll loop is alive), connected (the last
- * `getUpdates` came back fine — never while a 409 conflict lasts), times, the last error in one
+ * `getUpdates` came back fine -- never while a 409 conflict lasts), times, the last error in one
  * line, plus Telegram's extras: `mode: "polling"`, `tokenSource`, `bot`, `healthState`
- * (`conflict`, `webhook`, `unauthorized`, …), `baseUrl` for a self-hosted API root, and
+ * (`conflict`, `webhook`, `unauthorized`, ...), `baseUrl` for a self-hosted API root, and
  * `lastSendError` (a failed send is not a lost connection, so it does not touch `lastError`).
  *
  * @module
@@ -59,7 +59,7 @@ export class TelegramStatus {
    * Connecting or polling failed; not connected until the next good poll.
    *
    * @param reason One line, token-free.
-   * @param healthState A short state name (`conflict`, `unauthorized`, …).
+   * @param healthState A short state name (`conflict`, `unauthorized`, ...).
    */
   failed(reason: string, healthState: string): void {
     this.#core.markError(reason, { reconnecting: true });

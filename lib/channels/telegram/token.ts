@@ -2,7 +2,7 @@
  * The bot token: where it comes from (`channels.telegram.botToken`, already resolved from a
  * SecretRef by the caller, or `TELEGRAM_BOT_TOKEN` for the default account), a stable key for the
  * one-poller-per-token registry that is not the token itself, and scrubbing it out of any text
- * (grammY and `fetch` errors can carry the request URL, which contains `/bot<token>/`).
+ * (`fetch` errors can carry the request URL, which contains `/bot<token>/`).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * "typing…" for as long as a turn runs. Telegram shows a chat action for about 5 seconds, so it
+ * "typing..." for as long as a turn runs. Telegram shows a chat action for about 5 seconds, so it
  * is re-sent every few seconds (default 4 s) until the caller's signal aborts, with at most one
  * request in flight (a slow API never piles up requests: a refresh due meanwhile follows it once) and an upper bound on the whole run in
  * case a caller forgets to abort.

@@ -1,6 +1,6 @@
 /**
  * The Telegram adapter against the fake Bot API (tests/fixtures/fake_telegram.ts), reached
- * through grammY's API root exactly as `channels.telegram.apiRoot` points it.
+ * through our Bot API client's root exactly as `channels.telegram.apiRoot` points it.
  */
 import assert from "node:assert/strict";
 import { isOpenClawError } from "../../../lib/errors.ts";
