@@ -113,11 +113,11 @@ export function formatTable(rows: readonly (readonly string[])[], gap = 2): stri
 export interface ErrorEnvelope {
   ok: false;
   error: {
-    /** The CLI's error code (`GATEWAY_RPC_ERROR`, `CONFIG_INVALID`, …). */
+    /** The CLI's error code (`GATEWAY_RPC_ERROR`, `CONFIG_INVALID`, ...). */
     type: string;
     message: string;
     hint?: string;
-    /** When the gateway refused a call: its protocol code (`INVALID_REQUEST`, `FORBIDDEN`, …). */
+    /** When the gateway refused a call: its protocol code (`INVALID_REQUEST`, `FORBIDDEN`, ...). */
     code?: string;
     /** When the gateway refused a call: whether retrying may help. */
     retryable?: boolean;

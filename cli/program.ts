@@ -40,7 +40,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "configure",
-    summary: "Change parts of the setup with the wizard (--section gateway, model, …)",
+    summary: "Change parts of the setup with the wizard (--section gateway, model, \u2026)",
     load: () => import("./commands/configure.ts"),
   },
   {

@@ -165,7 +165,7 @@ export function createAuthRateLimiter(options: AuthRateLimiterOptions = {}): Aut
 
 /** One failed authentication. Never carries the secret that was tried. */
 export interface AuthFailure {
-  /** Why it failed: an `authReason` of protocol.md §4.6 (`token_mismatch`, `rate_limited`, …). */
+  /** Why it failed: an `authReason` of protocol.md §4.6 (`token_mismatch`, `rate_limited`, ...). */
   reason: string;
   /** The client address the gateway attributes the attempt to. */
   clientIp: string | undefined;

@@ -52,7 +52,7 @@ function parseV6(s: string): Uint8Array | undefined {
   return out;
 }
 
-/** Parses an IP literal (brackets, zone ids and IPv4-mapped IPv6 allowed); mapped → IPv4. */
+/** Parses an IP literal (brackets, zone ids and IPv4-mapped IPv6 allowed); mapped -> IPv4. */
 function parseIp(raw: string | undefined): ParsedIp | undefined {
   let s = raw?.trim().toLowerCase();
   if (!s) return undefined;

@@ -52,7 +52,7 @@ export async function createGatewayAgentRuntime(
   return createAgentRuntime({
     config: state.config,
     stateDir: state.stateDir,
-    // Provider keys may come from the gateway's environment (OPENAI_API_KEY…).
+    // Provider keys may come from the gateway's environment (OPENAI_API_KEY...).
     env: processEnv(),
     // Read the snapshot at call time: secrets.reload swaps it.
     resolveSecret: (ref: SecretRef) => state.secrets.get(ref),

@@ -246,8 +246,8 @@ function bearerToken(headers: HeaderSource): string | null | undefined {
  * Authorizes an HTTP API request (`/v1/*`, `/tools/invoke`): `Authorization: Bearer <secret>`
  * in token/password mode, proxy identity in trusted-proxy mode (or the password from a local
  * client that bypassed the proxy, see {@linkcode authorizeTrustedProxyConnect}), nothing in mode
- * none. Missing header → 401, malformed → 400, wrong secret → 401 (counted by the limiter),
- * locked out → 429 with `Retry-After` in seconds. Every refusal is recorded in `limiter.failures` (counted, and
+ * none. Missing header -> 401, malformed -> 400, wrong secret -> 401 (counted by the limiter),
+ * locked out -> 429 with `Retry-After` in seconds. Every refusal is recorded in `limiter.failures` (counted, and
  * logged per client address at a bounded rate), without the secret.
  */
 export function authorizeHttpRequest(req: HttpAuthRequest, state: HttpAuthState): HttpAuthResult {

@@ -22,8 +22,8 @@ async function tailscaleIPv4(): Promise<string | undefined> {
 }
 
 /**
- * Returns the address for a bind mode: loopback → 127.0.0.1, lan → 0.0.0.0, tailnet → the
- * Tailscale IPv4, custom → `gateway.customBindHost`, auto → loopback.
+ * Returns the address for a bind mode: loopback -> 127.0.0.1, lan -> 0.0.0.0, tailnet -> the
+ * Tailscale IPv4, custom -> `gateway.customBindHost`, auto -> loopback.
  *
  * @throws {OpenClawError} `BIND_TAILNET_UNAVAILABLE` when Tailscale gives no address,
  *   `BIND_CUSTOM_HOST_MISSING` when custom has no valid host.

@@ -20,8 +20,8 @@ import { stockStatusFields } from "./methods/stock_status.ts";
 
 /**
  * The channel part of the HealthSummary: each channel's real state from the channels subsystem
- * (configured, running, connected, last in/out, last error, failed replies, per account), or —
- * while that subsystem is not running — the configured channels with the subsystem's reason.
+ * (configured, running, connected, last in/out, last error, failed replies, per account), or --
+ * while that subsystem is not running -- the configured channels with the subsystem's reason.
  */
 export function buildChannelHealth(
   state: GatewayState,
@@ -102,7 +102,7 @@ type PerCallSections = Record<string, unknown>;
 
 /**
  * A summary as JSON text cut around its per-call sections, in the summary's key order:
- * `parts[0]`, section `keys[0]`, `parts[1]`, … `parts[keys.length]`.
+ * `parts[0]`, section `keys[0]`, `parts[1]`, ... `parts[keys.length]`.
  */
 interface SplitSummary {
   parts: string[];
@@ -226,7 +226,7 @@ export function buildStatus(state: GatewayState): Record<string, unknown> {
     subsystems: state.subsystems(),
     channels: channelHealth.channels,
     agents: listAgents(state.config),
-    // Stock's sections (heartbeat.agents, sessions.byAgent, …): stock's CLI reads them unchecked.
+    // Stock's sections (heartbeat.agents, sessions.byAgent, ...): stock's CLI reads them unchecked.
     ...stockStatusFields(state, channelHealth),
     queuedSystemEvents: state.systemEvents.length,
     process: {

@@ -210,7 +210,7 @@ export interface FreePortOptions {
   graceMs?: number;
   /** Never signal this pid. @default Deno.pid */
   selfPid?: number;
-  /** Receives progress lines (`force: killed pid …`). */
+  /** Receives progress lines (`force: killed pid ...`). */
   log?: (line: string) => void;
 }
 

@@ -2,7 +2,7 @@
  * The gateway's {@linkcode Outbound}: the one place automated and replied text leaves for a
  * person. Order of a delivery: normalise the text (silent tokens stripped; an ack or an empty
  * text is never sent, unless a heartbeat ack with `showOk`), then resolve the target (`none`,
- * `last` from the session store, a channel), then send — operator clients get a `chat` event on
+ * `last` from the session store, a channel), then send -- operator clients get a `chat` event on
  * the session, a connected channel gets the message, any other channel is skipped with
  * `channel-not-connected`.
  *

@@ -2,7 +2,7 @@
  * The gateway process: start a server, wait for it to end, start it again after a restart
  * (same pid), and turn signals into stops (SIGTERM/SIGINT) and restarts (SIGHUP).
  *
- * Never SIGUSR1: Deno (≥ 2.9.2) answers it by opening an unauthenticated V8 inspector on
+ * Never SIGUSR1: Deno (>= 2.9.2) answers it by opening an unauthenticated V8 inspector on
  * 127.0.0.1:9229, which would let any local user run code inside the gateway, so the gateway
  * neither listens for it nor asks anyone to send it. SIGHUP is as safe as any signal: only the
  * same user (or root) may send it.

@@ -1,8 +1,8 @@
 /**
  * One start of the gateway, as composition: load the config (refusing the starts the seed
- * names), build the shared state, then start the subsystems in dependency order —
- * `logging → secrets → server (port, bind, auth, listen: the port is the lock) → processes →
- * sandbox → agent → reloader → heartbeat → cron → channels` — write the runtime file and report
+ * names), build the shared state, then start the subsystems in dependency order --
+ * `logging -> secrets -> server (port, bind, auth, listen: the port is the lock) -> processes ->
+ * sandbox -> agent -> reloader -> heartbeat -> cron -> channels` -- write the runtime file and report
  * ready. `stop()` stops the subsystems in reverse. A restart is a stop followed by a new start in
  * the same process (run.ts). The parts themselves live in gateway/subsystems/.
  *

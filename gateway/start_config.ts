@@ -57,7 +57,7 @@ let memoryToken: string | undefined;
 /**
  * Resolves the start's auth (the `--tailscale` flag counting as the Tailscale mode, as it does for
  * the tailscale subsystem); on loopback with nothing configured, generates a token and keeps it
- * in the config — except with `--allow-unconfigured`, where it is kept in memory only and
+ * in the config -- except with `--allow-unconfigured`, where it is kept in memory only and
  * printed once.
  */
 export async function resolveStartAuth(

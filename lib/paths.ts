@@ -153,7 +153,7 @@ export function resolveDefaultWorkspace(env: Env = processEnv()): string {
 /**
  * Parses a TCP port; `source` names where it came from for the error.
  *
- * @throws {OpenClawError} `PORT_INVALID` unless it is an integer in 1–65535.
+ * @throws {OpenClawError} `PORT_INVALID` unless it is an integer in 1-65535.
  */
 export function parsePort(value: string | number, source: string): number {
   const n = typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;

@@ -1,8 +1,8 @@
 /**
- * What the config alone says about each chat channel account — enabled, whether credentials are
- * present, and where they come from — for `channels list` and the config-only fallback of
+ * What the config alone says about each chat channel account -- enabled, whether credentials are
+ * present, and where they come from -- for `channels list` and the config-only fallback of
  * `channels status`. Never reads a secret's value into the output: only its source (`config`,
- * `secretRef`, `file`, `env`, `none`), the names stock's `channels status` prints as `token:…`.
+ * `secretRef`, `file`, `env`, `none`), the names stock's `channels status` prints as `token:...`.
  *
  * @module
  */

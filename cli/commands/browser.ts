@@ -1,7 +1,7 @@
 /**
  * `openclaw browser status|start|stop|profiles|tabs|open|focus|close|navigate|snapshot|screenshot
  * [--browser-profile <name>] [--json]`: the gateway's managed browser, through stock's
- * `browser.request` RPC — the gateway owns the Chromium process, so the CLI never launches one.
+ * `browser.request` RPC -- the gateway owns the Chromium process, so the CLI never launches one.
  * `--browser-profile` and `--json` work before or after the subcommand. `status` is passive.
  *
  * @module
@@ -71,7 +71,7 @@ async function call<T>(flags: BrowserFlags, route: RouteCall): Promise<T> {
         }, { timeoutMs: timeoutMs + TRANSPORT_SLACK_MS }),
     );
   } catch (err) {
-    // Show the browser's own error (`Failed to start Chrome CDP on port …`), not the RPC wrapper.
+    // Show the browser's own error (`Failed to start Chrome CDP on port ...`), not the RPC wrapper.
     const details = err instanceof GatewayRpcError ? err.shape.details : undefined;
     if (
       details && typeof details === "object" &&
@@ -143,7 +143,7 @@ async function printStatus(status: Status): Promise<void> {
 }
 
 function runningLine(status: Status): string {
-  return `🦞 browser [${status.profile ?? "openclaw"}] running: ${status.running}${
+  return `\uD83E\uDD9E browser [${status.profile ?? "openclaw"}] running: ${status.running}${
     status.running && status.headless ? " (headless)" : ""
   }`;
 }

@@ -1,7 +1,7 @@
 /**
  * `openclaw channels`: the chat channels (Telegram, Discord, WhatsApp, Feishu, QQ).
  *
- * - `channels list [--all] [--json]`: channels and accounts from the config — enabled, whether
+ * - `channels list [--all] [--json]`: channels and accounts from the config -- enabled, whether
  *   credentials are present and where they come from (never their value).
  * - `channels status [--channel C] [--probe] [--json]`: each account's live state from the
  *   running gateway (RPC `channels.status`): configured, running, connected, last message in and
@@ -10,7 +10,7 @@
  * - `channels add` / `channels remove`: write the config with its comments kept
  *   (channels_edit.ts); a running gateway applies the change without a restart.
  * - `channels login --channel whatsapp [--account A]` / `channels logout`: link a WhatsApp
- *   account by QR code in the terminal, or unlink it (channels_login.ts) — through the running
+ *   account by QR code in the terminal, or unlink it (channels_login.ts) -- through the running
  *   gateway when there is one, which then restarts the channel.
  *
  * @module

@@ -6,7 +6,7 @@
  * and once the phone has scanned the gateway restarts the channel, which connects with the new
  * session. With no gateway answering, the CLI links the account itself (the session lands under
  * the state dir; the gateway connects it when it starts). Logout: `channels.logout` on a running
- * gateway (which unlinks through the live socket — a second one would replace it), else the
+ * gateway (which unlinks through the live socket -- a second one would replace it), else the
  * session is unlinked and deleted from here.
  *
  * QR codes go to stdout, or to stderr with `--json` so stdout holds only the result.
@@ -61,7 +61,9 @@ function checkChannel(flags: LoginFlags, verb: string): string {
 async function showQr(qr: string, json: boolean | undefined): Promise<void> {
   const { renderQrTerminal } = await import("../../lib/channels/whatsapp/qr.ts");
   const print = json ? printErr : printLine;
-  print("Scan this QR code with WhatsApp → Settings → Linked devices → Link a device:");
+  print(
+    "Scan this QR code with WhatsApp \u2192 Settings \u2192 Linked devices \u2192 Link a device:",
+  );
   print(renderQrTerminal(qr));
 }
 

@@ -48,7 +48,7 @@ function str(v: unknown): string | undefined {
 
 function oneLine(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
 
 /**
@@ -56,7 +56,7 @@ function oneLine(text: string, max = 200): string {
  *
  * @param a An AccountSnapshot (open object; unknown fields are ignored).
  * @param now Epoch ms now.
- * @returns `["enabled", "configured", "running", …]`.
+ * @returns `["enabled", "configured", "running", ...]`.
  */
 export function accountBits(a: Record<string, unknown>, now: number): string[] {
   const bits: string[] = [];

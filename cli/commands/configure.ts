@@ -1,5 +1,5 @@
 /**
- * `openclaw configure [--section <s>]…`: the onboarding wizard on an existing setup, limited to
+ * `openclaw configure [--section <s>]...`: the onboarding wizard on an existing setup, limited to
  * the sections named (workspace, model, gateway, channels, heartbeat, daemon, health; all when
  * none is). Same steps, diff and write as `onboard`; recorded as `wizard.lastRunCommand:
  * "configure"`. It needs a terminal; scripts use `onboard --non-interactive` or `config set`.
@@ -53,7 +53,7 @@ export function register(program: CommandUnknownOpts): void {
         throw new OpenClawError("USAGE", "configure needs an interactive terminal", {
           exitCode: ExitCode.usage,
           hint: "Script changes with: openclaw config set <path> <value>, or " +
-            "openclaw onboard --non-interactive --accept-risk …",
+            "openclaw onboard --non-interactive --accept-risk \u2026",
         });
       }
       const { runPrompts } = await import("./onboard_prompts.ts");

@@ -1,15 +1,15 @@
 /**
  * `openclaw cron`: scheduled jobs on the running gateway (RPC `cron.*`, stock's flags).
  *
- * - `cron list [--all] [--agent ID] [--json]` — jobs with their schedule, time zone and next run
+ * - `cron list [--all] [--agent ID] [--json]` -- jobs with their schedule, time zone and next run
  *   in that zone; says so when the scheduler is disabled.
  * - `cron add --name N (--at T | --every D | --cron EXPR) [--tz ZONE] (--message M |
  *   --system-event T) [--session main|isolated] [--deliver --channel C --to X] [--agent ID]
- *   [--catch-up none|latest|all]` — prints the job (JSON, as stock does).
- * - `cron edit <id> …`, `cron rm <id>`, `cron enable|disable <id>`, `cron run <id> [--due]`
- *   — print the gateway's answer (JSON).
- * - `cron runs --id <id> [--limit N] [--status S] [--json]` — the job's run log, newest first.
- * - `cron status [--json]` — the scheduler: on or off (and why), jobs, next wake.
+ *   [--catch-up none|latest|all]` -- prints the job (JSON, as stock does).
+ * - `cron edit <id> ...`, `cron rm <id>`, `cron enable|disable <id>`, `cron run <id> [--due]`
+ *   -- print the gateway's answer (JSON).
+ * - `cron runs --id <id> [--limit N] [--status S] [--json]` -- the job's run log, newest first.
+ * - `cron status [--json]` -- the scheduler: on or off (and why), jobs, next wake.
  *
  * @module
  */

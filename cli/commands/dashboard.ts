@@ -7,7 +7,7 @@
  * 2. Checks the gateway answers (`GET /readyz`, 2 s per try, waiting a few seconds while it
  *    starts).
  * 3. Asks it for a one-time bootstrap token (`device.bootstrap.issue`: 10 minutes, single use)
- *    and puts it in the URL fragment (`#bootstrapToken=…&bootstrapProfile=owner&gatewayUrl=…`),
+ *    and puts it in the URL fragment (`#bootstrapToken=...&bootstrapProfile=owner&gatewayUrl=...`),
  *    which browsers never send to a server. The page pairs its own device identity with it.
  * 4. Opens the browser (`open`, `xdg-open`, `start`) unless `--no-open` or there is no display;
  *    never fails when that is impossible, it prints the one-time link instead.
@@ -51,7 +51,7 @@ export interface DashboardUrls {
   port: number;
 }
 
-/** Returns `/base` for a configured base path (`openclaw/` → `/openclaw`), or "". */
+/** Returns `/base` for a configured base path (`openclaw/` -> `/openclaw`), or "". */
 export function normalizeBasePath(value: unknown): string {
   if (typeof value !== "string") return "";
   const trimmed = value.trim().replace(/^\/+|\/+$/g, "");

@@ -7,7 +7,7 @@
  *   is approved by accident (stock 2026.9 does the same).
  * - `devices reject <requestId>` drops a request.
  * - `devices remove <deviceId>`, `devices rename --device <id> --name <label>`.
- * - `devices rotate --device <id> --role <role> [--scope <s>…] [--no-scopes]` replaces a role's
+ * - `devices rotate --device <id> --role <role> [--scope <s>...] [--no-scopes]` replaces a role's
  *   device token (the old one stops working); `devices revoke --device <id> --role <role>`
  *   revokes it.
  *

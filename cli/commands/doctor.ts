@@ -112,10 +112,10 @@ export async function doctorCommand(flags: DoctorFlags): Promise<number> {
 }
 
 const SYMBOL: Record<CheckStatus, [string, (s: string) => string]> = {
-  ok: ["✓", (s) => style.green(s)],
-  fixed: ["✓", (s) => style.green(s)],
+  ok: ["\u2713", (s) => style.green(s)],
+  fixed: ["\u2713", (s) => style.green(s)],
   warn: ["!", (s) => style.yellow(s)],
-  error: ["✗", (s) => style.red(s)],
+  error: ["\u2717", (s) => style.red(s)],
   skipped: ["-", (s) => style.dim(s)],
 };
 

@@ -8,7 +8,7 @@
  * - `pairing reject <channel> <code>` drops the request; the sender may ask again.
  *
  * Each goes through the running gateway (`channels.pairing.*` RPC) and, when no local gateway
- * answers, works directly on the pairing files in the state directory — stock lets the owner
+ * answers, works directly on the pairing files in the state directory -- stock lets the owner
  * approve with the gateway down, and the approval applies when it starts.
  *
  * @module
@@ -42,7 +42,7 @@ export function register(program: CommandUnknownOpts): void {
   const pairing = program.command("pairing")
     .description("DM pairing: list, approve or reject senders waiting for access");
   const common = <C extends CommandUnknownOpts>(cmd: C): C => {
-    cmd.option("--channel <channel>", "Channel id (telegram, discord, …)")
+    cmd.option("--channel <channel>", "Channel id (telegram, discord, \u2026)")
       .option("--account <id>", "Channel account (default: every account)");
     return addRpcOptions(cmd);
   };

@@ -94,7 +94,7 @@ function renderExplain(r: Report): void {
   if (r.tools.denied.length > 0) {
     printLine(style.bold(`Tools denied (${r.tools.denied.length}):`));
     printLine(
-      formatTable(r.tools.denied.map((d) => [`  ${d.tool}`, d.reason, `→ ${d.configKey}`])),
+      formatTable(r.tools.denied.map((d) => [`  ${d.tool}`, d.reason, `\u2192 ${d.configKey}`])),
     );
   }
   printLine();

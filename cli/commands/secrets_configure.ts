@@ -102,7 +102,7 @@ export async function runConfigureWizard(): Promise<number> {
     spin.start("Moving the secret");
     try {
       const result = await moveSecretToProvider({ path, target, configPath });
-      spin.stop(`${result.path} → ${secretRefKey(result.ref)} (${shortenHome(result.store)})`);
+      spin.stop(`${result.path} \u2192 ${secretRefKey(result.ref)} (${shortenHome(result.store)})`);
     } catch (err) {
       spin.error("Nothing was changed in openclaw.json");
       throw err;

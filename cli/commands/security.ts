@@ -86,9 +86,9 @@ function printFixes(fix: FixResult): void {
     const what = a.kind === "chmod"
       ? `chmod ${a.target} (${a.detail})`
       : `${a.target}: ${a.detail}`;
-    if (a.ok) printLine(`  ${style.green("✓")} ${what}`);
-    else if (a.skipped) printLine(`  ${style.dim("-")} ${what} — skipped: ${a.skipped}`);
-    else printLine(`  ${style.red("✗")} ${what} — ${a.error ?? "failed"}`);
+    if (a.ok) printLine(`  ${style.green("\u2713")} ${what}`);
+    else if (a.skipped) printLine(`  ${style.dim("-")} ${what} \u2014 skipped: ${a.skipped}`);
+    else printLine(`  ${style.red("\u2717")} ${what} \u2014 ${a.error ?? "failed"}`);
   }
   printLine();
 }

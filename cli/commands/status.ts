@@ -242,7 +242,7 @@ function printDeep(deep: DeepReport): void {
   const rows = deep.checks.map((c) => [
     `  ${MARKS[c.status](c.status.padEnd(4))}`,
     c.title,
-    c.detail + (c.hint && c.status !== "ok" ? ` → ${c.hint}` : ""),
+    c.detail + (c.hint && c.status !== "ok" ? ` \u2192 ${c.hint}` : ""),
   ]);
   printLine(formatTable(rows));
   if (deep.gatewayExpectedButUnreachable) {

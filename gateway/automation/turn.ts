@@ -3,7 +3,7 @@
  * dispatcher as every other surface, so it is queued per session, recorded in the transcript and
  * shown to operators as `agent` lifecycle and tool events. What it does not do is stream its text:
  * `chat` events and assistant/thinking deltas are held back, because a heartbeat's
- * `HEARTBEAT_OK` must never reach anyone — the outbound decides what is delivered.
+ * `HEARTBEAT_OK` must never reach anyone -- the outbound decides what is delivered.
  *
  * @module
  */

@@ -1,8 +1,8 @@
 /**
  * One channel account's adapter and its connect loop. `start()` returns at once; in the
  * background the adapter connects, and a failed connect (token rejected, server unreachable,
- * token in use by another poller, …) is retried with exponential backoff for as long as the
- * runner lives, the reason shown in its status — a channel never takes the gateway down and
+ * token in use by another poller, ...) is retried with exponential backoff for as long as the
+ * runner lives, the reason shown in its status -- a channel never takes the gateway down and
  * never gives up. Once connected, the adapter keeps itself connected (its own reconnects).
  * `stop()` aborts the loop and awaits the adapter's `disconnect()`, so a replacement (a config
  * change) never overlaps the old poller.
@@ -87,7 +87,7 @@ export class AccountRunner {
   start(): void {
     if (this.#loop) return;
     if (!this.adapter.status().configured) {
-      // The adapter may say how to fix it (WhatsApp: "not linked — run openclaw channels login").
+      // The adapter may say how to fix it (WhatsApp: "not linked -- run openclaw channels login").
       this.#lastError = this.adapter.status().lastError ??
         `no credentials configured for ${this.name}`;
       this.#o.log.warn(`channel ${this.name} not started: ${this.#lastError}`);

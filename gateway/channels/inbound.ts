@@ -1,5 +1,5 @@
 /**
- * The inbound path of every channel: adapter → journal → access → routing → agent turn →
+ * The inbound path of every channel: adapter -> journal -> access -> routing -> agent turn ->
  * outbound.
  *
  * 1. {@linkcode InboundPipeline.accept} is the adapters' `onInbound`: it stores the message in
@@ -8,7 +8,7 @@
  *    not handled again.
  * 2. Each message is handled in its chat's lane (lanes.ts), in arrival order: access
  *    (gatekeeper.ts), then the turn through `dispatchTurn` in the routed session (the runtime
- *    queues turns per session), with "typing…" shown while it runs and unmentioned group
+ *    queues turns per session), with "typing..." shown while it runs and unmentioned group
  *    messages in front as context.
  * 3. The reply is stripped of silent tokens, prefixed, converted and split for the platform
  *    (`formatForAccount`) and sent in the thread/topic (reply.ts keeps it if the send fails);

@@ -9,7 +9,7 @@ import type { ChannelPlatform } from "./types.ts";
 
 type PlatformModule = { platform: ChannelPlatform };
 
-/** Channel id → lazy import of its platform module. */
+/** Channel id -> lazy import of its platform module. */
 const PLATFORMS: ReadonlyMap<string, () => Promise<PlatformModule>> = new Map([
   ["telegram", () => import("./platforms/telegram.ts")],
   ["discord", () => import("./platforms/discord.ts")],

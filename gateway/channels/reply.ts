@@ -2,7 +2,7 @@
  * Sending formatted replies, and keeping the ones that could not be sent. A send goes through
  * the account's current adapter (rate limits are waited out there, with the platform's
  * retry-after); when it fails, what was not sent is kept in the inbound journal
- * (`recordFailedSend`) and retried with backoff — at once when the account reconnects — until
+ * (`recordFailedSend`) and retried with backoff -- at once when the account reconnects -- until
  * the journal says its attempts are exhausted. Exhausted replies stay listed
  * (`channels.failed.list`, the count in `channels status`) until an operator resends or drops
  * them. The retry timer exists only while retryable replies exist (no idle polling).

@@ -181,7 +181,7 @@ export function buildChannelsStatus(
  * The `channels` section of `health`: each channel's summary with its accounts by id.
  *
  * @param status A `channels.status` result.
- * @returns Channel id → summary plus `accounts`.
+ * @returns Channel id -> summary plus `accounts`.
  */
 export function healthChannels(
   status: ChannelsStatusResult,

@@ -19,9 +19,9 @@ import type {
 import type { Env } from "../../lib/paths.ts";
 import type { WebLogins } from "./web_login.ts";
 
-/** A running adapter, with "typing…" kept up while a turn runs. */
+/** A running adapter, with "typing..." kept up while a turn runs. */
 export interface PlatformAdapter extends ChannelAdapter {
-  /** Shows "typing…" in `target` until `signal` aborts; never throws. */
+  /** Shows "typing..." in `target` until `signal` aborts; never throws. */
   keepTyping(target: OutboundTarget, signal: AbortSignal): void;
   /** Unlinks the account through the running transport and deletes its session (WhatsApp). */
   logout?(): Promise<PlatformLogoutResult>;
@@ -51,7 +51,7 @@ export interface PlatformLogoutResult {
 export interface PlatformLoginQr {
   qr: string;
   dataUrl: string;
-  /** 1, 2, … as the platform rotates the code. */
+  /** 1, 2, ... as the platform rotates the code. */
   index: number;
 }
 
@@ -89,7 +89,7 @@ export interface PlatformSessionInput {
 export interface PlatformInput {
   account: ChannelAccountConfig;
   /**
-   * A credential of the account's block (`botToken`, `token`, …): plain text, or a SecretRef
+   * A credential of the account's block (`botToken`, `token`, ...): plain text, or a SecretRef
    * resolved from the gateway's secret snapshot; `undefined` when absent or unresolved.
    */
   credential(key: string): string | undefined;
@@ -104,9 +104,9 @@ export interface PlatformInput {
 
 /** One chat platform (one file under gateway/channels/platforms/). */
 export interface ChannelPlatform {
-  /** `Telegram`, `Discord`, … */
+  /** `Telegram`, `Discord`, ... */
   readonly label: string;
-  /** `Telegram Bot`, … */
+  /** `Telegram Bot`, ... */
   readonly detailLabel: string;
   /** The config key of the account's main credential (`botToken`, `token`). */
   readonly credentialKey: string;

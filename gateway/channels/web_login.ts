@@ -4,7 +4,7 @@
  * login routine (WhatsApp: `startWhatsAppLogin`, which survives the post-scan 515 restart).
  *
  * `start` begins a login (or joins the one running for that account) and answers with its first
- * QR code — as a PNG data URL for the dashboard and as the raw text a terminal renders. `wait`
+ * QR code -- as a PNG data URL for the dashboard and as the raw text a terminal renders. `wait`
  * answers as soon as the login finished or shows a newer code than the caller's, else after its
  * timeout with `connected: false`. A linked account's channel is restarted at once, so it
  * connects with the new session whether or not anyone calls `wait`. Logins are bounded (one per
@@ -83,7 +83,7 @@ export interface WebLoginView {
   connected: boolean;
   status: "waiting-for-scan" | "linked" | "already-linked";
   message: string;
-  /** `data:image/png;base64,…` of the current code. */
+  /** `data:image/png;base64,...` of the current code. */
   qrDataUrl?: string;
   /** The raw text of the current code (a terminal renders it). */
   qr?: string;
@@ -126,7 +126,8 @@ function qrView(s: Session, qr: PlatformLoginQr): WebLoginView {
     sessionKey: s.sessionKey,
     connected: false,
     status: "waiting-for-scan",
-    message: "Scan this QR code with WhatsApp → Settings → Linked devices → Link a device",
+    message:
+      "Scan this QR code with WhatsApp \u2192 Settings \u2192 Linked devices \u2192 Link a device",
     qrDataUrl: qr.dataUrl,
     qr: qr.qr,
     qrIndex: qr.index,

@@ -4,7 +4,7 @@
  * load it and never open a multicast socket).
  *
  * Why ciao and not a responder of our own on `node:dgram` + `dns-packet`: advertising correctly
- * is most of RFC 6762/6763 — probing (three queries 250 ms apart, simultaneous-probe tie
+ * is most of RFC 6762/6763 -- probing (three queries 250 ms apart, simultaneous-probe tie
  * breaking), conflict renaming (`name (2)`), two announcements, answering PTR/SRV/TXT/A/AAAA
  * queries per interface with that interface's addresses, known-answer suppression, NSEC for
  * missing types, re-announcing when interfaces change, and goodbyes on stop. ciao does all of it

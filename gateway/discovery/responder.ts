@@ -12,7 +12,7 @@ export interface MdnsServiceSpec {
   name: string;
   /** Service type without underscores or protocol: `openclaw-gw`. */
   type: string;
-  /** Host label the SRV record points at (`box` → `box.local`). */
+  /** Host label the SRV record points at (`box` -> `box.local`). */
   hostname: string;
   port: number;
   txt: Record<string, string>;

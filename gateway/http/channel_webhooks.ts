@@ -2,7 +2,7 @@
  * Chat platforms that push events over HTTP (Feishu in webhook mode) are served on the
  * gateway's own port: a request whose path is the `webhookPath` of a running channel account
  * goes to that account's handler, which authenticates it itself (signature, encryption,
- * verification token) — the gateway's bearer auth does not apply, the platform has no token.
+ * verification token) -- the gateway's bearer auth does not apply, the platform has no token.
  * Paths are looked up per request, so a hot reload that changes or removes one applies at once;
  * any other path falls through to the routes after this one.
  *

@@ -30,7 +30,7 @@ const TYPE_BY_STATUS: Readonly<Record<number, string>> = {
  * The §10.1 error `type` of a status.
  *
  * @param status An HTTP error status.
- * @returns `invalid_request_error` (400, 405, 408, 413, …), `unauthorized` (401), `forbidden`
+ * @returns `invalid_request_error` (400, 405, 408, 413, ...), `unauthorized` (401), `forbidden`
  *   (403), `not_found` (404), `conflict` (409), `rate_limited` (429), `unavailable` (503),
  *   `timeout` (504), else `api_error`.
  * @example
@@ -59,7 +59,7 @@ export interface HttpErrorOptions {
   message?: string;
   /** The §10.1 `type`. @default errorTypeOf(status) */
   type?: string;
-  /** A prepared JSON body sent instead of the §10.1 one (`/tools/invoke`'s `{ok:false,…}`). */
+  /** A prepared JSON body sent instead of the §10.1 one (`/tools/invoke`'s `{ok:false,...}`). */
   body?: unknown;
   /**
    * A prepared response (e.g. the plain-text 405) sent with this error's status and the
@@ -78,7 +78,7 @@ export interface HttpErrorOptions {
  * @example
  * ```ts
  * throw new HttpError(400, { message: "Invalid JSON body." });
- * // → 400 {"error":{"message":"Invalid JSON body.","type":"invalid_request_error"}}
+ * // -> 400 {"error":{"message":"Invalid JSON body.","type":"invalid_request_error"}}
  * ```
  */
 export class HttpError extends Error {
@@ -149,7 +149,7 @@ export function methodNotAllowed(allow = "POST"): HttpError {
  *
  * - {@linkcode HttpError} (and Hono's `HTTPException`) answer with their own response.
  * - Other errors get the status of lib/protocol/error_map.ts (`OpenClawError` codes such as
- *   `*_INVALID` → 400, `*_NOT_FOUND` → 404, `*_UNAVAILABLE` → 503; `ProtocolError` by its code)
+ *   `*_INVALID` -> 400, `*_NOT_FOUND` -> 404, `*_UNAVAILABLE` -> 503; `ProtocolError` by its code)
  *   and a §10.1 body with the error's message.
  * - Failures nobody planned for get a bare 500 `internal error`, never a message or a stack;
  *   `onUnexpected` is the place to log them.

@@ -27,7 +27,7 @@ import { badRequest, HttpError } from "./errors.ts";
 
 const MAX_REMEMBERED_RESPONSES = 1000;
 
-/** Response id → the session it ran in, for `previous_response_id`. */
+/** Response id -> the session it ran in, for `previous_response_id`. */
 export class ResponseSessions {
   readonly #map = new Map<string, { agentId: string; sessionKey: string }>();
   /** Remembers a response's session (oldest forgotten first). */

@@ -100,8 +100,8 @@ function pickAgent(c: Context, host: AgentHost, body: Record<string, unknown>): 
  * `args` only for tools whose schema has one. `dryRun: true` checks the tool, the policy and the
  * arguments and answers `{ok:true, dryRun:true, tool, agentId, args}` without running anything.
  *
- * @throws {HttpError} 400/403/404 `{ok:false,…}` for a bad request or a denied tool, 503
- *   `{error:{type:"unavailable",…}}` when the runtime cannot start.
+ * @throws {HttpError} 400/403/404 `{ok:false,...}` for a bad request or a denied tool, 503
+ *   `{error:{type:"unavailable",...}}` when the runtime cannot start.
  */
 export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Response> {
   const body = await readBody(c.req.raw);
@@ -145,7 +145,7 @@ export async function handleToolsInvoke(c: Context, host: AgentHost): Promise<Re
     runtime = await host.agent();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    // §10.5: the 503 is `{error:{type:"unavailable",…}}`, without `ok:false`.
+    // §10.5: the 503 is `{error:{type:"unavailable",...}}`, without `ok:false`.
     throw new HttpError(503, {
       message,
       type: "unavailable",

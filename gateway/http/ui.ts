@@ -27,7 +27,7 @@ type Assets = typeof import("./ui_assets.generated.ts");
 export const IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
 
 /**
- * Normalises `gateway.controlUi.basePath` to `""` (root) or `/segment[/segment…]` without a
+ * Normalises `gateway.controlUi.basePath` to `""` (root) or `/segment[/segment...]` without a
  * trailing slash; the page is then served at `<base>/` (the same rule `openclaw dashboard` uses
  * to print the URL).
  */

@@ -1,5 +1,5 @@
 /**
- * `browser.request` (scope `operator.admin`): stock's one RPC for browser control — the CLI (ours
+ * `browser.request` (scope `operator.admin`): stock's one RPC for browser control -- the CLI (ours
  * and stock's) sends `{method, path, query, body, timeoutMs}` and the gateway answers what its
  * browser control service would (reference discovery.md §4.4). The gateway owns the browser
  * process; this is the only way a client starts, stops or drives it.

@@ -1,7 +1,7 @@
 /**
  * The channel methods: `channels.status` (stock's shape: each channel and account with its real
- * state, probes on request), the kept replies that could not be sent — listed, resent or
- * dropped by an operator (`channels.failed.*`) — and the WhatsApp session: the QR login the
+ * state, probes on request), the kept replies that could not be sent -- listed, resent or
+ * dropped by an operator (`channels.failed.*`) -- and the WhatsApp session: the QR login the
  * dashboard and `openclaw channels login` run inside the gateway (`web.login.start` answers
  * with the first code as a PNG data URL and as text for a terminal; `web.login.wait` with the
  * next code or the outcome, the channel restarted once linked) and `channels.logout`.

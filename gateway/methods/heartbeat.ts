@@ -1,6 +1,6 @@
 /**
  * The heartbeat's controls (reference/automation.md §1.8): `set-heartbeats` switches heartbeats
- * on or off — persisted, unlike stock's switch that resets at every restart — and `wake` queues
+ * on or off -- persisted, unlike stock's switch that resets at every restart -- and `wake` queues
  * a system event and runs a heartbeat now (`mode: "now"`, or any wake about a session).
  *
  * @module

@@ -5,7 +5,7 @@
  * area here (tests/unit/gateway/registry_test.ts fails when a list and its file disagree).
  *
  * Areas load lazily: a handler module (and what it imports: sessions, cron, the agent runtime,
- * the config schema, …) is imported the first time one of its methods is called, so none of it
+ * the config schema, ...) is imported the first time one of its methods is called, so none of it
  * is on the gateway's start path, and a gateway that only answers `health` never loads the rest.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * One registration per RPC method: `defineMethod({name, scope, params, handler})` gives
- * dispatch, parameter validation ("invalid <method> params: <field>: …"), the scope a caller
+ * dispatch, parameter validation ("invalid <method> params: <field>: ..."), the scope a caller
  * needs, and the `hello-ok.features.methods` list. Lookups go through a `Map`, so a method named
  * `constructor`, `toString` or `__proto__` is simply unknown.
  *
@@ -110,8 +110,8 @@ export class MethodRegistry {
   }
 
   /**
-   * Checks one request in protocol order — known method, caller's scopes, params object, params
-   * schema — and returns the method with its parsed params, or the error to answer with.
+   * Checks one request in protocol order -- known method, caller's scopes, params object, params
+   * schema -- and returns the method with its parsed params, or the error to answer with.
    */
   resolve(name: string, rawParams: unknown, scopes: readonly string[]): ResolvedCall {
     const method = this.#methods.get(name);

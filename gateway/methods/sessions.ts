@@ -73,7 +73,7 @@ function announce(state: GatewayState, sessionKey: string, agentId: string, reas
 
 /** Cuts `text` to `max` characters with an ellipsis. */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
 
 /** The sessions methods. */

@@ -2,7 +2,7 @@
  * Agents and model auth in stock's shapes: `agents.list` (the roster with each agent's
  * workspace, identity and models), `agent.identity.get`, `agents.files.list|get|set` (the
  * workspace bootstrap files the system prompt is built from), `models.authStatus` (whether each
- * provider in use has a credential — never the credential). Creating, renaming and deleting
+ * provider in use has a credential -- never the credential). Creating, renaming and deleting
  * agents goes through the config (`config.patch` on `agents.list`), so those methods say so.
  *
  * @module

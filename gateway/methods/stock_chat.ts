@@ -1,7 +1,7 @@
 /**
  * The chat methods stock's dashboard opens a chat pane with, besides chat.send/abort/history
- * (chat.ts): `chat.startup` (the first history page of a session — the agent's main session by
- * default — plus the agent roster), `chat.message.get` (one message by id) and `chat.inject`
+ * (chat.ts): `chat.startup` (the first history page of a session -- the agent's main session by
+ * default -- plus the agent roster), `chat.message.get` (one message by id) and `chat.inject`
  * (writing an assistant message into a transcript from outside a turn, which this gateway does
  * not do: only the agent runtime writes transcripts, so their entry chain stays whole).
  *

@@ -1,5 +1,5 @@
 /**
- * Usage methods in stock's shapes: `usage.status` (provider quota windows — none are tracked
+ * Usage methods in stock's shapes: `usage.status` (provider quota windows -- none are tracked
  * here, so the list is empty), `usage.cost` (daily tokens and USD from every transcript of the
  * agent), and `sessions.usage`, `sessions.usage.timeseries`, `sessions.usage.logs` (per session).
  * The numbers come from the usage each assistant message recorded in its transcript.

@@ -193,7 +193,7 @@ export function sessionLogs(
     logs.push({
       timestamp: timestampOf(entry),
       role,
-      content: text.length > LOG_CONTENT_MAX ? `${text.slice(0, LOG_CONTENT_MAX - 1)}…` : text,
+      content: text.length > LOG_CONTENT_MAX ? `${text.slice(0, LOG_CONTENT_MAX - 1)}\u2026` : text,
       ...(usage ? { tokens: n(usage.totalTokens) } : {}),
       ...(usage && typeof usage.cost === "object" && usage.cost !== null
         ? { cost: n((usage.cost as Record<string, unknown>).total) }

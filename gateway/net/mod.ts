@@ -14,7 +14,7 @@
  *   EMFILE (~1,000 idle TCP connections killed the process with `Uncaught (in promise) Http:
  *   Error: Too many open files`). Here at most `maxConnections` (900) are open; one more gets a
  *   one-line 503 and is closed, and every accept error is counted, logged at most once a second
- *   and retried with a 10 ms → 1 s doubling backoff, so the server survives EMFILE/ENFILE.
+ *   and retried with a 10 ms -> 1 s doubling backoff, so the server survives EMFILE/ENFILE.
  * - **Oversize WebSocket frames.** `Deno.upgradeWebSocket` buffers a whole frame before the
  *   application sees it (32 sockets × 20 MB frames before authentication reached 1.44 GB RSS).
  *   Here a frame's declared length, or a fragmented message's running total, is checked against

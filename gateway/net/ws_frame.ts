@@ -80,7 +80,64 @@ export function encodeTextFrame(text: string): Uint8Array {
   return encodeFrame(Op.Text, encoder.encode(text));
 }
 
-/** A close frame with `code` (omitted when undefined) and a UTF-8 `reason` (≤ 123 bytes). */
+/**
+ * A reusable buffer for the text frames of one socket: while nothing of the socket is queued or
+ * being written, a small text frame is encoded into this buffer instead of a new one, so a
+ * request/response exchange allocates no backing store per answer (each is an off-heap
+ * allocation that also feeds V8's external-memory GC heuristics). The buffer starts at the size
+ * of the first frame (at least 1 KiB) and grows, doubling, up to `maxBytes`.
+ */
+export class TextFrameBuffer {
+  /** The largest frame (header included) the buffer holds. */
+  readonly maxBytes: number;
+  #buf = new Uint8Array(0);
+  /** `#buf` past the longest header of a frame below 64 KiB, where the payload is encoded. */
+  #body = new Uint8Array(0);
+
+  /** @param maxBytes The largest frame kept in the buffer (at most 65,539: 4-byte header). */
+  constructor(maxBytes: number) {
+    this.maxBytes = Math.min(maxBytes, 65_535 + 4);
+  }
+
+  /**
+   * The complete text frame for `text`, in the reused buffer: valid until the next call. Returns
+   * undefined when the frame would not fit `maxBytes` (encode it with {@linkcode encodeTextFrame}).
+   */
+  frame(text: string): Uint8Array | undefined {
+    const n = text.length;
+    if (n + 4 > this.maxBytes) return undefined; // UTF-8 takes at least a byte per unit
+    if (this.#buf.length < n + 4) this.#grow(n + 4);
+    let r = encoder.encodeInto(text, this.#body);
+    if (r.read !== n) {
+      // Not ASCII and longer in UTF-8 than the buffer: grow once to the most it can need.
+      if (this.#buf.length >= this.maxBytes) return undefined;
+      this.#grow(n * 3 + 4);
+      r = encoder.encodeInto(text, this.#body);
+      if (r.read !== n) return undefined;
+    }
+    const len = r.written;
+    const buf = this.#buf;
+    if (len < 126) {
+      buf[2] = 0x80 | Op.Text;
+      buf[3] = len;
+      return buf.subarray(2, 4 + len);
+    }
+    buf[0] = 0x80 | Op.Text;
+    buf[1] = 126;
+    buf[2] = len >>> 8;
+    buf[3] = len & 0xff;
+    return buf.subarray(0, 4 + len);
+  }
+
+  #grow(need: number): void {
+    let size = Math.max(1024, this.#buf.length);
+    while (size < need) size *= 2;
+    this.#buf = new Uint8Array(Math.min(size, this.maxBytes));
+    this.#body = this.#buf.subarray(4);
+  }
+}
+
+/** A close frame with `code` (omitted when undefined) and a UTF-8 `reason` (<= 123 bytes). */
 export function encodeCloseFrame(code?: number, reason = ""): Uint8Array {
   if (code === undefined) return encodeFrame(Op.Close, new Uint8Array(0));
   const r = encoder.encode(reason);

@@ -20,6 +20,7 @@ import {
   encodeTextFrame,
   isValidWireCloseCode,
   Op,
+  TextFrameBuffer,
   unmask,
 } from "./ws_frame.ts";
 
@@ -163,6 +164,8 @@ export class ServerWebSocket {
   #rx = false;
 
   // Writing.
+  /** Where a text frame is built while nothing is queued or being written (made on first use). */
+  #textFrames: TextFrameBuffer | undefined;
   #queue: Uint8Array[] = [];
   #qHead = 0;
   #buffered = 0;
@@ -228,8 +231,17 @@ export class ServerWebSocket {
       throw new DOMException("WebSocket is not open", "InvalidStateError");
     }
     let frame: Uint8Array;
-    if (typeof data === "string") frame = encodeTextFrame(data);
-    else if (ArrayBuffer.isView(data)) {
+    if (typeof data === "string") {
+      if (this.#state !== OPEN) return;
+      // With the writer idle, #enqueue hands this frame straight to a write and the writer stays
+      // busy until that write settles: the reused buffer is in use exactly while #writing is set,
+      // and frames sent meanwhile get their own buffers.
+      const reused = this.#writing || !this.#conn
+        ? undefined
+        : (this.#textFrames ??= new TextFrameBuffer(COALESCE_MAX)).frame(data);
+      this.#enqueue(reused ?? encodeTextFrame(data));
+      return;
+    } else if (ArrayBuffer.isView(data)) {
       frame = encodeFrame(Op.Binary, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     } else if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) {
       frame = encodeFrame(Op.Binary, new Uint8Array(data));

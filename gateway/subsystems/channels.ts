@@ -1,5 +1,5 @@
 /**
- * The `channels` subsystem: the chat platforms of this start (gateway/channels/manager.ts) —
+ * The `channels` subsystem: the chat platforms of this start (gateway/channels/manager.ts) --
  * one adapter per enabled `channels.<id>` account, connecting in the background with backoff,
  * the durable inbound journal, the inbound pipeline and the outbound sinks. Optional: a journal
  * it cannot open degrades it and the gateway serves on. A hot reload of `channels.<id>` restarts
@@ -9,8 +9,8 @@
  * (lib/channels/dormant.ts), does not load the channel layer: a stand-in answers for it with
  * what the layer answers when it runs no channel (`channels.status` lists none, no kept
  * replies, nothing to notify). The layer is loaded, started with no channel (the state the
- * stand-in stood for), by the first reload that adds a channel — which then starts every channel
- * of the new config, as a reload does — or by the first call that needs it (a QR login, a
+ * stand-in stood for), by the first reload that adds a channel -- which then starts every channel
+ * of the new config, as a reload does -- or by the first call that needs it (a QR login, a
  * logout, a resend).
  *
  * @module

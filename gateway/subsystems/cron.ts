@@ -1,6 +1,6 @@
 /**
  * The `cron` subsystem: the cron engine (lib/cron) of this start on the start's clock, its store
- * under the state dir, its payloads run through the gateway's automation API — a system event is
+ * under the state dir, its payloads run through the gateway's automation API -- a system event is
  * queued into the agent's main session (and wakes the heartbeat when `wakeMode` is `now`); an
  * agent turn runs in the main session or the job's own isolated session
  * (`agent:<agentId>:cron:<jobId>`) and its reply goes through the outbound when the job asks

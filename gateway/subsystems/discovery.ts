@@ -32,7 +32,7 @@ export type DiscoveryHost = Pick<GatewayState, "config" | "stateDir" | "port" | 
 
 /** Seams for tests; the defaults are the real machine. */
 export interface DiscoveryOptions {
-  /** The environment (OPENCLAW_DISABLE_BONJOUR, OPENCLAW_MDNS_HOSTNAME, …). */
+  /** The environment (OPENCLAW_DISABLE_BONJOUR, OPENCLAW_MDNS_HOSTNAME, ...). */
   env?: () => Env;
   /** Creates the mDNS responder. @default the ciao responder, loaded on first use */
   responder?: ResponderFactory;

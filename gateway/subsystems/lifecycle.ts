@@ -58,7 +58,7 @@ export interface StopReason {
 
 /** One long-running part of the gateway. */
 export interface GatewaySubsystem {
-  /** Short stable name: `logging`, `secrets`, `server`, `cron`, … */
+  /** Short stable name: `logging`, `secrets`, `server`, `cron`, ... */
   readonly id: string;
   /** True: the gateway cannot run without it, so its failure fails the start. */
   readonly required: boolean;
@@ -74,7 +74,7 @@ export interface GatewaySubsystem {
   reload?(change: SubsystemReload): void | Promise<void>;
   stop(reason: StopReason): void | Promise<void>;
   /**
-   * Facts for `health`/`status` (counts, last error, …), merged into its entry. A string
+   * Facts for `health`/`status` (counts, last error, ...), merged into its entry. A string
    * `degraded` fact marks a running subsystem degraded with that reason.
    */
   health?(): Record<string, unknown>;
@@ -114,7 +114,7 @@ function dependencyOrder(subsystems: readonly GatewaySubsystem[]): GatewaySubsys
     const seen = state.get(s.id);
     if (seen === "done") return;
     if (seen === "visiting") {
-      throw new Error(`subsystem dependency cycle: ${[...chain, s.id].join(" → ")}`);
+      throw new Error(`subsystem dependency cycle: ${[...chain, s.id].join(" \u2192 ")}`);
     }
     state.set(s.id, "visiting");
     for (const dep of s.after ?? []) {
@@ -143,7 +143,7 @@ export interface SubsystemSetOptions {
  * ```ts
  * const set = new SubsystemSet([logging, secrets, server], { logger, clock: systemClock });
  * await set.start();              // throws naming the required subsystem that failed
- * set.health();                   // { logging: { status: "running", required: true }, … }
+ * set.health();                   // { logging: { status: "running", required: true }, ... }
  * await set.stop({ reason: "SIGTERM", restart: false });
  * ```
  */

@@ -1,7 +1,7 @@
 /**
  * The note a gateway leaves about its live Tailscale claim (`<stateDir>/tailscale/claim.json`:
  * the claim process id and the local port its route targets), so the next start can end a
- * claim a killed gateway left running and remove a route it left behind — one route, never a
+ * claim a killed gateway left running and remove a route it left behind -- one route, never a
  * pile of them.
  *
  * @module
@@ -33,7 +33,7 @@ function isPort(v: unknown): v is number {
 
 /**
  * The record in parsed JSON, or `undefined` when any field is missing or of the wrong kind
- * (a safe positive integer pid, `serve` or `funnel`, ports 1–65535, a string time); other
+ * (a safe positive integer pid, `serve` or `funnel`, ports 1-65535, a string time); other
  * fields are dropped. Hand-written rather than a schema so the gateway's start stays light.
  */
 export function toClaimRecord(raw: unknown): ClaimRecord | undefined {

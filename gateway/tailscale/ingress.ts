@@ -62,7 +62,7 @@ export interface ManagedTailscaleIngressOptions {
 }
 
 /**
- * A `TailscaleWhois` (whois.ts) on `clock`, created — and its module loaded — at the first
+ * A `TailscaleWhois` (whois.ts) on `clock`, created -- and its module loaded -- at the first
  * lookup: a gateway that is not exposed through Tailscale never asks.
  *
  * @example
@@ -113,7 +113,7 @@ function hostName(host: string | null): string | undefined {
 /** The managed listener's connections, for the gateway's request handler (see the module doc). */
 export class ManagedTailscaleIngress {
   readonly #whois: ManagedTailscaleIngressOptions["whois"];
-  // Bounded by the relay's own connection cap: one entry per open relay→gateway connection.
+  // Bounded by the relay's own connection cap: one entry per open relay->gateway connection.
   readonly #peers = new Set<string>();
   #facts: ManagedListenerFacts | undefined;
 

@@ -2,7 +2,7 @@
  * The managed Tailscale listener: the Tailscale route always targets this ephemeral
  * `127.0.0.1` port (never the gateway's own), and each connection is piped, byte for byte, to
  * the gateway's address. That gives the gateway two facts it cannot get from headers: which
- * connections came through tailscaled (`onUpstream` reports each relay→gateway connection's
+ * connections came through tailscaled (`onUpstream` reports each relay->gateway connection's
  * local address, which the gateway sees as the peer; see ingress.ts), and, on a non-loopback
  * bind (`bind: "tailnet"`, the chapter's example; tailscaled only proxies to loopback), a
  * tailnet peer address rather than loopback, so no local-client privileges leak to remote users.

@@ -1,17 +1,17 @@
 /**
  * The `tailscale` subsystem: Tailscale Serve / Funnel for the gateway (`gateway.tailscale.mode`
- * or `gateway --tailscale`), as a degradable add-on — never a reason for the gateway to exit.
+ * or `gateway --tailscale`), as a degradable add-on -- never a reason for the gateway to exit.
  *
  * `off` never runs `tailscale`. Otherwise each attempt:
  * 1. checks the combination (stock's messages; a refusal degrades, it does not retry);
- * 2. asks `tailscale status --json`; no binary or a daemon that is not `Running` → a loud
+ * 2. asks `tailscale status --json`; no binary or a daemon that is not `Running` -> a loud
  *    warning, the gateway serves on its own address only, and a retry after a backoff
  *    (2 s doubling to 5 min) on the start's clock;
  * 3. ends a claim a killed predecessor left running (claim_record.ts) and removes background
  *    routes that target this gateway (older releases' `serve --bg`), so routes never pile up;
  * 4. starts the managed listener (relay.ts: an ephemeral loopback port piped to the gateway,
  *    whose connections the gateway recognises through ingress.ts) and the foreground claim
- *    (claim.ts) to it — retrying once through `sudo -n` when tailscaled refuses the user — and
+ *    (claim.ts) to it -- retrying once through `sudo -n` when tailscaled refuses the user -- and
  *    waits until `serve status` shows the route;
  * 5. logs `serve enabled: https://<host>/` and watches the claim: if it exits, the route is
  *    gone, so it warns and retries.
@@ -170,7 +170,7 @@ export function tailscaleSubsystem(
       ]);
       log.info(
         `Tailscale route adopted from a previous OpenClaw release and removed: ` +
-          `https://${route.hostPort}${route.path} → ${route.proxy}` +
+          `https://${route.hostPort}${route.path} \u2192 ${route.proxy}` +
           (off.code === 0 ? "" : ` (removal failed: ${off.stderr.trim() || off.code})`),
       );
     }

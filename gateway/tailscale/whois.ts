@@ -3,8 +3,8 @@
  * identity auth (`gateway.auth.allowTailscale`) checks the `Tailscale-User-Login` header that
  * tailscaled added against this answer before it admits anyone (ingress.ts).
  *
- * Answers are cached per address on the start's clock — an identity for 60 s, a failure for 5 s
- * (a broken daemon is not asked on every connect, a mended one is asked again soon) — and
+ * Answers are cached per address on the start's clock -- an identity for 60 s, a failure for 5 s
+ * (a broken daemon is not asked on every connect, a mended one is asked again soon) -- and
  * lookups of one address already running are shared. Everything is bounded: at most
  * {@link MAX_WHOIS_IN_FLIGHT} processes at once (more answer "busy" at once, uncached), at most
  * {@link MAX_WHOIS_CACHE_ENTRIES} cached addresses (the oldest is dropped), stdout read up to
@@ -67,7 +67,7 @@ function cleanName(value: unknown): string | undefined {
  * @example
  * ```ts
  * parseWhoisOutput('{"UserProfile":{"LoginName":"alice@example.com","DisplayName":"Alice"}}');
- * // → { login: "alice@example.com", name: "Alice" }
+ * // -> { login: "alice@example.com", name: "Alice" }
  * ```
  */
 export function parseWhoisOutput(text: string): WhoisIdentity | undefined {

@@ -4,12 +4,12 @@
  *
  * | category      | level | line                                                              |
  * |---------------|-------|-------------------------------------------------------------------|
- * | `gateway/ws`  | debug | `connection open from <ip>`, `handshake ok: …`, `handshake failed: …`, `connection closed: …`, refused upgrades |
+ * | `gateway/ws`  | debug | `connection open from <ip>`, `handshake ok: ...`, `handshake failed: ...`, `connection closed: ...`, refused upgrades |
  * | `gateway/rpc` | debug | `rpc <method> ok in <ms> ms`, `rpc <method> failed (<code>) in <ms> ms` |
- * | `gateway/ws`  | trace | `frame in: …`, `frame out: …` (masked by lib/log/frame.ts, first 2 KiB) |
+ * | `gateway/ws`  | trace | `frame in: ...`, `frame out: ...` (masked by lib/log/frame.ts, first 2 KiB) |
  *
  * Every property is structured (`connId`, `clientIp`, `method`, `durationMs`, `outcome`,
- * `errorCode`…). No line carries a credential: handshake lines name the auth *method*, and frames
+ * `errorCode`...). No line carries a credential: handshake lines name the auth *method*, and frames
  * are masked before they are logged.
  *
  * Callers ask {@linkcode ConnectionLog.debug} / {@linkcode ConnectionLog.trace} before building

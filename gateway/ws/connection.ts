@@ -1,10 +1,10 @@
 /**
- * One WebSocket client: the handshake state machine (challenge → connect → hello-ok), then
+ * One WebSocket client: the handshake state machine (challenge -> connect -> hello-ok), then
  * request dispatch with scope checks, and event delivery with `seq` and slow-consumer handling.
- * Every limit and failure answer is protocol.md §2–§6.
+ * Every limit and failure answer is protocol.md §2-§6.
  *
  * Requests are bounded per connection: at most `maxPendingRequests` (256) and
- * `maxPendingRequestBytes` (50 MiB) pending, more are answered "The server is busy…". Of the
+ * `maxPendingRequestBytes` (50 MiB) pending, more are answered "The server is busy...". Of the
  * pending ones at most `maxInFlightRequests` run at once; the rest wait in FIFO order, and a
  * connection starts at most one queued request per event-loop turn. That pacing is what keeps a
  * client pipelining heavy calls from starving the others: Deno sends a socket's queued frames
@@ -100,6 +100,8 @@ export class GatewayConnection {
   readonly #clock: Clock;
   readonly #nonce = crypto.randomUUID();
   readonly #abort = new AbortController();
+  // Read once: the getter is a branded web API call, and every request passes the signal on.
+  readonly #signal = this.#abort.signal;
   #phase: Phase = "challenge";
   #seq = 0;
   #pending: string[] = [];
@@ -224,7 +226,7 @@ export class GatewayConnection {
     }
   }
 
-  /** Queues a request, or answers "The server is busy…" when too much is pending already. */
+  /** Queues a request, or answers "The server is busy..." when too much is pending already. */
   #admit(text: string, bytes: number): void {
     if (this.#requests.admit(text, bytes)) return;
     const startedAt = this.#log.calls ? performance.now() : -1;
@@ -371,7 +373,7 @@ export class GatewayConnection {
         params: resolved.params,
         caller,
         state: this.#deps.state,
-        signal: this.#abort.signal,
+        signal: this.#signal,
         respondEarly: (early) => {
           this.#respond({ type: "res", id: frame.id, ok: true, payload: early ?? null });
           answeredEarly?.();

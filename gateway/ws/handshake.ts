@@ -1,7 +1,7 @@
 /**
- * The `connect` request, checked in protocol.md §4.1 order: params → protocol range → role →
+ * The `connect` request, checked in protocol.md §4.1 order: params -> protocol range -> role ->
  * shared secret / trusted proxy / Tailscale Serve identity / device token / bootstrap token (with
- * the failed-auth limiter) → device proof → pairing (lib/devices) → scopes.
+ * the failed-auth limiter) -> device proof -> pairing (lib/devices) -> scopes.
  * Returns either what hello-ok needs or the error and close code to answer with.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * One connection's request queue: at most `maxPending` requests and `maxPendingBytes` bytes
- * pending (more are refused, the caller answers "The server is busy…"), at most `maxInFlight`
+ * pending (more are refused, the caller answers "The server is busy..."), at most `maxInFlight`
  * running, FIFO, and a busy connection starts one queued request per event-loop turn so a
  * pipelining client interleaves with others instead of monopolising the loop. A running request
  * that takes longer than `leaseMs` (it is waiting on something) gives its slot back to a request
@@ -30,10 +30,14 @@ interface Pending {
   bytes: number;
 }
 
-/** A running request holding a slot. */
+/** A running request holding a slot, in the list of leases (oldest first). */
 interface Lease {
   startedAt: number;
+  /** Gives the slot back (once; later calls do nothing). */
   release: () => void;
+  held: boolean;
+  older: Lease | undefined;
+  newer: Lease | undefined;
 }
 
 /** The request queue of one connection. */
@@ -48,9 +52,9 @@ export class RequestQueue {
   #inFlight = 0;
   /** The next-turn start of queued requests (a real timer: it yields, it schedules nothing). */
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Running requests holding a slot, oldest first (a Map keeps insertion order). */
-  readonly #leases = new Map<number, Lease>();
-  #leaseSeq = 0;
+  /** Running requests holding a slot: a list, oldest first (O(1) to add and to remove). */
+  #oldest: Lease | undefined;
+  #newest: Lease | undefined;
   /** Fires when the oldest lease ends, armed only while a request waits for a slot. */
   #leaseTimer: TimerHandle | undefined;
   #closed = false;
@@ -103,14 +107,15 @@ export class RequestQueue {
       return;
     }
     if (this.#leaseTimer !== undefined) return;
-    const oldest = this.#leases.values().next().value;
+    const oldest = this.#oldest;
     if (!oldest) return;
     this.#leaseTimer = clock.setTimeout(() => {
       this.#leaseTimer = undefined;
       const now = clock.now();
-      for (const lease of [...this.#leases.values()]) {
-        if (now - lease.startedAt < leaseMs) break;
-        lease.release();
+      for (let lease = this.#oldest; lease && now - lease.startedAt >= leaseMs;) {
+        const newer = lease.newer;
+        this.#release(lease);
+        lease = newer;
       }
       this.#watchLeases();
     }, Math.max(0, oldest.startedAt + leaseMs - clock.now()));
@@ -138,22 +143,38 @@ export class RequestQueue {
 
   async #run(request: Pending): Promise<void> {
     this.#inFlight++;
-    const id = ++this.#leaseSeq;
-    const release = () => {
-      if (!this.#leases.delete(id)) return;
-      this.#inFlight--;
-      if (this.#leaseTimer !== undefined && !this.#blocked()) this.#watchLeases();
-      this.#schedulePump();
+    const lease: Lease = {
+      startedAt: this.#options.clock.now(),
+      release: () => this.#release(lease),
+      held: true,
+      older: this.#newest,
+      newer: undefined,
     };
-    this.#leases.set(id, { startedAt: this.#options.clock.now(), release });
+    if (this.#newest) this.#newest.newer = lease;
+    else this.#oldest = lease;
+    this.#newest = lease;
     try {
-      await this.#options.run(request.text, release);
+      await this.#options.run(request.text, lease.release);
     } catch (err) {
       this.#options.onError(err);
     } finally {
       this.#pendingCount--;
       this.#pendingBytes -= request.bytes;
-      release();
+      this.#release(lease);
     }
+  }
+
+  /** Gives a lease's slot back (once) and lets the next queued request have it. */
+  #release(lease: Lease): void {
+    if (!lease.held) return;
+    lease.held = false;
+    if (lease.older) lease.older.newer = lease.newer;
+    else this.#oldest = lease.newer;
+    if (lease.newer) lease.newer.older = lease.older;
+    else this.#newest = lease.older;
+    lease.older = lease.newer = undefined;
+    this.#inFlight--;
+    if (this.#leaseTimer !== undefined && !this.#blocked()) this.#watchLeases();
+    this.#schedulePump();
   }
 }

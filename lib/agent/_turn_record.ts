@@ -100,7 +100,7 @@ const BOOKKEEPING = new Set([
 
 /**
  * True when `next` differs from `prev` in more than bookkeeping (timestamps, usage): a new model,
- * channel, label, abort state… Such changes are written to the store before the turn goes on;
+ * channel, label, abort state... Such changes are written to the store before the turn goes on;
  * bookkeeping waits for the store's next write (at most its `flushDelayMs`).
  */
 export function changesMoreThanBookkeeping(prev: SessionEntry, next: SessionEntry): boolean {

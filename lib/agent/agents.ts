@@ -93,7 +93,7 @@ function findEntry(config: OpenClawConfig, agentId: string): AgentEntry | undefi
   return entries(config).find((a) => normalizeAgentId(a.id) === agentId);
 }
 
-/** Maps a configured thinking level onto ours (`adaptive`/`max`/`ultra` → nearest). */
+/** Maps a configured thinking level onto ours (`adaptive`/`max`/`ultra` -> nearest). */
 export function normalizeThinkingLevel(value: string | undefined): ThinkingLevel | undefined {
   if (!value) return undefined;
   const v = value.trim().toLowerCase();

@@ -32,7 +32,7 @@ export interface AgentTurnRequest {
   onEvent?: (event: AgentStreamEvent) => void;
   /** Caller-chosen run id (e.g. the RPC idempotency key's run); generated when absent. */
   runId?: string;
-  /** Where the message came from, recorded in the transcript (`webchat`, `cli`, `http`…). */
+  /** Where the message came from, recorded in the transcript (`webchat`, `cli`, `http`...). */
   channel?: string;
 }
 

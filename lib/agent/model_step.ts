@@ -30,7 +30,7 @@ export interface StepResult {
   text: string;
   reasoning: string;
   toolCalls: StepToolCall[];
-  /** The AI SDK's finish reason (`stop`, `length`, `tool-calls`, …). */
+  /** The AI SDK's finish reason (`stop`, `length`, `tool-calls`, ...). */
   finishReason: string;
   usage: TokenUsage;
   /** The assistant message to continue the loop with (reasoning signatures included). */

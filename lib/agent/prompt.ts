@@ -1,6 +1,6 @@
 /**
  * The system prompt: who the assistant is (identity), its tools, its workspace, the workspace's
- * bootstrap files (AGENTS.md, SOUL.md, TOOLS.md, IDENTITY.md, USER.md — each bounded by
+ * bootstrap files (AGENTS.md, SOUL.md, TOOLS.md, IDENTITY.md, USER.md -- each bounded by
  * `bootstrapMaxChars`, all together by `bootstrapTotalMaxChars`), the date, and the turn's extra
  * text. Missing files are simply left out.
  *
@@ -47,7 +47,7 @@ const MAX_READ_BYTES = 4 * 1024 * 1024;
 export function truncateMiddle(text: string, max: number): { text: string; cut: number } {
   if (text.length <= max) return { text, cut: 0 };
   const cut = text.length - max;
-  const marker = `\n\n[… ${cut} characters truncated …]\n\n`;
+  const marker = `\n\n[\u2026 ${cut} characters truncated \u2026]\n\n`;
   if (max <= marker.length) return { text: text.slice(0, max), cut };
   const room = Math.max(0, max - marker.length);
   const head = Math.ceil(room * 0.75);

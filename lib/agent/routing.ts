@@ -1,7 +1,7 @@
 /**
  * Which agent handles an inbound message, and under which session key: `bindings[]` tried from
  * the most specific match to the least (peer, guild, team, account, channel), then the default
- * agent — the order stock's `resolveAgentRoute` uses.
+ * agent -- the order stock's `resolveAgentRoute` uses.
  *
  * @module
  */

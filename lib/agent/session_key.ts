@@ -129,7 +129,7 @@ export function canonicalSessionKey(raw: string, agentId: string, mainKey?: stri
   if (!key || key.length > 512) {
     throw new OpenClawError(
       "SESSION_KEY_INVALID",
-      `Invalid session key "${key.slice(0, 40)}": expected 1–512 characters`,
+      `Invalid session key "${key.slice(0, 40)}": expected 1\u2013512 characters`,
       { hint: 'Use a key like "agent:main:main", or omit it for the main session' },
     );
   }
@@ -158,7 +158,7 @@ export function isValidSessionId(id: string): boolean {
 /**
  * Checks a caller-supplied session id.
  *
- * @throws {OpenClawError} `SESSION_ID_INVALID` unless it is 1–128 characters of
+ * @throws {OpenClawError} `SESSION_ID_INVALID` unless it is 1-128 characters of
  *   `[A-Za-z0-9._-]` starting with a letter or digit.
  */
 export function assertSessionId(id: string): string {

@@ -1,11 +1,11 @@
 /**
- * Thinking levels → provider request options. Only models the catalog marks `reasoning: true`
+ * Thinking levels -> provider request options. Only models the catalog marks `reasoning: true`
  * get any; `off` sends nothing (the provider's own default applies).
  *
  * | api                  | option                                                         |
  * |----------------------|----------------------------------------------------------------|
  * | `anthropic-messages` | `thinking: {type: "enabled", budget_tokens}` (below max_tokens) |
- * | `openai-responses`   | `reasoning.effort` (`minimal`…`xhigh`)                         |
+ * | `openai-responses`   | `reasoning.effort` (`minimal`...`xhigh`)                         |
  * | `openai-completions` | `reasoning_effort` (`low`/`medium`/`high`: what compatible servers accept) |
  *
  * @module

@@ -25,7 +25,7 @@ export function formatToolOutput(value: unknown): string {
     }
   }
   if (text.length <= MAX_TOOL_OUTPUT_CHARS) return text;
-  return `${text.slice(0, MAX_TOOL_OUTPUT_CHARS)}\n[… ${
+  return `${text.slice(0, MAX_TOOL_OUTPUT_CHARS)}\n[\u2026 ${
     text.length - MAX_TOOL_OUTPUT_CHARS
   } characters truncated]`;
 }

@@ -1,7 +1,7 @@
 /**
- * One agent turn: record the user's message, build the system prompt and context, then loop —
+ * One agent turn: record the user's message, build the system prompt and context, then loop --
  * call the model (over the fallback chain), record its answer, run its tool calls through the
- * registry, feed the results back — until it stops, the step limit, an abort or the timeout.
+ * registry, feed the results back -- until it stops, the step limit, an abort or the timeout.
  * Everything goes into the transcript as it happens, so a process killed mid-turn leaves a
  * readable record that the next turn continues from. A turn on a new session writes its store
  * entry at the model's first output; one that fails before any removes the transcript it started

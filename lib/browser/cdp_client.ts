@@ -211,7 +211,7 @@ export class CdpConnection {
     });
   }
 
-  /** Listens to an event (`Page.loadEventFired`, …). Returns the function that stops it. */
+  /** Listens to an event (`Page.loadEventFired`, ...). Returns the function that stops it. */
   on(method: string, listener: CdpEventListener): () => void {
     let set = this.#listeners.get(method);
     if (!set) this.#listeners.set(method, set = new Set());

@@ -14,7 +14,7 @@ const MAX_VERSION_BODY = 64 * 1024;
 
 /** What `/json/version` says. */
 export interface ChromeVersion {
-  /** `Chrome/156.0.8078.114`, `HeadlessChrome/…`. */
+  /** `Chrome/156.0.8078.114`, `HeadlessChrome/...`. */
   browser?: string;
   protocolVersion?: string;
   userAgent?: string;

@@ -1,7 +1,7 @@
 /**
  * `browser.*` resolved for one gateway: defaults applied, ports derived from the gateway's port,
  * the implicit `openclaw` profile added, and each profile's launch settings (driver, CDP port or
- * URL, executable, headless and where that came from) — stock's `resolveBrowserConfig` /
+ * URL, executable, headless and where that came from) -- stock's `resolveBrowserConfig` /
  * `resolveProfile` rules, in one pure module.
  *
  * @module
@@ -34,7 +34,7 @@ export interface BrowserTimeouts {
   launchMs: number;
   /** From `/json/version` until the CDP WebSocket opens. @default 8000 */
   cdpReadyMs: number;
-  /** One action (navigate, click, …). @default 60000 */
+  /** One action (navigate, click, ...). @default 60000 */
   actionMs: number;
   /** A snapshot or screenshot. @default 20000 */
   captureMs: number;
@@ -248,8 +248,8 @@ function parseBool(value: string | undefined): boolean | undefined {
 
 /**
  * Whether a managed profile runs headless, and why: a request override (`start --headless`),
- * then `OPENCLAW_BROWSER_HEADLESS`, then the profile's or config's own setting, then — on Linux
- * with no `DISPLAY`/`WAYLAND_DISPLAY` — headless, else the default (headed).
+ * then `OPENCLAW_BROWSER_HEADLESS`, then the profile's or config's own setting, then -- on Linux
+ * with no `DISPLAY`/`WAYLAND_DISPLAY` -- headless, else the default (headed).
  */
 export function resolveHeadlessMode(
   profile: Pick<ResolvedProfile, "headless" | "headlessSource">,

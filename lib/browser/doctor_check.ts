@@ -1,7 +1,7 @@
 /**
  * `browser.ports` for `openclaw doctor`: the browser profiles' CDP ports, derived from the
  * gateway port, must not collide with each other nor land on the gateway's own block (gateway,
- * bridge, control service, reserved: base … base+10). Register it with one export line in
+ * bridge, control service, reserved: base ... base+10). Register it with one export line in
  * lib/doctor/checks/mod.ts.
  *
  * @module

@@ -1,8 +1,8 @@
 /**
  * Which browser binary a managed profile runs: the configured `executablePath` (which must
  * exist: `browser.executablePath not found: <path>`, the chapter's error), else the first
- * Chromium-family browser installed in stock's order — Chrome, Brave, Edge, Chromium, Chrome
- * Canary — at the usual places for the platform.
+ * Chromium-family browser installed in stock's order -- Chrome, Brave, Edge, Chromium, Chrome
+ * Canary -- at the usual places for the platform.
  *
  * @module
  */

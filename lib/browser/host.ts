@@ -2,8 +2,8 @@
  * Which browser service runs in this process, by state dir. The gateway's `browser` subsystem
  * registers a provider of the service it owns (created, and its code loaded, on first use); the
  * agent's `browser` tool (lib/agent, which cannot import the gateway) and the `browser.request`
- * method find it here through the state dir. Without a registered service — `openclaw agent
- * --local`, or a gateway that is stopping — the tool says so instead of starting a browser
+ * method find it here through the state dir. Without a registered service -- `openclaw agent
+ * --local`, or a gateway that is stopping -- the tool says so instead of starting a browser
  * nobody would stop.
  *
  * @module

@@ -204,9 +204,9 @@ export interface LaunchOptions {
   headless: boolean;
   noSandbox: boolean;
   extraArgs: readonly string[];
-  /** Spawn → `/json/version` answers. */
+  /** Spawn -> `/json/version` answers. */
   launchTimeoutMs: number;
-  /** `/json/version` → WebSocket open. */
+  /** `/json/version` -> WebSocket open. */
   cdpReadyTimeoutMs: number;
   /** The gateway's environment (only display/locale variables are passed on). */
   env: Env;
@@ -266,7 +266,7 @@ export function launchFailure(
 /**
  * Starts Chromium for one profile and waits until its CDP endpoint answers.
  *
- * @throws {OpenClawError} `BROWSER_START_FAILED` (`Failed to start Chrome CDP on port …`) when
+ * @throws {OpenClawError} `BROWSER_START_FAILED` (`Failed to start Chrome CDP on port ...`) when
  *   the port is taken, the process dies, or CDP does not come up in time; the process is
  *   killed first.
  */

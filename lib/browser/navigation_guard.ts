@@ -1,13 +1,13 @@
 /**
  * Where the browser tool may go (`browser.ssrfPolicy`, strict by default like stock's): only
  * `http:`/`https:` and `about:blank`; no loopback, private, link-local or other special-use
- * address — named directly or by a hostname that resolves to one — unless
+ * address -- named directly or by a hostname that resolves to one -- unless
  * `dangerouslyAllowPrivateNetwork` is on or the hostname is in `allowedHostnames`; only
  * `hostnameAllowlist` hosts when that list is set. A model steered by a web page must not be
  * able to read the router's admin page, a cloud metadata endpoint or this gateway's dashboard.
  *
  * The check runs before a navigation and again on the page's final URL (redirects). Chromium
- * resolves names itself, so a DNS answer that changes between the two lookups is not caught —
+ * resolves names itself, so a DNS answer that changes between the two lookups is not caught --
  * the same limit stock documents; IP-literal URLs have no such gap.
  *
  * @module
@@ -118,7 +118,7 @@ export const systemResolver: HostResolver = async (hostname) => {
  *
  * @returns The parsed URL.
  * @throws {OpenClawError} `BROWSER_NAVIGATION_INVALID` for an unparsable URL,
- *   `BROWSER_NAVIGATION_DENIED` (`Navigation blocked: …`, `Blocked hostname …`) otherwise.
+ *   `BROWSER_NAVIGATION_DENIED` (`Navigation blocked: ...`, `Blocked hostname ...`) otherwise.
  */
 export async function assertNavigationAllowed(
   rawUrl: string,

@@ -103,7 +103,7 @@ export class PageSession {
    * Navigates and waits for the load event (cross-document navigations only).
    *
    * @throws {OpenClawError} `BROWSER_NAVIGATION_FAILED` when Chromium reports an error
-   *   (`net::ERR_CONNECTION_REFUSED`, …).
+   *   (`net::ERR_CONNECTION_REFUSED`, ...).
    */
   async navigate(url: string, timeoutMs: number): Promise<NavigationResult> {
     const load = this.#cdp.nextEvent("Page.loadEventFired", {
@@ -207,7 +207,7 @@ export class PageSession {
   }
 
   /**
-   * Presses a key (`Enter`, `Tab`, `Escape`, arrows, …, or one character).
+   * Presses a key (`Enter`, `Tab`, `Escape`, arrows, ..., or one character).
    *
    * @throws {OpenClawError} `BROWSER_KEY_UNKNOWN` for a name it does not know.
    */

@@ -41,7 +41,7 @@ export function deriveBrowserControlPort(gatewayPort: number): number {
 
 /**
  * The managed CDP range of a control port: `controlPort + 9` for 100 ports; when that would pass
- * 65535, stock's default 18800–18899.
+ * 65535, stock's default 18800-18899.
  *
  * @example
  * ```ts
@@ -71,7 +71,7 @@ export interface CdpPortCollision {
  * Profiles whose CDP ports collide (for `doctor` / `security audit`): each port used by two or
  * more profiles once, with their names in order.
  *
- * @param ports Profile name → CDP port (profiles without a local port are left out).
+ * @param ports Profile name -> CDP port (profiles without a local port are left out).
  * @returns The collisions, by port.
  */
 export function findCdpPortCollisions(ports: ReadonlyMap<string, number>): CdpPortCollision[] {
@@ -88,8 +88,8 @@ export function findCdpPortCollisions(ports: ReadonlyMap<string, number>): CdpPo
 }
 
 /**
- * True when the ports one gateway instance uses (`base` … `base + 110`: gateway, bridge,
- * control, reserved, the CDP range) overlap another instance's — the spacing the chapter warns
+ * True when the ports one gateway instance uses (`base` ... `base + 110`: gateway, bridge,
+ * control, reserved, the CDP range) overlap another instance's -- the spacing the chapter warns
  * about.
  */
 export function gatewayPortBlocksOverlap(baseA: number, baseB: number): boolean {

@@ -1,7 +1,7 @@
 /**
  * One profile's running browser as the service holds it: the CDP connection (and the Chromium
  * process when this gateway launched it), its page tabs, the attached tab sessions, the active
- * tab and each tab's snapshot refs. Tab references are `t1`… (list order), a target id, or a
+ * tab and each tab's snapshot refs. Tab references are `t1`... (list order), a target id, or a
  * unique prefix of one (at least 4 characters).
  *
  * @module
@@ -16,7 +16,7 @@ import type { SnapshotRef } from "./snapshot.ts";
 /** A tab as `tabs` lists it. */
 export interface BrowserTab {
   targetId: string;
-  /** Short reference (`t1`, `t2`, … in list order). */
+  /** Short reference (`t1`, `t2`, ... in list order). */
   tabId: string;
   title: string;
   url: string;
@@ -179,8 +179,8 @@ export class ProfileRuntime {
   }
 
   /**
-   * The tab an action works on — `ref`, else the active tab, else the first tab, else a new
-   * blank one — attached and made active.
+   * The tab an action works on -- `ref`, else the active tab, else the first tab, else a new
+   * blank one -- attached and made active.
    */
   async page(ref: string | undefined): Promise<PageSession> {
     let targetId = ref

@@ -3,7 +3,7 @@
  * as the host browser (`browser.ssrfPolicy`, lib/browser/actions.ts). In addition the sandbox
  * browser may open `file:` URLs under the container's workspace mounts (`/workspace`, and
  * `/agent` with `workspaceAccess: "ro"`): those are the session's own files, which its exec tool
- * can read anyway, and the way an agent shows itself a page it wrote — also where the container
+ * can read anyway, and the way an agent shows itself a page it wrote -- also where the container
  * has no network. Every other `file:` path is refused, and where a page ends up is checked again.
  *
  * @module
@@ -20,7 +20,11 @@ function fileDenied(path: string, roots: readonly string[]): OpenClawError {
     `Navigation blocked: file "${path.slice(0, 200)}" is outside the sandbox workspace (${
       roots.join(", ")
     })`,
-    { hint: `Put the file under ${roots[0] ?? "/workspace"} and open file://${roots[0] ?? ""}/…` },
+    {
+      hint: `Put the file under ${roots[0] ?? "/workspace"} and open file://${
+        roots[0] ?? ""
+      }/\u2026`,
+    },
   );
 }
 

@@ -2,7 +2,7 @@
  * The gateway's connection to one sandbox browser container: an exec relay
  * (lib/sandbox/browser_relay.ts) to Chromium's DevTools port inside the container, the wait
  * until CDP answers after a start, and a browser service whose only profile (`openclaw`)
- * attaches to that CDP endpoint — `attachOnly` everywhere, so nothing in it can launch a
+ * attaches to that CDP endpoint -- `attachOnly` everywhere, so nothing in it can launch a
  * Chromium on the host. The browser's `webSocketDebuggerUrl` names the container's port; it is
  * rewritten to the relay's.
  *

@@ -237,8 +237,8 @@ export class BrowserService {
    *
    * @param options.headless Overrides headless mode for this launch (`start --headless`).
    * @throws {OpenClawError} `BROWSER_CONTROL_DENIED`, `BROWSER_PROFILE_UNKNOWN`,
-   *   `BROWSER_EXECUTABLE_NOT_FOUND` (`browser.executablePath not found: …`),
-   *   `BROWSER_START_FAILED` (`Failed to start Chrome CDP on port …`), `BROWSER_ATTACH_FAILED`.
+   *   `BROWSER_EXECUTABLE_NOT_FOUND` (`browser.executablePath not found: ...`),
+   *   `BROWSER_START_FAILED` (`Failed to start Chrome CDP on port ...`), `BROWSER_ATTACH_FAILED`.
    */
   async start(profileName?: string, options: { headless?: boolean } = {}): Promise<BrowserStatus> {
     await this.#ensure(profileName, options.headless);
@@ -309,7 +309,7 @@ export class BrowserService {
     this.#runtimes.set(p.name, rt);
     this.#log?.info(
       rt.chrome
-        ? `🦞 openclaw browser started (${rt.chrome.executable.kind}) profile "${p.name}" on 127.0.0.1:${p.cdpPort} (pid ${rt.chrome.pid})`
+        ? `\uD83E\uDD9E openclaw browser started (${rt.chrome.executable.kind}) profile "${p.name}" on 127.0.0.1:${p.cdpPort} (pid ${rt.chrome.pid})`
         : `browser [${p.name}]: attached to ${p.cdpUrl}`,
     );
     rt.cdp.onClose((reason) => {
@@ -395,8 +395,8 @@ export class BrowserService {
   }
 
   /**
-   * The tab an action works on — `ref` (tabId, targetId or prefix), else the active tab, else
-   * the first tab, else a new blank one — attached, with the browser started if needed.
+   * The tab an action works on -- `ref` (tabId, targetId or prefix), else the active tab, else
+   * the first tab, else a new blank one -- attached, with the browser started if needed.
    */
   async page(
     ref: string | undefined,

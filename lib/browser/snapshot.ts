@@ -1,7 +1,7 @@
 /**
  * A page as text for the model: Chromium's accessibility tree (`Accessibility.getFullAXTree`)
- * rendered as an indented outline — `- link "More information" [ref=e3]` — with the page's text
- * in between. Interactive elements and named landmarks/headings/cells get a ref (`e1`, `e2`, …)
+ * rendered as an indented outline -- `- link "More information" [ref=e3]` -- with the page's text
+ * in between. Interactive elements and named landmarks/headings/cells get a ref (`e1`, `e2`, ...)
  * that `act` (click, type) resolves back to the DOM node. Size is bounded: at most `maxChars`
  * characters and `maxNodes` tree nodes are looked at; the outline says when it was cut.
  *
@@ -30,7 +30,7 @@ export interface SnapshotRef {
 export interface PageSnapshot {
   /** The outline. */
   text: string;
-  /** Ref → element, for `act`. */
+  /** Ref -> element, for `act`. */
   refs: Map<string, SnapshotRef>;
   /** True when the outline was cut at `maxChars` or `maxNodes`. */
   truncated: boolean;
@@ -118,7 +118,7 @@ function str(v: { value?: unknown } | undefined): string {
 }
 
 function quote(text: string): string {
-  const cut = text.length > NAME_MAX ? `${text.slice(0, NAME_MAX)}…` : text;
+  const cut = text.length > NAME_MAX ? `${text.slice(0, NAME_MAX)}\u2026` : text;
   return `"${cut.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
@@ -212,7 +212,7 @@ export function renderAxSnapshot(
     (options.interactiveOnly ? "(no interactive elements)" : "(empty page)");
   if (truncated) {
     text +=
-      `\n… (snapshot cut at ${maxChars} characters / ${maxNodes} nodes; pass maxChars for more)`;
+      `\n\u2026 (snapshot cut at ${maxChars} characters / ${maxNodes} nodes; pass maxChars for more)`;
   }
   return { text, refs, truncated, interactive };
 }

@@ -83,7 +83,7 @@ export interface JournalState {
   pending: Map<string, PendingInbound>;
   dead: Map<string, DeadLetter>;
   failed: Map<string, Omit<FailedSend, "exhausted">>;
-  /** Dedupe tombstones: key → when answered/dropped. */
+  /** Dedupe tombstones: key -> when answered/dropped. */
   done: Map<string, number>;
 }
 

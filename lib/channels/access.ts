@@ -4,8 +4,8 @@
  * Direct messages follow `dmPolicy`: `pairing` (default; an unknown sender gets a pairing code),
  * `allowlist` (`allowFrom` plus the approved pairings), `open` (only with `"*"` in `allowFrom`),
  * `disabled`. Group messages follow `groupPolicy` (`allowlist` default | `open` | `disabled`),
- * then the group list (`groups` ids or `"*"`), then the sender list (`groups.<id>.allowFrom` →
- * `groupAllowFrom` → `allowFrom`; never the DM pairing store), then the mention gate
+ * then the group list (`groups` ids or `"*"`), then the sender list (`groups.<id>.allowFrom` ->
+ * `groupAllowFrom` -> `allowFrom`; never the DM pairing store), then the mention gate
  * (`requireMention`, default true: a platform mention, a reply to the bot, or a mention pattern).
  *
  * A refusal carries the chapter's words as `reason` (`blocked`, `pairing request`,
@@ -101,7 +101,7 @@ const PREFIXES: ReadonlyMap<string, readonly string[]> = new Map([
 
 /**
  * Normalizes an allowlist entry or a sender id for comparison: channel prefixes (`tg:`,
- * `discord:`, …) stripped, lowercase; WhatsApp numbers without spaces, dashes or brackets.
+ * `discord:`, ...) stripped, lowercase; WhatsApp numbers without spaces, dashes or brackets.
  *
  * @param channel The channel the entry belongs to.
  * @param entry An `allowFrom` entry or a sender id.
@@ -188,7 +188,7 @@ function groupListed(account: ChannelAccountConfig, message: InboundMessage): bo
   const { exact, star } = groupEntries(account, message);
   if (exact || star) return true;
   const allow = account.groupAllowFrom ?? [];
-  // Feishu lists chat ids (`oc_…`) in groupAllowFrom; elsewhere a sender list without any
+  // Feishu lists chat ids (`oc_...`) in groupAllowFrom; elsewhere a sender list without any
   // `groups` block means "these people, in any group" (stock's "only you can trigger").
   if (account.channel === "feishu") return allow.includes(message.chatId) || allow.includes("*");
   return account.groups.size === 0 && allow.length > 0;
@@ -263,7 +263,7 @@ function decideGroup(input: AccessInput): AccessDecision {
  *
  * @param input The message, its account's settings, the approved pairings and the session's
  *   activation override.
- * @returns `{ allow: true, … }`, or `{ allow: false, reason, detail }` with the chapter's word
+ * @returns `{ allow: true, ... }`, or `{ allow: false, reason, detail }` with the chapter's word
  *   for the reason.
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Splits Markdown (or plain) text into messages no longer than a platform's limit (Discord
- * 2000, WhatsApp/Feishu 4000, …). Breaks prefer, in order: a paragraph or code-block boundary,
+ * 2000, WhatsApp/Feishu 4000, ...). Breaks prefer, in order: a paragraph or code-block boundary,
  * a line end, whitespace, and only then any character (never inside a surrogate pair). A fenced
  * code block cut across messages is closed at the end of one and reopened, with its language,
  * at the start of the next, so each message renders on its own. `mode: "newline"` sends each

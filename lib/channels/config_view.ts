@@ -3,8 +3,8 @@
  * default, and one account's settings with the channel root merged under it as stock merges them.
  *
  * Merge rules (stock 2026.9.6): an account inherits every key it omits from the channel root
- * (`dmPolicy`, `allowFrom`, `groupPolicy`, `groupAllowFrom`, …) — never from `accounts.default`,
- * except WhatsApp named accounts, which resolve account → `accounts.default` → root. The merge
+ * (`dmPolicy`, `allowFrom`, `groupPolicy`, `groupAllowFrom`, ...) -- never from `accounts.default`,
+ * except WhatsApp named accounts, which resolve account -> `accounts.default` -> root. The merge
  * is shallow, so an account's `groups` replaces the root's (`groups: {}` isolates an account).
  * Credentials are not inherited by named accounts: one token must not feed two pollers.
  *
@@ -260,7 +260,7 @@ export interface ResolveChannelAccountOptions {
  * Resolves one channel account's settings, with defaults applied.
  *
  * @param config The parsed config.
- * @param channel A channel id (`telegram`, …).
+ * @param channel A channel id (`telegram`, ...).
  * @param accountId The account; the channel's default account when omitted.
  * @param options The routed agent, for mention patterns.
  * @returns The account view; `enabled: false` when the channel is not configured at all (and

@@ -1,6 +1,6 @@
 /**
  * Whether a gateway start needs its channel layer at all: yes when the config names a channel
- * (`channels.<id>` other than `defaults` / `modelByChannel`, enabled or not — the layer lists a
+ * (`channels.<id>` other than `defaults` / `modelByChannel`, enabled or not -- the layer lists a
  * disabled channel too), or when the inbound journal holds work a previous run left (messages to
  * answer, dead letters, kept replies). Otherwise the layer is not loaded until a config reload
  * adds a channel. Tiny on purpose: this module is on the start path, the layer is not.
@@ -52,8 +52,8 @@ const TOMBSTONE = '{"t":"done"';
 
 /**
  * True unless the journal file is absent, empty, or holds only dedupe tombstones (ids of
- * messages already answered). Anything else — a message to answer, a dead letter, a kept reply,
- * a torn or unknown line, a file too large or unreadable — counts as work, so the channel layer
+ * messages already answered). Anything else -- a message to answer, a dead letter, a kept reply,
+ * a torn or unknown line, a file too large or unreadable -- counts as work, so the channel layer
  * opens the journal at start and deals with it (or reports the error) as it always does.
  *
  * @param path The journal file (see {@linkcode inboundJournalPath}).

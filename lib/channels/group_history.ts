@@ -13,7 +13,7 @@ import { MAX_HISTORY_LIMIT } from "./config_view.ts";
 export const HISTORY_CONTEXT_MARKER = "[Chat messages since your last reply - for context]";
 /** Marker line before the message to answer. */
 export const CURRENT_MESSAGE_MARKER = "[Current message - respond to this]";
-/** Longest text kept per message (longer ones are cut with `…`). */
+/** Longest text kept per message (longer ones are cut with `...`). */
 export const MAX_HISTORY_TEXT = 2000;
 /** Chats tracked at most by default. */
 export const DEFAULT_MAX_CHATS = 1000;
@@ -86,7 +86,7 @@ export class GroupHistory {
     // Re-insert so the map's order is least recently used first.
     this.#chats.delete(key);
     const text = entry.text.length > MAX_HISTORY_TEXT
-      ? `${entry.text.slice(0, MAX_HISTORY_TEXT - 1)}…`
+      ? `${entry.text.slice(0, MAX_HISTORY_TEXT - 1)}\u2026`
       : entry.text;
     list.push({ ...entry, text });
     if (list.length > max) list.splice(0, list.length - max);
@@ -137,7 +137,7 @@ export class GroupHistory {
  * ```ts
  * formatWithHistory([{ senderId: "1", senderName: "Ann", text: "lunch?", timestamp: 0 }],
  *   { senderId: "2", senderName: "Bo", text: "@bot book it", timestamp: 1 });
- * // "[Chat messages since your last reply - for context]\nAnn: lunch?\n\n[Current message - …"
+ * // "[Chat messages since your last reply - for context]\nAnn: lunch?\n\n[Current message - ..."
  * ```
  */
 export function formatWithHistory(history: readonly HistoryEntry[], current: HistoryEntry): string {

@@ -5,7 +5,7 @@
  *    the platform's offset / ack moves past the message (the record is fsynced). A message seen
  *    before (same channel, account and platform update/message id) is a `duplicate`.
  * 2. The turn calls `begin()` (counts attempts), then `markAnswered()` right after the reply
- *    went out — or `markDropped()` when access refused it.
+ *    went out -- or `markDropped()` when access refused it.
  * 3. On start, {@linkcode InboundJournal.recover} lists the messages that were accepted but not
  *    answered, to answer each once; one that already crashed the gateway `maxAttempts` times, or
  *    waited longer than `maxAgeMs`, becomes a dead letter instead of looping.

@@ -19,7 +19,7 @@ export const DISCORD_MAX_LINES = 17;
 
 /** Options of {@linkcode formatOutbound}. */
 export interface OutboundFormatOptions {
-  /** The target channel (`telegram`, `discord`, …). */
+  /** The target channel (`telegram`, `discord`, ...). */
   channel: string;
   /**
    * What produced the text. Replies and cron texts are stripped of silent tokens here;
@@ -98,8 +98,8 @@ function telegramChunks(text: string, limit: number, mode: ChunkMode): string[] 
  * @example
  * ```ts
  * formatOutbound("HEARTBEAT_OK", { channel: "telegram" }).chunks; // []
- * formatOutbound("**done**", { channel: "telegram", responsePrefix: "🦞" }).chunks;
- * // ["🦞 <b>done</b>"]
+ * formatOutbound("**done**", { channel: "telegram", responsePrefix: "[bot]" }).chunks;
+ * // ["[bot] <b>done</b>"]
  * ```
  */
 export function formatOutbound(text: string, options: OutboundFormatOptions): FormattedOutbound {

@@ -6,7 +6,7 @@
  * Rules (stock 2026.9.6, plus the fixes users asked for): codes are 8 characters from
  * `ABCDEFGHJKLMNPQRSTUVWXYZ23456789` (no 0/O/1/I), crypto random and unique among pending ones;
  * a request lives 1 hour from its creation; a channel account holds at most 3 pending requests
- * (a 4th sender is refused until one expires or is handled — the pending ones keep their codes);
+ * (a 4th sender is refused until one expires or is handled -- the pending ones keep their codes);
  * a sender who writes again gets the same code again, and every reply states when it expires.
  *
  * @module
@@ -32,7 +32,7 @@ export const PAIRING_TTL_MS = 60 * 60 * 1000;
 export const PAIRING_PENDING_MAX = 3;
 /** The message sent to an approved sender (`--notify`). */
 export const PAIRING_APPROVED_TEXT =
-  "✅ OpenClaw access approved. Send a message to start chatting.";
+  "\u2705 OpenClaw access approved. Send a message to start chatting.";
 
 /**
  * Generates a pairing code. The alphabet has 32 letters, so a random byte modulo 32 is uniform.

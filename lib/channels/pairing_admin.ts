@@ -146,7 +146,7 @@ export function normalizePairingChannel(value: string): string {
       {
         hint: channel === "qqbot"
           ? "QQ senders are allowed with channels.qqbot.allowFrom (their OpenIDs)"
-          : `Channels with pairing: ${[...PAIRING_CHANNELS].slice(0, 4).join(", ")}, …`,
+          : `Channels with pairing: ${[...PAIRING_CHANNELS].slice(0, 4).join(", ")}, \u2026`,
       },
     );
   }

@@ -2,9 +2,9 @@
  * DM pairing state on disk, in stock's file layout under `<stateDir>/credentials/`:
  *
  * - `<channel>-pairing.json` = `{ "version": 1, "requests": [{ id, code, createdAt, lastSeenAt,
- *   meta: { accountId, … } }] }` — pending requests of every account of the channel;
+ *   meta: { accountId, ... } }] }` -- pending requests of every account of the channel;
  * - `<channel>-allowFrom.json` (default account) or `<channel>-<accountId>-allowFrom.json` =
- *   `{ "version": 1, "allowFrom": [ … ] }` — approved senders (a bare array is read too).
+ *   `{ "version": 1, "allowFrom": [ ... ] }` -- approved senders (a bare array is read too).
  *
  * Writes are atomic (temp file, fsync, rename; mode 0600) under a file lock, files are bounded
  * in size and entries, and a file we cannot read is an error rather than an empty list, so a

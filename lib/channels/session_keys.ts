@@ -14,8 +14,8 @@
  *
  * Peer ids are lowercased. `session.identityLinks` maps one person's ids on several channels to
  * one canonical peer (only when `dmScope` is not `main`). The agent comes from `bindings[]`
- * (lib/agent/routing.ts): exact peer → parent peer (the room of a thread) → peer wildcard →
- * guild → team → account → channel → the default agent.
+ * (lib/agent/routing.ts): exact peer -> parent peer (the room of a thread) -> peer wildcard ->
+ * guild -> team -> account -> channel -> the default agent.
  *
  * @module
  */
@@ -56,7 +56,7 @@ export interface ChannelSessionKeyInput {
   groupScope?: GroupScope;
   /** `session.mainKey`. */
   mainKey?: string;
-  /** `session.identityLinks`: canonical name → `["<channel>:<id>", …]`. */
+  /** `session.identityLinks`: canonical name -> `["<channel>:<id>", ...]`. */
   identityLinks?: Readonly<Record<string, readonly string[]>>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The status an adapter keeps for `channels status`: one mutable record per channel account,
  * stamped from the adapter's clock, turned into a {@linkcode ChannelAccountSnapshot} on demand.
- * "Connected" means the platform connection is up now — an adapter that gets `409 Conflict`
+ * "Connected" means the platform connection is up now -- an adapter that gets `409 Conflict`
  * from Telegram calls `markError()` and is shown disconnected with that reason, never
  * "connected".
  *
@@ -85,7 +85,7 @@ export class AccountStatus {
     this.#lastProbeAt = this.#clock.now();
   }
 
-  /** Sets platform extras (`mode`, `tokenSource`, `bot`, `intents` …); undefined removes one. */
+  /** Sets platform extras (`mode`, `tokenSource`, `bot`, `intents` ...); undefined removes one. */
   set(key: string, value: unknown): void {
     if (value === undefined) delete this.#extra[key];
     else this.#extra[key] = value;

@@ -1,8 +1,8 @@
 /**
- * Markdown (as models write it) to Telegram's HTML parse mode: fenced code → `<pre><code
- * class="language-x">`, inline code → `<code>`, `**bold**`/`__bold__` → `<b>`, `*italic*`/
- * `_italic_` → `<i>`, `~~strike~~` → `<s>`, `[text](url)` → `<a href>` (http, https, tg and
- * mailto only), headings → bold lines, `>` quotes → `<blockquote>`, list bullets → `•`.
+ * Markdown (as models write it) to Telegram's HTML parse mode: fenced code -> `<pre><code
+ * class="language-x">`, inline code -> `<code>`, `**bold**`/`__bold__` -> `<b>`, `*italic*`/
+ * `_italic_` -> `<i>`, `~~strike~~` -> `<s>`, `[text](url)` -> `<a href>` (http, https, tg and
+ * mailto only), headings -> bold lines, `>` quotes -> `<blockquote>`, list bullets -> `*`.
  * Everything else is text with `&`, `<` and `>` escaped, so the result is always well-formed
  * and Telegram's parser never rejects it. Unmatched markers stay as they are.
  *
@@ -53,7 +53,7 @@ function validCloser(s: string, marker: string, at: number): boolean {
 /**
  * The first valid closer of each marker at or after the last position asked for; `inline()`
  * moves forward only, so one scan per marker serves every opener (linear time on hostile
- * input such as `*a *a *a …`).
+ * input such as `*a *a *a ...`).
  */
 type CloserMemo = Map<string, { from: number; at: number }>;
 
@@ -233,7 +233,7 @@ export function markdownToTelegramHtml(markdown: string): string {
     const heading = HEADING.exec(line);
     const bullet = BULLET.exec(line);
     if (heading) out.push(`<b>${inline(heading[1])}</b>`);
-    else if (bullet) out.push(`${bullet[1]}• ${inline(bullet[2])}`);
+    else if (bullet) out.push(`${bullet[1]}\u2022 ${inline(bullet[2])}`);
     else out.push(inline(line));
     i++;
   }

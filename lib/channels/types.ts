@@ -3,14 +3,14 @@
  * WhatsApp, Feishu, QQ), the normalized inbound message the rest of the gateway sees, the status
  * snapshot `channels status` prints, and the resolved per-account config view.
  *
- * The inbound path is: adapter → {@linkcode InboundHandler} (journals the message durably, see
- * inbound_store.ts) → access (access.ts) → routing and session key (session_keys.ts) → agent
- * turn → outbound (outbound_format.ts, chunk.ts) → adapter `sendChunks`.
+ * The inbound path is: adapter -> {@linkcode InboundHandler} (journals the message durably, see
+ * inbound_store.ts) -> access (access.ts) -> routing and session key (session_keys.ts) -> agent
+ * turn -> outbound (outbound_format.ts, chunk.ts) -> adapter `sendChunks`.
  *
  * @module
  */
 
-/** A channel id as written under `channels.<id>` (`telegram`, `discord`, `whatsapp`, …). */
+/** A channel id as written under `channels.<id>` (`telegram`, `discord`, `whatsapp`, ...). */
 export type ChannelId = string;
 
 /**
@@ -21,7 +21,7 @@ export type ChatType = "dm" | "group" | "channel";
 
 /** One inbound message, the same for every platform. */
 export interface InboundMessage {
-  /** The channel (`telegram`, `discord`, …). */
+  /** The channel (`telegram`, `discord`, ...). */
   channel: ChannelId;
   /** The channel account that received it (`default` for single-account channels). */
   accountId: string;
@@ -33,7 +33,7 @@ export interface InboundMessage {
   /** Discord guild, Slack team (routing `bindings[].match.guildId` / `teamId`). */
   guildId?: string;
   teamId?: string;
-  /** Sender's platform id (Telegram numeric user id, Discord snowflake, E.164, open_id …). */
+  /** Sender's platform id (Telegram numeric user id, Discord snowflake, E.164, open_id ...). */
   senderId: string;
   /** Display name. */
   senderName?: string;
@@ -43,7 +43,7 @@ export interface InboundMessage {
   senderIsBot?: boolean;
   /** The message text (captions included); empty for media-only messages. */
   text: string;
-  /** The platform marked the bot as mentioned (entity, `<@id>`, `@_user_1` …). */
+  /** The platform marked the bot as mentioned (entity, `<@id>`, `@_user_1` ...). */
   mentionsBot: boolean;
   /** The message replies to one of the bot's messages (an implicit mention). */
   replyToBot: boolean;
@@ -135,7 +135,7 @@ export interface ChannelAccountSnapshot {
   lastError?: string;
   lastProbeAt?: number;
   probe?: ProbeResult;
-  /** Transport mode (`polling`, `webhook`, `websocket`, …). */
+  /** Transport mode (`polling`, `webhook`, `websocket`, ...). */
   mode?: string;
   dmPolicy?: DmPolicy;
   /** The first entries of `allowFrom` (never secrets). */
@@ -182,7 +182,7 @@ export interface ChannelAdapter {
     chunks: readonly string[],
     options?: SendOptions,
   ): Promise<SendResult[]>;
-  /** Shows "typing…" in the chat (platforms expire it after a few seconds; callers refresh). */
+  /** Shows "typing..." in the chat (platforms expire it after a few seconds; callers refresh). */
   sendTyping(target: OutboundTarget): Promise<void>;
   /** Actively checks credentials and permissions (`channels status --probe`). */
   probe(signal?: AbortSignal): Promise<ProbeResult>;
@@ -252,11 +252,11 @@ export interface ChannelAccountConfig {
   groups: ReadonlyMap<string, GroupConfig>;
   /** Channel-wide mention default (Feishu); group entries win over it. */
   requireMention?: boolean;
-  /** Mention regexes of the routed agent (`agents.list[].groupChat` → `messages.groupChat`). */
+  /** Mention regexes of the routed agent (`agents.list[].groupChat` -> `messages.groupChat`). */
   mentionPatterns: string[];
   /** A reply to the bot counts as a mention. @default true */
   replyToBotIsMention: boolean;
-  /** Put before every reply (`channels.<id>.responsePrefix` → `messages.responsePrefix`). */
+  /** Put before every reply (`channels.<id>.responsePrefix` -> `messages.responsePrefix`). */
   responsePrefix?: string;
   /** Unmentioned group messages kept as context. @default 50 (at most 200; 0 = off) */
   historyLimit: number;
@@ -268,6 +268,6 @@ export interface ChannelAccountConfig {
   /** @default "off" (Feishu: "all") */
   replyToMode: ReplyToMode;
   mediaMaxMb?: number;
-  /** The merged block, for platform keys this view does not type (tokens, apiRoot, webhook…). */
+  /** The merged block, for platform keys this view does not type (tokens, apiRoot, webhook...). */
   raw: Readonly<Record<string, unknown>>;
 }

@@ -1,7 +1,7 @@
 /**
- * The schema-free half of checking a config: read → JSON5 → `$include` → config `env` block →
- * `${VAR}` → legacy keys, and the shapes and messages of a check's outcome. The strict schema
- * (lib/config/schema.ts) is a large graph of zod objects — tens of ms and ~13 MB to build — so
+ * The schema-free half of checking a config: read -> JSON5 -> `$include` -> config `env` block ->
+ * `${VAR}` -> legacy keys, and the shapes and messages of a check's outcome. The strict schema
+ * (lib/config/schema.ts) is a large graph of zod objects -- tens of ms and ~13 MB to build -- so
  * this half lives apart: the gateway's start imports only it and builds the schema only when
  * its validation cache (lib/config/check_cached.ts) cannot answer.
  *

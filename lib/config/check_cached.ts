@@ -1,6 +1,6 @@
 /**
  * Checking a config the way the gateway does at start and on reload: the schema-free steps
- * (lib/config/check.ts), then the strict schema — unless the validation cache
+ * (lib/config/check.ts), then the strict schema -- unless the validation cache
  * (lib/config/validated_cache.ts) holds this very config, validated by this very schema. The
  * schema module is imported only on a miss, so a start with an unchanged config never builds it.
  *

@@ -45,8 +45,8 @@ const BIND_MODES = new Set(["loopback", "lan", "tailnet", "auto", "custom"]);
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /**
- * Returns the bind mode a host-address `gateway.bind` stands for (`0.0.0.0` → `lan`,
- * `localhost` → `loopback`, another IPv4 → `custom`), or `undefined` when it is not one.
+ * Returns the bind mode a host-address `gateway.bind` stands for (`0.0.0.0` -> `lan`,
+ * `localhost` -> `loopback`, another IPv4 -> `custom`), or `undefined` when it is not one.
  */
 export function hostAliasBindMode(bind: string): string | undefined {
   if (BIND_MODES.has(bind)) return undefined;
@@ -215,7 +215,7 @@ export interface LegacyMigration {
 }
 
 /**
- * Applies the `gateway.token → gateway.auth.token` migration to a copy of a raw config. Other
+ * Applies the `gateway.token -> gateway.auth.token` migration to a copy of a raw config. Other
  * legacy keys are left for `openclaw doctor --fix`.
  */
 export function migrateLegacyConfig(raw: unknown): LegacyMigration {
@@ -232,7 +232,7 @@ export function migrateLegacyConfig(raw: unknown): LegacyMigration {
   } else {
     auth.token = token;
     auth.mode ??= "token";
-    change = "Moved gateway.token → gateway.auth.token.";
+    change = "Moved gateway.token \u2192 gateway.auth.token.";
   }
   config.gateway = { ...rest, auth };
   return { config, changes: [change] };

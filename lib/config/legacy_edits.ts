@@ -57,7 +57,7 @@ function planGatewayToken(gw: Obj, p: Planner): void {
     if (auth.mode === undefined) p.set(["gateway", "auth", "mode"], "token");
   }
   p.unset(["gateway", "token"]);
-  p.changes.push("Moved gateway.token → gateway.auth.token.");
+  p.changes.push("Moved gateway.token \u2192 gateway.auth.token.");
 }
 
 function planGatewayBind(gw: Obj, p: Planner): void {
@@ -68,10 +68,10 @@ function planGatewayBind(gw: Obj, p: Planner): void {
   if (mode === "custom" && gw.customBindHost === undefined) {
     p.set(["gateway", "customBindHost"], gw.bind);
     p.changes.push(
-      `Changed gateway.bind "${gw.bind}" → "custom" with gateway.customBindHost "${gw.bind}".`,
+      `Changed gateway.bind "${gw.bind}" \u2192 "custom" with gateway.customBindHost "${gw.bind}".`,
     );
   } else {
-    p.changes.push(`Changed gateway.bind "${gw.bind}" → "${mode}".`);
+    p.changes.push(`Changed gateway.bind "${gw.bind}" \u2192 "${mode}".`);
   }
 }
 
@@ -87,7 +87,7 @@ function planRoutingKey(raw: Obj, key: string, value: unknown, p: Planner): bool
         ? [...existing, ...value.filter((v) => !existing.includes(v))]
         : value;
       p.set(["channels", "whatsapp", "allowFrom"], merged);
-      p.changes.push("Moved routing.allowFrom → channels.whatsapp.allowFrom.");
+      p.changes.push("Moved routing.allowFrom \u2192 channels.whatsapp.allowFrom.");
       return true;
     }
     case "groupChat": {
@@ -101,7 +101,7 @@ function planRoutingKey(raw: Obj, key: string, value: unknown, p: Planner): bool
         if (isObj(star) && star.requireMention !== undefined) continue;
         p.set(["channels", c, "groups", "*", "requireMention"], value.requireMention);
         p.changes.push(
-          `Moved routing.groupChat.requireMention → channels.${c}.groups."*".requireMention.`,
+          `Moved routing.groupChat.requireMention \u2192 channels.${c}.groups."*".requireMention.`,
         );
       }
       return true;
@@ -115,7 +115,7 @@ function planRoutingKey(raw: Obj, key: string, value: unknown, p: Planner): bool
       } else if (messages?.queue === undefined) {
         p.set(["messages", "queue"], value);
       } else return false;
-      p.changes.push("Moved routing.queue → messages.queue.");
+      p.changes.push("Moved routing.queue \u2192 messages.queue.");
       return true;
     }
     case "bindings": {
@@ -123,7 +123,7 @@ function planRoutingKey(raw: Obj, key: string, value: unknown, p: Planner): bool
       const start = Array.isArray(raw.bindings) ? raw.bindings.length : 0;
       if (!Array.isArray(raw.bindings) && raw.bindings !== undefined) return false;
       value.forEach((b, i) => p.set(["bindings", start + i], renameAccountId(b)));
-      p.changes.push("Moved routing.bindings → bindings.");
+      p.changes.push("Moved routing.bindings \u2192 bindings.");
       return true;
     }
     case "agents":
@@ -173,7 +173,7 @@ function planRoutingAgents(raw: Obj, value: unknown, p: Planner): boolean {
     const add = defaultId === entry.id && !hasDefault ? { ...entry, default: true } : entry;
     p.set(["agents", "list", next++], add);
   }
-  p.changes.push("Moved routing.agents → agents.list.");
+  p.changes.push("Moved routing.agents \u2192 agents.list.");
   return true;
 }
 
@@ -186,7 +186,7 @@ function planDefaultAgent(raw: Obj, value: unknown, p: Planner): boolean {
   const i = ids.indexOf(value);
   if (i < 0) return false;
   p.set(["agents", "list", i, "default"], true);
-  p.changes.push(`Moved routing.defaultAgentId → agents.list[${i}].default.`);
+  p.changes.push(`Moved routing.defaultAgentId \u2192 agents.list[${i}].default.`);
   return true;
 }
 
@@ -223,7 +223,7 @@ function planMessagesAndBindings(raw: Obj, p: Planner): void {
       }
     }
     p.unset(["messages", "queue", "byProvider"]);
-    p.changes.push("Renamed messages.queue.byProvider → messages.queue.byChannel.");
+    p.changes.push("Renamed messages.queue.byProvider \u2192 messages.queue.byChannel.");
   }
   if (Array.isArray(raw.bindings)) {
     raw.bindings.forEach((b, i) => {
@@ -232,7 +232,7 @@ function planMessagesAndBindings(raw: Obj, p: Planner): void {
         p.set(["bindings", i, "match", "accountId"], b.match.accountID);
       }
       p.unset(["bindings", i, "match", "accountID"]);
-      p.changes.push(`Renamed bindings[${i}].match.accountID → accountId.`);
+      p.changes.push(`Renamed bindings[${i}].match.accountID \u2192 accountId.`);
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Loading a validated config: read → JSON5 → `$include` → config `env` block → `${VAR}` → legacy
- * check → strict schema. Invalid configs become one error listing every problem by path.
+ * Loading a validated config: read -> JSON5 -> `$include` -> config `env` block -> `${VAR}` -> legacy
+ * check -> strict schema. Invalid configs become one error listing every problem by path.
  *
  * @module
  */

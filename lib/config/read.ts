@@ -79,7 +79,7 @@ function syntaxFix(file: string, line?: number, column?: number): string {
 
 /** Why the config file could not be read as JSON5 (see {@linkcode describeConfigReadError}). */
 export interface ConfigReadProblem {
-  /** `syntax` (JSON5), `include` (an `$include` failed) or `unreadable` (permissions, …). */
+  /** `syntax` (JSON5), `include` (an `$include` failed) or `unreadable` (permissions, ...). */
   kind: "syntax" | "include" | "unreadable";
   /** The file at fault: the config, or the `$include`d file that does not parse. */
   file: string;

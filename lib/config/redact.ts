@@ -42,7 +42,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Returns the secret values to scrub from a response: the plaintext secrets of each config (as
- * written, after `${VAR}` substitution, running…) plus `extra` values such as resolved
+ * written, after `${VAR}` substitution, running...) plus `extra` values such as resolved
  * SecretRefs. Only values long enough to mask safely are kept.
  */
 export function knownSecretValues(

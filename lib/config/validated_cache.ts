@@ -6,7 +6,7 @@
  * SHA-256 of the schema's identity (scripts/config_schema_id.ts), the program version and the
  * resolved config (after `$include`, `env` and `${VAR}`, so an environment change is a miss).
  *
- * Only outputs that survive a JSON round trip exactly are stored — anything else (an
+ * Only outputs that survive a JSON round trip exactly are stored -- anything else (an
  * `undefined` value, a non-finite number, a class instance) is simply not cached. A missing,
  * unreadable or foreign file is a miss, never an error. The cache is written without fsync: a
  * lost or torn write is a miss on the next start.

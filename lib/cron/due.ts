@@ -1,6 +1,6 @@
 /**
  * What the scheduler does with one job whose slots fell due: the slot plan (slots.ts) applied
- * to the job — `nextRunAtMs` moved past the due slots, a `skipped` row for every slot that will
+ * to the job -- `nextRunAtMs` moved past the due slots, a `skipped` row for every slot that will
  * not run (with its reason), and the slots to queue. A schedule that cannot be computed any
  * more disables the job with a row saying why; a one-shot whose slot was skipped is disabled,
  * since nothing will ever run it.

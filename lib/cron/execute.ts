@@ -25,7 +25,9 @@ export const INTERRUPTED_ERROR =
   "interrupted: the gateway stopped before the run finished; not retried, so the slot never runs twice";
 
 function clip(text: string | undefined): string | undefined {
-  return text && text.length > MAX_RESULT_CHARS ? `${text.slice(0, MAX_RESULT_CHARS - 1)}…` : text;
+  return text && text.length > MAX_RESULT_CHARS
+    ? `${text.slice(0, MAX_RESULT_CHARS - 1)}\u2026`
+    : text;
 }
 
 function deadlineOf(job: CronJob): number | undefined {

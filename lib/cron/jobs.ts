@@ -1,6 +1,6 @@
 /**
  * Turning what a client sends (`cron.add` params, a `cron.update` patch) into a stored job, with
- * stock's create-time defaults (`wakeMode: now`, `systemEvent → main`, `agentTurn → isolated`
+ * stock's create-time defaults (`wakeMode: now`, `systemEvent -> main`, `agentTurn -> isolated`
  * for callers without a session, `deleteAfterRun: true` for `at`), the zone and catch-up policy
  * always written out, and the rules that make a job runnable checked up front. Also the view of
  * a job that listings show (derived `status`, next run in the job's zone).
@@ -120,7 +120,7 @@ export function nextRunOf(job: Pick<CronJob, "schedule" | "createdAtMs">, afterM
 function inferName(payload: CronPayload): string {
   const text = (payload.kind === "systemEvent" ? payload.text : payload.message).trim();
   const line = text.split("\n")[0];
-  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+  return line.length > 40 ? `${line.slice(0, 39)}\u2026` : line;
 }
 
 /**

@@ -99,7 +99,9 @@ function deliveryOf(flags: CronJobFlags): Partial<CronDelivery> | undefined {
 function timeoutOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw usage("--timeout-seconds must be a whole number ≥ 0");
+  if (!Number.isInteger(n) || n < 0) {
+    throw usage("--timeout-seconds must be a whole number \u2265 0");
+  }
   return n;
 }
 

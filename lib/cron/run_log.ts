@@ -28,7 +28,7 @@ export function runLogFileName(jobId: string): string {
 function clip(text: string | undefined): string | undefined {
   return text === undefined || text.length <= MAX_RESULT_CHARS
     ? text
-    : `${text.slice(0, MAX_RESULT_CHARS - 1)}…`;
+    : `${text.slice(0, MAX_RESULT_CHARS - 1)}\u2026`;
 }
 
 /** Parses run-log text, skipping torn or foreign lines. */

@@ -28,7 +28,7 @@ export interface CronRunOutcome {
   skipped?: string;
   delivered?: boolean;
   deliveryStatus?: DeliveryStatus;
-  /** Why a requested delivery did not happen (`channel-not-connected`, …). */
+  /** Why a requested delivery did not happen (`channel-not-connected`, ...). */
   deliveryError?: string;
   sessionKey?: string;
   sessionId?: string;

@@ -5,7 +5,7 @@
  * missed slots:
  *
  * - `none`: every missed slot is skipped (`missed`);
- * - `latest` (default): the newest missed slot runs, older ones are skipped — unless a slot is
+ * - `latest` (default): the newest missed slot runs, older ones are skipped -- unless a slot is
  *   due on time now, which then runs instead;
  * - `all`: missed slots run one after another, oldest first, up to a limit (older ones beyond it
  *   are skipped as `catch-up-limit`).

@@ -79,7 +79,7 @@ export function zoneOffsetMinutes(ms: number, tz: string): number {
  * The instant a wall-clock time in `tz` names. A time skipped by a DST change moves forward by
  * the gap; a repeated one means its first occurrence.
  *
- * @param local Wall-clock fields (month 1–12).
+ * @param local Wall-clock fields (month 1-12).
  * @param tz The zone.
  * @returns Milliseconds since the epoch.
  */

@@ -235,14 +235,14 @@ export const CronJobPatchSchema = z.object({
 /** `cron.update` patch. */
 export type CronJobPatch = z.infer<typeof CronJobPatchSchema>;
 
-/** One row of a job's run log (stock `CronRunLogEntry`, plus `trigger`, `attempt`, …). */
+/** One row of a job's run log (stock `CronRunLogEntry`, plus `trigger`, `attempt`, ...). */
 export interface CronRunLogEntry {
   ts: number;
   jobId: string;
   jobName?: string;
   action: "finished";
   status: RunStatus;
-  /** Why a run failed or was skipped: `missed`, `already-running`, `interrupted`, `timeout`, … */
+  /** Why a run failed or was skipped: `missed`, `already-running`, `interrupted`, `timeout`, ... */
   errorReason?: string;
   error?: string;
   summary?: string;

@@ -1,7 +1,7 @@
 /**
  * One-time bootstrap tokens (`<stateDir>/devices/bootstrap.json`): `openclaw dashboard` asks
  * the gateway for one and hands it to the browser in the URL fragment
- * (`#bootstrapToken=…`); the browser presents it once in `connect.params.auth.bootstrapToken`
+ * (`#bootstrapToken=...`); the browser presents it once in `connect.params.auth.bootstrapToken`
  * with its new device identity, and that device is paired with the token's profile (the
  * `owner` profile: operator with every operator scope but the talk/session ones).
  *

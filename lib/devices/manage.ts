@@ -39,7 +39,7 @@ export async function removePairedDevice(
 }
 
 /**
- * Returns a label trimmed and checked: 1–{@linkcode MAX_DEVICE_LABEL} characters.
+ * Returns a label trimmed and checked: 1-{@linkcode MAX_DEVICE_LABEL} characters.
  *
  * @throws {OpenClawError} `DEVICE_LABEL_INVALID` otherwise.
  */

@@ -1,7 +1,7 @@
 /**
  * The pure half of `openclaw gateway discover`: the mDNS browse query for
- * `_openclaw-gw._tcp.local`, and folding the answers that come back (PTR → instance, SRV → host
- * and port, TXT → stock's keys, A/AAAA → addresses) into one record per gateway.
+ * `_openclaw-gw._tcp.local`, and folding the answers that come back (PTR -> instance, SRV -> host
+ * and port, TXT -> stock's keys, A/AAAA -> addresses) into one record per gateway.
  *
  * Everything here is bounded: packets over {@link MAX_PACKET_BYTES} are dropped unread, at most
  * {@link MAX_ANSWERS} records are looked at per browse and at most {@link MAX_GATEWAYS}
@@ -56,7 +56,7 @@ interface RawAnswer {
 
 /**
  * The browse query: one PTR question for {@link BROWSE_NAME}. With `unicastResponse` the QU bit
- * is set (RFC 6762 §5.4), so responders answer the querier's own port directly — used when
+ * is set (RFC 6762 §5.4), so responders answer the querier's own port directly -- used when
  * port 5353 cannot be bound.
  */
 export function encodeBrowseQuery(unicastResponse: boolean): Uint8Array {

@@ -10,7 +10,7 @@ import { joinPath } from "../paths.ts";
 import type { TailnetAddresses } from "./tailnet.ts";
 import { nextSerial } from "./zone.ts";
 
-/** Where the CoreDNS config lives under a prefix (`/` → `/etc/coredns`). */
+/** Where the CoreDNS config lives under a prefix (`/` -> `/etc/coredns`). */
 export interface CorednsPaths {
   dir: string;
   confD: string;
@@ -108,7 +108,7 @@ export function splitDnsHints(domain: string, addresses: TailnetAddresses): stri
     return ["No tailnet IP detected; ensure Tailscale is running on this machine."];
   }
   return [
-    "Tailscale admin console → DNS → Nameservers:",
+    "Tailscale admin console \u2192 DNS \u2192 Nameservers:",
     `  1. Add nameserver: ${addresses.ipv4}`,
     `  2. Restrict to domain (Split DNS): ${domain}`,
     `Check: dig @${addresses.ipv4} -p 53 _openclaw-gw._tcp.${domain} PTR +short`,

@@ -59,7 +59,7 @@ export function machineDisplayName(candidates: readonly (string | undefined)[]):
 }
 
 /**
- * The Bonjour instance name for a machine name: empty → `OpenClaw`; a name that already says
+ * The Bonjour instance name for a machine name: empty -> `OpenClaw`; a name that already says
  * "openclaw" (any case) is kept; anything else becomes `<name> (OpenClaw)`. At most 63 bytes.
  *
  * @example
@@ -95,7 +95,7 @@ export function mdnsHostLabel(override: string | undefined, systemHostname: stri
   return HOST_LABEL.test(label) ? label : "openclaw";
 }
 
-/** Lower-cases and turns every character outside `[a-z0-9-]` into `-`; ≤ 63 bytes. */
+/** Lower-cases and turns every character outside `[a-z0-9-]` into `-`; <= 63 bytes. */
 function sanitizeLabel(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, MAX_LABEL_BYTES)
     .replace(/^-+|-+$/g, "");
@@ -116,7 +116,7 @@ const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Normalizes a wide-area domain: lower case, no trailing dot. Returns `undefined` when it is not
- * a valid DNS name (labels of 1–63 of `[a-z0-9-]`, at most 253 characters in all).
+ * a valid DNS name (labels of 1-63 of `[a-z0-9-]`, at most 253 characters in all).
  *
  * @example
  * ```ts

@@ -53,8 +53,8 @@ export interface HostFacts {
 }
 
 /**
- * Reads an on/off environment switch: `1/true/yes/on` → true, `0/false/no/off` → false, anything
- * else (or unset) → undefined.
+ * Reads an on/off environment switch: `1/true/yes/on` -> true, `0/false/no/off` -> false, anything
+ * else (or unset) -> undefined.
  */
 export function parseEnvSwitch(value: string | undefined): boolean | undefined {
   const v = value?.trim().toLowerCase();

@@ -70,8 +70,8 @@ export interface BrowseDomain {
 /**
  * The wide-area domain to browse: `discovery.wideArea.domain`, else `OPENCLAW_WIDE_AREA_DOMAIN`,
  * else `openclaw.internal` when `discovery.wideArea.enabled` is true (the order of
- * `openclaw dns setup`). None of them → no wide-area browse (`{}`); a value that is not a DNS
- * name → `invalid` naming where it came from.
+ * `openclaw dns setup`). None of them -> no wide-area browse (`{}`); a value that is not a DNS
+ * name -> `invalid` naming where it came from.
  *
  * @param wideArea The config's `discovery.wideArea` block, if any.
  * @example
@@ -111,7 +111,7 @@ const IPV6 = /^[0-9a-f:.]+$/i;
 /**
  * Parses a DNS server given as `ip`, `ip:port`, `[ipv6]:port` or a bare IPv6 (port 53 when
  * none). Returns undefined when it is not an IP address (names are refused: resolving the
- * resolver's own name would need a resolver) or the port is not 1–65535.
+ * resolver's own name would need a resolver) or the port is not 1-65535.
  *
  * @example
  * ```ts

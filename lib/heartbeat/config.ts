@@ -70,7 +70,7 @@ export interface HeartbeatConfig {
    * heartbeats.
    */
   enabled: boolean;
-  /** The interval as configured (a bare number is shown in minutes, `45` → `"45m"`). */
+  /** The interval as configured (a bare number is shown in minutes, `45` -> `"45m"`). */
   every: string;
   /** The interval in milliseconds, or null when `every` is not a duration. */
   everyMs: number | null;

@@ -6,7 +6,7 @@
  * is deferred, a wake queues behind the turn), the session idle for `idleSkipDays`
  * (`session-idle`), an effectively empty HEARTBEAT.md with no queued system events
  * (`empty-heartbeat-file`), an unreachable target (`no-last-target`, `channel-not-connected`,
- * …). Only then does the turn run — a full agent turn in the session —
+ * ...). Only then does the turn run -- a full agent turn in the session --
  * and its reply is classified: nothing (`ok-empty`), an ack (`ok-token`, delivered only with
  * `showOk`), or an alert delivered through the outbound (`sent`), with an extra `Reasoning:`
  * message when `includeReasoning` is on.

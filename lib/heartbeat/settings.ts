@@ -168,8 +168,8 @@ export function fallbackWakeAgent(config: OpenClawConfig): string {
 }
 
 /**
- * Resolves visibility for a delivery on `channel` (and `accountId`): account → channel →
- * the heartbeat block → `channels.defaults` → built-in. Channel blocks may spell the key
+ * Resolves visibility for a delivery on `channel` (and `accountId`): account -> channel ->
+ * the heartbeat block -> `channels.defaults` -> built-in. Channel blocks may spell the key
  * `heartbeat` (ours) or `heartbeatVisibility` (stock).
  *
  * @param config The running config.

@@ -1,6 +1,6 @@
 /**
  * The system event queue: short `System:` lines (a cron reminder, a background command that
- * exited, `openclaw system event --text …`) waiting for the next turn of a session, which gets
+ * exited, `openclaw system event --text ...`) waiting for the next turn of a session, which gets
  * them in front of its message. Events are ephemeral (lost on restart, as in stock) and bounded
  * everywhere: lines per session, sessions, characters per line.
  *

@@ -64,7 +64,7 @@ export interface HeartbeatEvent {
   /** Epoch ms. */
   ts: number;
   status: HeartbeatStatus;
-  /** Why it was skipped or failed (`quiet-hours`, `empty-heartbeat-file`, …). */
+  /** Why it was skipped or failed (`quiet-hours`, `empty-heartbeat-file`, ...). */
   reason?: string;
   message?: string;
   durationMs?: number;
@@ -80,7 +80,7 @@ export interface HeartbeatEvent {
   indicatorType?: "ok" | "alert" | "error";
   /** Ours: the agent the heartbeat ran for. */
   agentId?: string;
-  /** Ours: what started it (`interval`, `wake`, `exec-event`, `cron:<jobId>`, …). */
+  /** Ours: what started it (`interval`, `wake`, `exec-event`, `cron:<jobId>`, ...). */
   trigger?: string;
   /** Ours: tokens the turn used. */
   tokens?: number;
@@ -90,7 +90,7 @@ export interface HeartbeatEvent {
 export interface HeartbeatWakeRequest {
   /**
    * Why: `wake` (RPC/CLI), `exec-event` (a background command exited), `cron:<jobId>`,
-   * `system-event`, … Every wake ignores active hours (only scheduled ticks respect them).
+   * `system-event`, ... Every wake ignores active hours (only scheduled ticks respect them).
    */
   reason: string;
   /** Only this agent; all heartbeat agents when absent. */
@@ -106,7 +106,7 @@ export interface SystemEvent {
   text: string;
   /** Canonical session key (`agent:<id>:<mainKey>`). */
   sessionKey: string;
-  /** Who queued it: `rpc`, `wake`, `cron`, `exec`, … */
+  /** Who queued it: `rpc`, `wake`, `cron`, `exec`, ... */
   source: string;
 }
 
@@ -134,7 +134,7 @@ export interface HeartbeatDayStats {
   day: string;
   /** Heartbeats that ran a model turn. */
   runs: number;
-  /** Skips by reason (`quiet-hours`, `empty-heartbeat-file`, …). */
+  /** Skips by reason (`quiet-hours`, `empty-heartbeat-file`, ...). */
   skips: Record<string, number>;
   tokens: number;
   costUsd: number;

@@ -1,6 +1,6 @@
 /**
  * JSON5's character classes by code point (bare-key identifiers, whitespace, line breaks, the
- * single-character escapes) and json5's way of showing a character in an error message — shared
+ * single-character escapes) and json5's way of showing a character in an error message -- shared
  * by the value reader (parse.ts) and the lexer of the editor (lexer.ts).
  *
  * @module

@@ -14,13 +14,13 @@ export interface Span {
   end: number;
 }
 
-/** `{ … }`: the span runs from `{` to just past `}`. */
+/** `{ ... }`: the span runs from `{` to just past `}`. */
 export interface ObjectNode extends Span {
   kind: "object";
   members: Member[];
 }
 
-/** `[ … ]`: the span runs from `[` to just past `]`. */
+/** `[ ... ]`: the span runs from `[` to just past `]`. */
 export interface ArrayNode extends Span {
   kind: "array";
   elements: Element[];
@@ -69,7 +69,7 @@ const LITERALS = new Map<string, boolean | null | number>([
 
 /** The token's text cut to 30 characters, for error messages. */
 function shown(token: Token): string {
-  const t = token.text.length > 30 ? `${token.text.slice(0, 30)}…` : token.text;
+  const t = token.text.length > 30 ? `${token.text.slice(0, 30)}\u2026` : token.text;
   return JSON.stringify(t);
 }
 

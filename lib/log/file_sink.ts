@@ -47,7 +47,7 @@ export interface FileSinkOptions {
   redact?: (text: string) => string;
   /** Clock for the file name, the midnight switch and pruning. @default () => new Date() */
   now?: () => Date;
-  /** Called once per file when a write fails (disk full…); the sink then drops lines for it. */
+  /** Called once per file when a write fails (disk full...); the sink then drops lines for it. */
   onError?: (error: unknown) => void;
 }
 

@@ -4,19 +4,19 @@
  * What is masked (to `***`), before the text reaches the log sinks (which then apply
  * `logging.redactSensitive`, `logging.redactPatterns` and the configured secrets on top):
  * - every string under a credential-named key, at any depth: `auth.token`, `auth.password`,
- *   `auth.deviceToken`, `bootstrapToken`, `apiKey`, `botToken`… (the config's rule,
+ *   `auth.deviceToken`, `bootstrapToken`, `apiKey`, `botToken`... (the config's rule,
  *   `isSensitiveKey` in lib/config/schema/secret_strings.ts, plus the log redactor's
  *   `token`/`secret`/`password` names), and the device proof's `signature`. Objects under such
  *   a key are masked whole, except a `secrets` object (a section saying where secrets live, whose
  *   keys are checked one by one); SecretRefs (`{source, provider, id}`) are references and stay;
  * - config objects (`config`, `parsed`, `resolved`): every string at a secret-bearing config path
- *   (`isSecretPath`: `models.providers.*.apiKey`, `env.*`, channel tokens…);
+ *   (`isSecretPath`: `models.providers.*.apiKey`, `env.*`, channel tokens...);
  * - config text (`raw` of `config.set` / `config.apply` / `config.patch`): parsed as JSON5, and
  *   each plaintext secret it holds replaced in the text. Text that does not parse gets the log
  *   redactor's token patterns instead.
  *
  * A frame that is not JSON gets those token patterns too. The result is cut to
- * {@linkcode FRAME_LOG_MAX_CHARS} characters followed by `…(N bytes)`, N being the frame's size.
+ * {@linkcode FRAME_LOG_MAX_CHARS} characters followed by `...(N bytes)`, N being the frame's size.
  *
  * @module
  */
@@ -49,17 +49,17 @@ const CREDENTIAL_KEY = /^(?:token|secret|password|passwd|signature|authorization
 const CONFIG_KEYS = new Set(["config", "parsed", "resolved"]);
 // Keys whose string value is config text (JSON5).
 const CONFIG_TEXT_KEYS = new Set(["raw"]);
-// `secrets: {…}` (the config section, the `secrets` subsystem's health) says where and how
+// `secrets: {...}` (the config section, the `secrets` subsystem's health) says where and how
 // secrets are resolved, not what they are: its keys are checked one by one like anywhere else.
 const SECRETS_SECTION = "secrets";
-// Deeper than this, a frame is shown as "[…]": no honest frame nests this far.
+// Deeper than this, a frame is shown as "[...]": no honest frame nests this far.
 const MAX_DEPTH = 64;
 
 let patternRedactor: Redactor | undefined;
 
 /**
  * Returns true when a value under `key` must not be logged: the config's credential rule
- * (`botToken`, `apiKey`, `appSecret`…) or one of `token`, `secret`, `password`, `signature`,
+ * (`botToken`, `apiKey`, `appSecret`...) or one of `token`, `secret`, `password`, `signature`,
  * `authorization`, `cookie`.
  *
  * @param key An object key of a frame.
@@ -76,7 +76,7 @@ export function isFrameSecretKey(key: string): boolean {
 
 /**
  * Returns the text a log line shows for one frame: secrets masked (see the module description),
- * cut to `maxChars` characters plus `…(N bytes)` when longer. Never throws.
+ * cut to `maxChars` characters plus `...(N bytes)` when longer. Never throws.
  *
  * @param data The frame as received or sent (text, or binary).
  * @param options How much to keep.
@@ -116,7 +116,7 @@ function maskFrameText(text: string): string {
 
 function maskNode(node: unknown, depth: number): unknown {
   if (typeof node !== "object" || node === null) return node;
-  if (depth >= MAX_DEPTH) return "[…]";
+  if (depth >= MAX_DEPTH) return "[\u2026]";
   if (Array.isArray(node)) return node.map((v) => maskNode(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
@@ -138,7 +138,7 @@ function maskAll(value: unknown, depth: number): unknown {
   // A numeric PIN is as secret as a string one; booleans and null say nothing.
   if (typeof value === "string" || typeof value === "number") return FRAME_MASK;
   if (typeof value !== "object" || value === null || isSecretRef(value)) return value;
-  if (depth >= MAX_DEPTH) return "[…]";
+  if (depth >= MAX_DEPTH) return "[\u2026]";
   if (Array.isArray(value)) return value.map((v) => maskAll(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) setKey(out, key, maskAll(v, depth + 1));
@@ -153,7 +153,7 @@ function maskConfigNode(node: unknown, path: PathSegment[], depth: number): unkn
     return secret ? FRAME_MASK : node;
   }
   if (typeof node !== "object" || node === null) return node;
-  if (depth >= MAX_DEPTH) return "[…]";
+  if (depth >= MAX_DEPTH) return "[\u2026]";
   if (Array.isArray(node)) return node.map((v, i) => maskConfigNode(v, [...path, i], depth + 1));
   if (isSecretRef(node)) return node;
   const out: Record<string, unknown> = {};
@@ -200,5 +200,5 @@ function capText(text: string, maxChars: number, size: () => number): string {
   // Never split a surrogate pair.
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…(${size()} bytes)`;
+  return `${text.slice(0, end)}\u2026(${size()} bytes)`;
 }

@@ -10,7 +10,7 @@
  * ```ts
  * const gate = new LevelGate(getLogger("gateway/rpc"));
  * const started = gate.debug ? performance.now() : 0;
- * // … run the call …
+ * // ... run the call ...
  * if (gate.debug) gate.log.debug("rpc {method} ok", { method, durationMs: elapsed(started) });
  * ```
  *
@@ -25,7 +25,7 @@ import { loggingRevision } from "./configure.ts";
  * calls a method the stand-in lacks.
  *
  * @param logger The logger to ask.
- * @param level A record level (`debug`, `trace`…).
+ * @param level A record level (`debug`, `trace`...).
  * @returns Whether a record at that level would reach a sink.
  * @example
  * ```ts

@@ -4,8 +4,8 @@
  *
  * ```json
  * {"0":"listening on ws://127.0.0.1:18789","1":{"pid":42},
- *  "_meta":{"runtime":"deno","name":"{\"subsystem\":\"gateway\"}","date":"…","logLevelId":3,
- *  "logLevelName":"INFO"},"time":"…","level":"info","subsystem":"gateway",
+ *  "_meta":{"runtime":"deno","name":"{\"subsystem\":\"gateway\"}","date":"...","logLevelId":3,
+ *  "logLevelName":"INFO"},"time":"...","level":"info","subsystem":"gateway",
  *  "message":"listening on ws://127.0.0.1:18789"}
  * ```
  *
@@ -24,7 +24,7 @@ export interface LogEntry {
   /** Epoch milliseconds. */
   timestamp: number;
   level: Exclude<LogLevel, "silent">;
-  /** `gateway`, `gateway/ws`…; absent for the root `openclaw` logger. */
+  /** `gateway`, `gateway/ws`...; absent for the root `openclaw` logger. */
   subsystem?: string;
   /** The message with its placeholders filled in. */
   message: string;
@@ -36,7 +36,7 @@ export interface LogEntry {
 export interface ParsedLogLine {
   /** ISO time: `time`, else `_meta.date`. */
   time?: string;
-  /** Lower-cased `_meta.logLevelName` (`info`, `warn`…), else the top-level `level`. */
+  /** Lower-cased `_meta.logLevelName` (`info`, `warn`...), else the top-level `level`. */
   level?: string;
   subsystem?: string;
   /** The `module` some stock sub-loggers put in `_meta.name`. */
@@ -59,7 +59,7 @@ const TSLOG_LEVEL_IDS: Record<LogEntry["level"], number> = {
 
 type Redact = (text: string) => string;
 
-/** Returns the subsystem of a logger category: `["openclaw","gateway","ws"]` → `gateway/ws`. */
+/** Returns the subsystem of a logger category: `["openclaw","gateway","ws"]` -> `gateway/ws`. */
 export function subsystemOf(category: readonly string[]): string | undefined {
   const parts = category[0] === "openclaw" ? category.slice(1) : category;
   return parts.length > 0 ? parts.join("/") : undefined;

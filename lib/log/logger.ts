@@ -269,7 +269,7 @@ class LoggerImpl implements Logger {
     this.category = category;
   }
 
-  /** Returns the sinks a record at `rank` (0 = trace … 5 = fatal) reaches now. */
+  /** Returns the sinks a record at `rank` (0 = trace ... 5 = fatal) reaches now. */
   sinksFor(rank: number): readonly Sink[] {
     return (this.#revision === revision ? this.#routes : this.#refresh())[rank];
   }

@@ -23,7 +23,7 @@ export interface LogRecord {
   readonly level: RecordLevel;
   /**
    * The message split at its placeholders: text and values alternate, starting and ending with
-   * text (`["listening on ", "ws://…", ""]` for `"listening on {url}"`).
+   * text (`["listening on ", "ws://...", ""]` for `"listening on {url}"`).
    */
   readonly message: readonly unknown[];
   /** The message template as logged, placeholders included. */

@@ -63,7 +63,7 @@ const CREDENTIAL_KEYS = [
 ].join("|");
 
 // Order matters a little: context patterns (headers, fields, flags) run before bare prefixes so
-// the readable label is kept, and masked output (`abcdef…wxyz`) never matches a later pattern.
+// the readable label is kept, and masked output (`abcdef...wxyz`) never matches a later pattern.
 const BUILTIN_PATTERNS: readonly RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g,
   /\bAuthorization\s*[:=]\s*(?:(?:Bearer|Basic|Token|Bot)\s+)?([^\s"',;]+)/gi,
@@ -86,10 +86,10 @@ const BUILTIN_PATTERNS: readonly RegExp[] = [
   /\b([A-Fa-f0-9]{32,})\b/g,
 ];
 
-/** Returns the masked form of a token: first 6 + `…` + last 4 when ≥ 18 chars, else `***`. */
+/** Returns the masked form of a token: first 6 + `...` + last 4 when >= 18 chars, else `***`. */
 export function maskToken(token: string): string {
   if (token.length < MASK_MIN_LENGTH) return "***";
-  return `${token.slice(0, KEEP_START)}…${token.slice(-KEEP_END)}`;
+  return `${token.slice(0, KEEP_START)}\u2026${token.slice(-KEEP_END)}`;
 }
 
 /**
@@ -177,14 +177,14 @@ function maskMatch(match: string, ...rest: unknown[]): string {
 function maskPemBlock(block: string): string {
   const lines = block.split(/\r?\n/).filter(Boolean);
   if (lines.length < 2) return "***";
-  return `${lines[0]}\n…redacted…\n${lines[lines.length - 1]}`;
+  return `${lines[0]}\n\u2026redacted\u2026\n${lines[lines.length - 1]}`;
 }
 
 const SENSITIVE_KEY = new RegExp(`^(?:${CREDENTIAL_KEYS}|authorization|cookie)$`, "i");
 
 /**
  * Returns a JSON-safe deep copy of a structured log value with every string passed through
- * `redact`, and string values under credential-named keys (`token`, `password`, `apiKey`…)
+ * `redact`, and string values under credential-named keys (`token`, `password`, `apiKey`...)
  * masked outright. Errors become `{ name, message, stack }`; cycles and depth > 8 are cut.
  */
 export function redactValue(value: unknown, redact: (text: string) => string): unknown {

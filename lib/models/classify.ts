@@ -116,7 +116,7 @@ export interface ClassifyOptions {
 
 function shorten(text: string, max = 300): string {
   const one = text.replace(/\s+/g, " ").trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return one.length > max ? `${one.slice(0, max - 1)}\u2026` : one;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Running a CLI backend (`claude -p …`, `codex exec …`) as a text-only model: one prompt in,
+ * Running a CLI backend (`claude -p ...`, `codex exec ...`) as a text-only model: one prompt in,
  * the final text out. No shell (arguments go straight to the program), no OpenClaw tools, no
  * streaming; a deadline and the caller's signal kill the child, and its output is bounded.
  *

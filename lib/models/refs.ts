@@ -90,7 +90,7 @@ export function parseModelRef(raw: string, catalog?: ModelCatalog): ModelRef {
   );
 }
 
-/** Returns true when `ref` runs a local CLI (`claude-cli/…`, `codex-cli/…`, custom backends). */
+/** Returns true when `ref` runs a local CLI (`claude-cli/...`, `codex-cli/...`, custom backends). */
 export function isCliModelRef(ref: ModelRef, catalog: ModelCatalog): boolean {
   return isCliProvider(catalog, ref.provider);
 }

@@ -109,7 +109,7 @@ export interface CliBackendConfig {
 export interface ModelCatalog {
   mode: "merge" | "replace";
   providers: Map<string, CatalogProvider>;
-  /** `agents.defaults.models[ref].alias` → ref. */
+  /** `agents.defaults.models[ref].alias` -> ref. */
   aliases: Map<string, string>;
   cliBackends: Map<string, CliBackendConfig>;
   /** Problems that did not stop resolution (e.g. a header SecretRef without a value). */

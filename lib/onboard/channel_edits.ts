@@ -75,7 +75,7 @@ function ownBlock(parent: Block | undefined, key: string): Block | undefined {
 }
 
 /**
- * Returns the channel id for user input (`" Telegram "` → `telegram`).
+ * Returns the channel id for user input (`" Telegram "` -> `telegram`).
  *
  * @throws {OpenClawError} `USAGE` for a channel that cannot be added.
  */

@@ -43,7 +43,7 @@ export interface OnboardEffects {
  * Tests the answers' provider with one tiny completion through the same catalog the gateway
  * builds, bounded by an 8 s deadline.
  *
- * @returns The failure (`auth: …`, `timeout: …`), or undefined when the model answered.
+ * @returns The failure (`auth: ...`, `timeout: ...`), or undefined when the model answered.
  */
 export async function probeAnswers(
   ctx: OnboardContext,

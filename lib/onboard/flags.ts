@@ -1,5 +1,5 @@
 /**
- * `onboard` flags → answers. Combinations stock refuses are refused here first, with stock's
+ * `onboard` flags -> answers. Combinations stock refuses are refused here first, with stock's
  * messages, before anything is read or written; single values are checked again by their step.
  *
  * @module

@@ -62,7 +62,7 @@ export const CUSTOM_APIS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Returns a provider id for a custom base URL: `http://127.0.0.1:1234/v1` → `custom-127-0-0-1`.
+ * Returns a provider id for a custom base URL: `http://127.0.0.1:1234/v1` -> `custom-127-0-0-1`.
  * Unparseable URLs give `custom`.
  */
 export function customProviderIdFor(baseUrl: string): string {

@@ -7,8 +7,8 @@
 import { type DeliveryTarget, OPERATOR_CHANNEL } from "./types.ts";
 
 /**
- * Channels a session records for turns from operator clients (`chat.send` → `webchat`,
- * `openclaw agent` → `cli`, the HTTP API → `http`). A delivery to "last" on such a session goes
+ * Channels a session records for turns from operator clients (`chat.send` -> `webchat`,
+ * `openclaw agent` -> `cli`, the HTTP API -> `http`). A delivery to "last" on such a session goes
  * to operator clients as a `chat` event.
  */
 const OPERATOR_SURFACES: ReadonlySet<string> = new Set([

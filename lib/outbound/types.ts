@@ -17,10 +17,10 @@ export const OPERATOR_CHANNEL = "webchat";
 /**
  * Where a message goes.
  *
- * - `{ channel, to?, accountId? }` — that channel (`"telegram"`, …, or `"webchat"` for operator
+ * - `{ channel, to?, accountId? }` -- that channel (`"telegram"`, ..., or `"webchat"` for operator
  *   clients), recipient and account.
- * - `"last"` — the channel the session was most recently contacted on.
- * - `"none"` — nowhere: the run is internal (recorded as skipped, `target-none`).
+ * - `"last"` -- the channel the session was most recently contacted on.
+ * - `"none"` -- nowhere: the run is internal (recorded as skipped, `target-none`).
  */
 export type DeliveryTarget =
   | { channel: string; to?: string; accountId?: string }

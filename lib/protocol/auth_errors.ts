@@ -26,7 +26,7 @@ export type AuthReason =
   | "tailscale_user_mismatch"
   | `trusted_proxy_missing_header_${string}`;
 
-/** `details.code` for each auth reason; no reason → `AUTH_REQUIRED`, unknown → `AUTH_UNAUTHORIZED`. */
+/** `details.code` for each auth reason; no reason -> `AUTH_REQUIRED`, unknown -> `AUTH_UNAUTHORIZED`. */
 const AUTH_DETAIL_CODES: Readonly<Record<string, string>> = {
   token_missing: "AUTH_TOKEN_MISSING",
   token_mismatch: "AUTH_TOKEN_MISMATCH",
@@ -343,7 +343,7 @@ export interface PairingRequiredInput {
 
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-/** `NOT_PAIRED` "pairing required: <requirement>" with details `{code:"PAIRING_REQUIRED", …}`. */
+/** `NOT_PAIRED` "pairing required: <requirement>" with details `{code:"PAIRING_REQUIRED", ...}`. */
 export function pairingRequiredError(input: PairingRequiredInput): ErrorShape {
   const meta = PAIRING_REASONS[input.reason];
   const details: Record<string, unknown> = { code: "PAIRING_REQUIRED", reason: input.reason };
@@ -365,7 +365,7 @@ export function pairingRequiredError(input: PairingRequiredInput): ErrorShape {
   return errorShape(ErrorCode.NOT_PAIRED, message, { details });
 }
 
-/** Close reason after a pairing failure: "pairing required: … (requestId: <id>)". */
+/** Close reason after a pairing failure: "pairing required: ... (requestId: <id>)". */
 export function pairingCloseReason(reason: PairingReason, requestId?: string): string {
   const message = `pairing required: ${PAIRING_REASONS[reason].requirement}`;
   return requestId && REQUEST_ID.test(requestId) ? `${message} (requestId: ${requestId})` : message;

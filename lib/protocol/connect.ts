@@ -143,7 +143,7 @@ export interface ProtocolRange {
 
 /**
  * Tells whether the server (v4) can talk to a client offering `[minProtocol, maxProtocol]`:
- * v4 in range, or a probe with `maxProtocol ≥ 3`, or a legacy v3 node (§4.3).
+ * v4 in range, or a probe with `maxProtocol >= 3`, or a legacy v3 node (§4.3).
  */
 export function acceptsProtocol(range: ProtocolRange): boolean {
   const { minProtocol: min, maxProtocol: max } = range;

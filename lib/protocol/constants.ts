@@ -34,7 +34,7 @@ export const MAX_PENDING_HANDSHAKE_FRAMES = 15;
 export const TICK_INTERVAL_MS = 30_000;
 /** How often the server sends the `health` event while clients are connected (§7.3). */
 export const HEALTH_EVENT_INTERVAL_MS = 60_000;
-/** Largest allowed `|now − device.signedAt|`. */
+/** Largest allowed `|now - device.signedAt|`. */
 export const DEVICE_SIGNATURE_SKEW_MS = 120_000;
 /** Longest accepted `device.publicKey` text. */
 export const MAX_DEVICE_PUBLIC_KEY_CHARS = 1_024;
@@ -81,7 +81,7 @@ export const CloseCode = {
   /** Server handshake timeout (empty reason). */
   normal: 1000,
   protocolMismatch: 1002,
-  /** Invalid frames/params, auth, device, pairing failures, slow consumer, … (reason = message). */
+  /** Invalid frames/params, auth, device, pairing failures, slow consumer, ... (reason = message). */
   policyViolation: 1008,
   preauthPayloadTooLarge: 1009,
   internalError: 1011,
@@ -204,6 +204,6 @@ export function protocolLimits(env: Env): ProtocolLimits {
 
 /**
  * The event cron job changes and runs are broadcast as (reference/automation.md §2.5): payload
- * `{ jobId, action: "added"|"updated"|"removed"|"started"|"finished", … }`, operator.read.
+ * `{ jobId, action: "added"|"updated"|"removed"|"started"|"finished", ... }`, operator.read.
  */
 export const CRON_EVENT = "cron";

@@ -45,7 +45,7 @@ function fail(reason: DeviceAuthReason): DeviceProofResult {
 
 /**
  * Checks a connect's device proof in order: id = hash(key), key is a 32-byte Ed25519 key,
- * |now − signedAt| ≤ 120 s, nonce present, nonce = challenge nonce, then the signature over the
+ * |now - signedAt| <= 120 s, nonce present, nonce = challenge nonce, then the signature over the
  * v3 payload, else the v2 payload. On success returns the id, the key as base64url and the
  * payload version; on failure the exact message, `details.code` and `details.reason` of §4.5.
  */

@@ -111,7 +111,7 @@ function signatureToken(auth: SignedAuth | null | undefined): string {
   return auth?.token ?? auth?.deviceToken ?? auth?.bootstrapToken ?? "";
 }
 
-/** Trims and lowercases A–Z only (never locale-aware), as stock does for v3 metadata. */
+/** Trims and lowercases A-Z only (never locale-aware), as stock does for v3 metadata. */
 function normalizeDeviceMetadata(value: string | null | undefined): string {
   if (typeof value !== "string") return "";
   return value.trim().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
@@ -120,7 +120,7 @@ function normalizeDeviceMetadata(value: string | null | undefined): string {
 /**
  * Builds the string a device signs:
  * `v3|deviceId|clientId|clientMode|role|scopesCSV|signedAtMs|token|nonce|platform|deviceFamily`
- * or the legacy `v2|…|nonce`.
+ * or the legacy `v2|...|nonce`.
  */
 export function buildDeviceAuthPayload(version: "v3" | "v2", fields: DeviceAuthFields): string {
   const parts = [

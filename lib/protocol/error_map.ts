@@ -21,7 +21,7 @@ export class ProtocolError extends Error {
   readonly shape: ErrorShape;
 
   /**
-   * @param code The protocol error code (`INVALID_REQUEST`, `UNAVAILABLE`, …).
+   * @param code The protocol error code (`INVALID_REQUEST`, `UNAVAILABLE`, ...).
    * @param message The human message, sent verbatim.
    * @param options Details, `retryable` and `retryAfterMs`.
    */
@@ -139,9 +139,9 @@ export interface ClassifiedError {
 /**
  * Maps anything a handler threw to its wire shape and HTTP status.
  *
- * `ProtocolError` keeps its shape; `OpenClawError` is mapped by code (`*_INVALID` →
- * `INVALID_REQUEST` 400, `*_NOT_FOUND` → `INVALID_REQUEST` 404, `*_DENIED` → `FORBIDDEN` 403,
- * `*_UNAVAILABLE`/`*_FAILED` → `UNAVAILABLE` 503 retryable, `*_TIMEOUT` → 504 retryable), with
+ * `ProtocolError` keeps its shape; `OpenClawError` is mapped by code (`*_INVALID` ->
+ * `INVALID_REQUEST` 400, `*_NOT_FOUND` -> `INVALID_REQUEST` 404, `*_DENIED` -> `FORBIDDEN` 403,
+ * `*_UNAVAILABLE`/`*_FAILED` -> `UNAVAILABLE` 503 retryable, `*_TIMEOUT` -> 504 retryable), with
  * `details.code` naming the lib code and `details.hint` its fix; anything else is `UNAVAILABLE`
  * 500 with the error's message and never a stack.
  *

@@ -36,7 +36,7 @@ export function featureUnavailableError(method: string, reason: string): ErrorSh
 }
 
 /**
- * `APPROVAL_NOT_FOUND` "unknown or expired approval id: <id>" — what resolving an approval that
+ * `APPROVAL_NOT_FOUND` "unknown or expired approval id: <id>" -- what resolving an approval that
  * is not pending answers (this gateway never has pending ones).
  *
  * @param id The approval id the caller sent.

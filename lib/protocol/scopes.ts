@@ -33,7 +33,7 @@ export const PAIRING_SCOPE = "operator.pairing";
 
 /**
  * Scopes each granted scope satisfies besides itself (admin satisfies all, handled apart).
- * `sessions.write ⇒ sessions.read` is not in §5 but is what stock does.
+ * `sessions.write => sessions.read` is not in §5 but is what stock does.
  */
 const SCOPE_IMPLICATIONS: Readonly<
   Partial<Record<OperatorScope, readonly OperatorScope[]>>

@@ -18,7 +18,7 @@ const MAX_PIECE_CHARS = 40;
 const MAX_LISTED_VALUES = 8;
 
 function cut(text: string): string {
-  return text.length > MAX_PIECE_CHARS ? `${text.slice(0, MAX_PIECE_CHARS)}…` : text;
+  return text.length > MAX_PIECE_CHARS ? `${text.slice(0, MAX_PIECE_CHARS)}\u2026` : text;
 }
 
 function quote(value: unknown): string {

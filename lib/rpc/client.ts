@@ -61,7 +61,7 @@ export interface GatewayClient extends AsyncDisposable {
     params?: unknown,
     options?: { timeoutMs?: number; expectFinal?: boolean },
   ): Promise<T>;
-  /** Receives events (`tick`, `presence`, …). */
+  /** Receives events (`tick`, `presence`, ...). */
   onEvent(fn: (event: string, payload: unknown) => void): void;
   close(): Promise<void>;
 }
@@ -80,7 +80,7 @@ function unreachable(url: string, why: string, cause?: unknown): OpenClawError {
  * An `ok:false` answer of the gateway: an {@linkcode OpenClawError} (`GATEWAY_RPC_ERROR`, or
  * `GATEWAY_AUTH_FAILED` for refused credentials) that keeps the gateway's ErrorShape, so callers
  * and the CLI's JSON envelope can show the protocol code (`INVALID_REQUEST`, `FORBIDDEN`,
- * `UNAVAILABLE`, …), `retryAfterMs` and the gateway's `details`. `details` of the
+ * `UNAVAILABLE`, ...), `retryAfterMs` and the gateway's `details`. `details` of the
  * OpenClawError is the whole shape, as it always was.
  */
 export class GatewayRpcError extends OpenClawError {

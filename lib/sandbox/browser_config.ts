@@ -1,7 +1,7 @@
 /**
  * The effective sandbox browser settings of one agent: `agents.defaults.sandbox.browser` with
  * the schema's defaults (`SandboxBrowserDefaultsSchema`), with `agents.list[].sandbox.browser`
- * merged over it key by key — except in `shared` scope, where one container serves every agent
+ * merged over it key by key -- except in `shared` scope, where one container serves every agent
  * and per-agent browser settings are ignored (§8.1, as for docker and prune).
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * Managing sandbox browser containers (label `openclaw.sandboxBrowser=1`) the way
  * lib/sandbox/manage.ts manages exec sandboxes: list them with status, age, idle time and
- * config match, and remove them so they are recreated on next use — what
+ * config match, and remove them so they are recreated on next use -- what
  * `openclaw sandbox list --browser` and `openclaw sandbox recreate --browser` show and do.
  *
  * @module

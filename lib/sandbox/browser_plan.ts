@@ -1,7 +1,7 @@
 /**
  * Planning a sandbox browser container, without touching docker. It sits beside the session's
  * sandbox (same scope key, same workspace mounts, same docker hardening: read-only root, tmpfs,
- * capabilities dropped, no-new-privileges, limits, binds — all validated by `planSandbox`), with
+ * capabilities dropped, no-new-privileges, limits, binds -- all validated by `planSandbox`), with
  * the browser's own image, network, name prefix (`openclaw-sbx-browser-`) and labels
  * (`openclaw.sandboxBrowser=1`, stock's), and runs the image's command (the entrypoint that
  * starts Chromium) instead of `sleep`.
@@ -75,7 +75,7 @@ function networkDanger(b: SandboxBrowserSettings, why: string): OpenClawError {
  * @param source The config (a validated `OpenClawConfig` fits).
  * @param options The session (agent, session key, state dir, agent workspace).
  * @returns The plan; nothing is created.
- * @throws {OpenClawError} `SANDBOX_CONFIG_DANGEROUS` for network `host` or `container:…`, plus
+ * @throws {OpenClawError} `SANDBOX_CONFIG_DANGEROUS` for network `host` or `container:...`, plus
  *   the validation errors of `planSandbox` (binds, seccomp, AppArmor, container prefix).
  */
 export function planSandboxBrowser(

@@ -2,8 +2,8 @@
  * A loopback TCP relay into a container's loopback port through `docker exec`: the gateway
  * listens on `127.0.0.1:<ephemeral>` and pipes each accepted connection, byte for byte, through
  * its own `docker exec -i <container> socat - TCP:127.0.0.1:<port>` (busybox `nc` when the image
- * has no socat). It works whatever the container's network — `none` included, and on engines
- * without a bridge (`dockerd --bridge=none`) — and publishes nothing: the port is reachable
+ * has no socat). It works whatever the container's network -- `none` included, and on engines
+ * without a bridge (`dockerd --bridge=none`) -- and publishes nothing: the port is reachable
  * only from inside the container and through this listener.
  *
  * Bounded: at most `maxConnections` at once (more are closed at once), and each connection's
@@ -80,7 +80,7 @@ export interface ExecRelay {
 /**
  * The command run inside the container for one connection: socat when present, else nc.
  *
- * @throws {RangeError} for a port outside 1–65535.
+ * @throws {RangeError} for a port outside 1-65535.
  */
 export function relayCommand(port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {

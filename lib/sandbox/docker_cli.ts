@@ -75,7 +75,7 @@ export function dockerUnavailableError(
 /** Returns the first non-empty line of `text`, cut to `max` characters. */
 export function firstLine(text: string, max = 300): string {
   const line = text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
-  return line.length > max ? line.slice(0, max) + "…" : line;
+  return line.length > max ? line.slice(0, max) + "\u2026" : line;
 }
 
 async function readBounded(

@@ -24,7 +24,7 @@ export interface ContainerInfo {
   name: string;
   image: string;
   running: boolean;
-  /** `running`, `exited`, `created`, … */
+  /** `running`, `exited`, `created`, ... */
   status: string;
   labels: Record<string, string>;
   createdAt: string;
@@ -212,7 +212,7 @@ export async function startStopped(
 /** What {@linkcode createContainer} creates and how it reports failure. */
 export interface CreateContainerStep<H> {
   name: string;
-  /** The full `docker create …` arguments. */
+  /** The full `docker create ...` arguments. */
   createArgs: string[];
   /** What the error calls the container (`sandbox`, `sandbox browser`). */
   what: string;

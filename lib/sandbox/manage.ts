@@ -22,7 +22,7 @@ export interface SandboxListEntry {
   containerName: string;
   containerId: string;
   image: string;
-  /** docker's state: `running`, `exited`, `created`, … */
+  /** docker's state: `running`, `exited`, `created`, ... */
   status: string;
   running: boolean;
   scope?: string;

@@ -1,6 +1,6 @@
 /**
  * Planning a sandbox container, without touching docker: which container a session uses
- * (scope → name), which host directories it mounts, the labels, the config hash that decides
+ * (scope -> name), which host directories it mounts, the labels, the config hash that decides
  * whether an existing container still fits, and the exact `docker create` arguments.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * `<stateDir>/sandbox/containers.json`: what openclaw knows about its containers beyond their
- * labels — when each was last used (for `prune` and `sandbox list`) and whether its
+ * labels -- when each was last used (for `prune` and `sandbox list`) and whether its
  * `setupCommand` finished. Same `{ entries: [...] }` shape as stock; written atomically under a
  * file lock so the gateway and the CLI can both update it.
  *

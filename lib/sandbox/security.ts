@@ -58,7 +58,7 @@ export interface ParsedBind {
   resolvedSource: string;
   target: string;
   readOnly: boolean;
-  /** Mount options as written (`ro`, `z`, …). */
+  /** Mount options as written (`ro`, `z`, ...). */
   options: string[];
 }
 

@@ -83,7 +83,7 @@ function snake(s: string): string {
     .replace(/^_+|_+$/g, "");
 }
 
-/** Suggests a variable name for a path: `models.providers.openai.apiKey` → `OPENAI_API_KEY`. */
+/** Suggests a variable name for a path: `models.providers.openai.apiKey` -> `OPENAI_API_KEY`. */
 export function suggestEnvVarName(segments: readonly PathSegment[]): string {
   const names = segments.filter((s): s is string => typeof s === "string");
   const tail = names.slice(-2);
@@ -92,7 +92,7 @@ export function suggestEnvVarName(segments: readonly PathSegment[]): string {
   return /^[A-Z]/.test(name) ? name : `OPENCLAW_${name}`;
 }
 
-/** Suggests a JSON pointer for a path: `models.providers.openai.apiKey` → same, slash-joined. */
+/** Suggests a JSON pointer for a path: `models.providers.openai.apiKey` -> same, slash-joined. */
 export function suggestJsonPointer(segments: readonly PathSegment[]): string {
   return formatJsonPointer(segments.map(String));
 }

@@ -29,7 +29,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function stderrTail(stderr: string): string {
   const s = stderr.trim().replace(/\s*\n\s*/g, " | ");
   if (!s) return "";
-  return ": " + (s.length > STDERR_LIMIT ? s.slice(0, STDERR_LIMIT) + "…" : s);
+  return ": " + (s.length > STDERR_LIMIT ? s.slice(0, STDERR_LIMIT) + "\u2026" : s);
 }
 
 function describeFailure(r: ResolverResult, config: ExecProviderConfig, where: string): string {

@@ -17,7 +17,7 @@ function pointerError(pointer: string, why: string): OpenClawError {
 }
 
 /**
- * Splits an absolute JSON pointer into unescaped keys (`"/a~1b/c"` → `["a/b", "c"]`).
+ * Splits an absolute JSON pointer into unescaped keys (`"/a~1b/c"` -> `["a/b", "c"]`).
  *
  * @throws {OpenClawError} `JSON_POINTER_INVALID` when it does not start with `/` or has a `~` not
  *   followed by `0` or `1`.

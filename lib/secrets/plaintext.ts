@@ -32,7 +32,7 @@ export function isPlaintextValue(value: unknown): value is string {
 
 /**
  * Returns the paths of plaintext secrets in `root`: strings under credential keys (`apiKey`,
- * `botToken`, `password`, …) and secret-looking variables in `env` blocks. SecretRefs and
+ * `botToken`, `password`, ...) and secret-looking variables in `env` blocks. SecretRefs and
  * `${VAR}` placeholders are not plaintext.
  */
 export function findPlaintextSecrets(

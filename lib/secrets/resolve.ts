@@ -49,7 +49,7 @@ export function providerForRef(ref: SecretRef, config: SecretsConfigView): Secre
   if (!configured) {
     if (ref.source === "env") return { source: "env" };
     throw new SecretProviderError(`secret provider "${ref.provider}" is not configured`, {
-      hint: `Add secrets.providers.${ref.provider} ({ source: "${ref.source}", … }) ` +
+      hint: `Add secrets.providers.${ref.provider} ({ source: "${ref.source}", \u2026 }) ` +
         "or fix the ref's provider",
     });
   }

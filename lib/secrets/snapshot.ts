@@ -24,7 +24,7 @@ export interface SecretWarning {
 export interface SecretSnapshot {
   /** The value of `ref`, or `undefined` when it was not part of the resolution. */
   get(ref: SecretRef): string | undefined;
-  /** `source:provider:id` → value. */
+  /** `source:provider:id` -> value. */
   readonly values: ReadonlyMap<string, string>;
   /** Every ref found in the config (active and inactive). */
   readonly refs: readonly SecretRefUse[];

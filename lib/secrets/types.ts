@@ -14,7 +14,7 @@ export type SecretProviderConfig = NonNullable<
 export type EnvProviderConfig = Extract<SecretProviderConfig, { source: "env" }>;
 /** `{ source: "file", path, mode }`. */
 export type FileProviderConfig = Extract<SecretProviderConfig, { source: "file" }>;
-/** `{ source: "exec", command, … }`. */
+/** `{ source: "exec", command, ... }`. */
 export type ExecProviderConfig = Extract<SecretProviderConfig, { source: "exec" }>;
 
 /** What became of one id at a provider. */

@@ -17,7 +17,7 @@ export const CDP_PORT_COLLISION_CHECK_ID = "browser.cdp_port_collision";
 
 /**
  * Warns once per colliding port: profiles sharing a CDP port, or a profile's port inside the
- * gateway's block (gateway … gateway+10). Nothing without a `browser` section or with an
+ * gateway's block (gateway ... gateway+10). Nothing without a `browser` section or with an
  * invalid gateway port (config validation reports that).
  */
 export function collectBrowserFindings(ctx: AuditContext): SecurityFinding[] {

@@ -20,7 +20,7 @@ export interface FixAction {
   kind: "chmod" | "config";
   /** A file path, or a dotted config path. */
   target: string;
-  /** What changed, e.g. `644 → 600` or `"off" → "tools"`. */
+  /** What changed, e.g. `644 -> 600` or `"off" -> "tools"`. */
   detail: string;
   ok: boolean;
   /** Why nothing was done, when nothing was. */
@@ -43,7 +43,7 @@ export function planConfigFixes(raw: unknown): { edits: ConfigEdit[]; actions: F
     actions.push({
       kind: "config",
       target: path.join("."),
-      detail: `"${from}" → "${to}"`,
+      detail: `"${from}" \u2192 "${to}"`,
       ok: true,
     });
   };
@@ -108,7 +108,7 @@ function fixModes(ctx: AuditContext): FixAction[] {
     const mode = info?.mode ?? 0;
     if (!info || (mode & 0o077) === 0) continue;
     const target = shortenHome(t.path, ctx.env);
-    const detail = `${octal(mode)} → ${octal(t.mode)}`;
+    const detail = `${octal(mode)} \u2192 ${octal(t.mode)}`;
     if (!posixModes()) {
       actions.push({
         kind: "chmod",

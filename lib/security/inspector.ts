@@ -21,7 +21,7 @@ export const INSPECTOR_SKIPPED_CHECK_ID = "gateway.inspector_check_skipped";
 
 /** One TCP socket in LISTEN state. */
 export interface ListeningSocket {
-  /** The bound address as text (`127.0.0.1`, `0.0.0.0`, `::1`, `::`, …). */
+  /** The bound address as text (`127.0.0.1`, `0.0.0.0`, `::1`, `::`, ...). */
   address: string;
   port: number;
   /** The socket inode (matches `socket:[<inode>]` in `/proc/<pid>/fd`). */
@@ -107,7 +107,7 @@ export function parseProcNetTcp(text: string): ListeningSocket[] {
   const out: ListeningSocket[] = [];
   for (const line of text.split("\n").slice(1)) {
     const cols = line.trim().split(/\s+/);
-    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …
+    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
     if (cols.length < 10 || cols[3] !== "0A") continue;
     const [addrHex, portHex] = cols[1].split(":");
     if (!portHex || !/^[0-9A-Fa-f]+$/.test(addrHex)) continue;

@@ -59,7 +59,7 @@ export function findOnPath(program: string, env: Env = Deno.env.toObject()): str
   return undefined;
 }
 
-/** Runs `program args…` without a shell and returns its exit code and output. */
+/** Runs `program args...` without a shell and returns its exit code and output. */
 export async function runCommand(
   program: string,
   args: readonly string[],

@@ -37,7 +37,7 @@ export function launchctl(
 
 /** Parses `launchctl print` output (`state`, `pid`, `last exit status|code`, reason). */
 export function parseLaunchctlPrint(text: string): ServiceRuntime {
-  // Nested blocks (endpoints, sockets) have their own `state = …`; the service's own keys are
+  // Nested blocks (endpoints, sockets) have their own `state = ...`; the service's own keys are
   // the first ones, one tab deep.
   const field = (name: string) => new RegExp(`^\\s*${name} = (.+)$`, "m").exec(text)?.[1]?.trim();
   const state = field("state");

@@ -41,7 +41,7 @@ export interface LifecycleOutcome {
   action: LifecycleAction;
   result: LifecycleResult;
   message: string;
-  /** Further human lines after the message (e.g. `Logs: …`). */
+  /** Further human lines after the message (e.g. `Logs: ...`). */
   details?: string[];
   hints?: string[];
   warnings?: string[];

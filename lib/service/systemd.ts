@@ -1,5 +1,5 @@
 /**
- * The systemd user service manager: `systemctl --user …` for one unit.
+ * The systemd user service manager: `systemctl --user ...` for one unit.
  *
  * @module
  */

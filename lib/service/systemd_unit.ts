@@ -51,12 +51,12 @@ function quoteWord(word: string): string {
   return word;
 }
 
-/** Escapes `%` specifiers: `%` → `%%`. */
+/** Escapes `%` specifiers: `%` -> `%%`. */
 export function escapeSpecifiers(value: string): string {
   return value.replaceAll("%", "%%");
 }
 
-/** Quotes one `ExecStart=` argument: `%` → `%%`, `$` → `$$`, quoted when needed. */
+/** Quotes one `ExecStart=` argument: `%` -> `%%`, `$` -> `$$`, quoted when needed. */
 export function quoteExecArg(arg: string): string {
   // A function replacement: in a replacement string "$$" would itself mean one "$".
   return quoteWord(escapeSpecifiers(arg).replaceAll("$", () => "$$"));

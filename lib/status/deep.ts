@@ -1,6 +1,6 @@
 /**
- * `status --deep`: the checks plain `status` does not run — the service, who holds the gateway
- * port, the gateway itself, model credentials and the channels — each ending ok, warn, fail or
+ * `status --deep`: the checks plain `status` does not run -- the service, who holds the gateway
+ * port, the gateway itself, model credentials and the channels -- each ending ok, warn, fail or
  * skip. The slow or outside parts (service manager, port owners, config + model loading, the
  * gateway's channel probes) come in as {@linkcode DeepProbes} and each runs under a deadline.
  *

@@ -43,7 +43,7 @@ export type PatchOp =
 
 function invalid(line: number, message: string): OpenClawError {
   return new OpenClawError("PATCH_INVALID", `Cannot parse patch: line ${line}: ${message}`, {
-    hint: 'Start with "*** Begin Patch", end with "*** End Patch", one "*** … File:" per file',
+    hint: 'Start with "*** Begin Patch", end with "*** End Patch", one "*** \u2026 File:" per file',
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The built-in tool catalog: every tool name stock OpenClaw knows, its `group:*` and the
  * profiles (`tools.profile`) that include it. Policy entries are matched against this table
- * (`group:fs` → read, write, edit, apply_patch); names are case-insensitive and `bash` is an
+ * (`group:fs` -> read, write, edit, apply_patch); names are case-insensitive and `bash` is an
  * alias of `exec`.
  *
  * @module
@@ -67,7 +67,7 @@ function buildGroups(): Record<string, readonly string[]> {
 }
 
 /**
- * `group:<name>` → the tools it stands for (`group:openclaw` = every built-in), as the user guide
+ * `group:<name>` -> the tools it stands for (`group:openclaw` = every built-in), as the user guide
  * lists them: aliases included (`group:runtime` is exec, bash, process, code_execution).
  */
 export const TOOL_GROUPS: Readonly<Record<string, readonly string[]>> = buildGroups();

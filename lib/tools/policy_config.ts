@@ -106,8 +106,8 @@ export function mainSessionKeyOf(config: ToolPolicyConfigView, agentId: string):
 }
 
 /**
- * Resolves the sandbox mode of an agent and whether `sessionKey` runs sandboxed: `off` → host,
- * `non-main` → sandboxed unless it is the agent's main session, `all` → sandboxed.
+ * Resolves the sandbox mode of an agent and whether `sessionKey` runs sandboxed: `off` -> host,
+ * `non-main` -> sandboxed unless it is the agent's main session, `all` -> sandboxed.
  */
 export function sandboxModeFor(
   config: ToolPolicyConfigView,

@@ -17,7 +17,7 @@ import type { PolicyLists, ToolPolicyConfigView, ToolsPolicyView } from "./polic
  * Tools `POST /tools/invoke` refuses unless `gateway.tools.allow` re-allows them (§10.5):
  * everything that runs commands, writes files, acts in other sessions or drives the gateway,
  * its schedules or paired devices. Names are the registered tool names (groups.ts); reading
- * tools (`read`, `sessions_list`, `memory_search`, …) stay available.
+ * tools (`read`, `sessions_list`, `memory_search`, ...) stay available.
  */
 export const HTTP_DEFAULT_DENY: readonly string[] = [
   // Run commands.
@@ -153,7 +153,7 @@ export interface Layer {
   deny: CompiledList[];
 }
 
-/** `allow` ∪ `alsoAllow`; `alsoAllow` alone is additive on top of "everything". */
+/** `allow` U `alsoAllow`; `alsoAllow` alone is additive on top of "everything". */
 function allowEntries(p: PolicyLists | undefined): readonly string[] | undefined {
   if (!p) return undefined;
   const also = p.alsoAllow ?? [];

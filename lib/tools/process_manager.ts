@@ -115,7 +115,7 @@ export class ProcessManager {
    * Starts a command.
    *
    * @throws {OpenClawError} `PROCESS_MANAGER_CLOSED` after `closeAll()`; `EXEC_SPAWN_FAILED`
-   *   when the runner cannot start it (missing working directory, no `sh`…).
+   *   when the runner cannot start it (missing working directory, no `sh`...).
    */
   async start(options: StartOptions): Promise<ProcessRecord> {
     if (this.#closed) {

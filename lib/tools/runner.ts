@@ -38,7 +38,7 @@ export interface ExecChild {
   kill(signal: "SIGTERM" | "SIGKILL"): void;
 }
 
-/** Starts commands somewhere (the host, a container…). */
+/** Starts commands somewhere (the host, a container...). */
 export interface ExecRunner {
   /** Short name shown in results, e.g. `host` or `sandbox`. */
   readonly name: string;

@@ -1,6 +1,6 @@
 /**
  * The shape of a built-in tool, shared by the tool implementations (exec, process, files,
- * sessions, memory…), the policy and the agent runtime's registry.
+ * sessions, memory...), the policy and the agent runtime's registry.
  *
  * @module
  */

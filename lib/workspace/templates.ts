@@ -5,7 +5,7 @@
  * @module
  */
 
-/** File name → initial content of a fresh workspace. */
+/** File name -> initial content of a fresh workspace. */
 export const WORKSPACE_TEMPLATES: Readonly<Record<string, string>> = {
   "AGENTS.md": `# AGENTS.md
 
@@ -31,7 +31,7 @@ touch). The assistant reads this before using its tools.
   "IDENTITY.md": `# IDENTITY.md
 
 - Name: Clawd
-- Emoji: 🦞
+- Emoji: \uD83E\uDD9E
 - Theme: helpful assistant
 `,
   "USER.md": `# USER.md

@@ -1,13 +1,13 @@
 /**
  * Feishu / Lark for the channel layer: the adapter of lib/channels/feishu for one app account.
- * Credentials from the account's block — `appId`, `appSecret`, and for webhook mode
- * `encryptKey` / `verificationToken` — each plain or a SecretRef resolved from the gateway's
+ * Credentials from the account's block -- `appId`, `appSecret`, and for webhook mode
+ * `encryptKey` / `verificationToken` -- each plain or a SecretRef resolved from the gateway's
  * secret snapshot. Long connection by default; with `connectionMode: "webhook"` the adapter's
  * handler is served on the gateway's own port at `webhookPath` (default `/feishu/events`,
  * gateway/http/channel_webhooks.ts).
  *
- * Outbound recipients: a chat id (`oc_…`, DMs and groups), or an open_id (`ou_…`, also written
- * `user:ou_…`) for a DM; `feishu:` / `lark:` prefixes are accepted, and `:thread:<id>` names a
+ * Outbound recipients: a chat id (`oc_...`, DMs and groups), or an open_id (`ou_...`, also written
+ * `user:ou_...`) for a DM; `feishu:` / `lark:` prefixes are accepted, and `:thread:<id>` names a
  * topic thread. A DM is recorded as `user:<open_id>`, so `directPolicy: "block"` knows it.
  *
  * @module

@@ -1,15 +1,15 @@
 /**
  * QQ (official QQ Bot API v2) for the channel layer: the adapter of lib/channels/qqbot for one
  * bot account. Credentials, first match wins: `token: "AppID:AppSecret"` (what `channels add
- * --channel qqbot --token` writes), `appId` + `clientSecret` — each plain or a SecretRef resolved
- * from the gateway's secret snapshot — and for the default account `QQBOT_APP_ID` /
+ * --channel qqbot --token` writes), `appId` + `clientSecret` -- each plain or a SecretRef resolved
+ * from the gateway's secret snapshot -- and for the default account `QQBOT_APP_ID` /
  * `QQBOT_CLIENT_SECRET`. `QQBOT_TOKEN_URL` / `QQBOT_API_URL` move the endpoints (local fakes).
  * The session's resume state lives in `<stateDir>/qqbot/<account>-session.json`, so a restarted
  * gateway resumes and QQ replays what the journal had not stored.
  *
  * Every chunk of a reply is a passive reply to the inbound message (`msg_id` + `msg_seq`),
  * whatever `replyToMode` says. Outbound recipients: `c2c:<openid>` (a user) or
- * `group:<group_openid>`, also in stock's `qqbot:c2c:…` / `qqbot:group:…` form.
+ * `group:<group_openid>`, also in stock's `qqbot:c2c:...` / `qqbot:group:...` form.
  *
  * @module
  */
@@ -37,7 +37,7 @@ function create(input: PlatformInput): PlatformAdapter {
     ),
   });
   return Object.assign(adapter, {
-    // QQ shows bots no "typing…".
+    // QQ shows bots no "typing...".
     keepTyping(_target: OutboundTarget, _signal: AbortSignal): void {},
   });
 }

@@ -3,10 +3,10 @@
  * account (its session under `<stateDir>/credentials/whatsapp/<account>/`, or the account's
  * `authDir`), the shared QR login behind `openclaw channels login --channel whatsapp` and
  * `web.login.*`, and logout. An account that is not linked is not started (status: `not linked
- * — run openclaw channels login --channel whatsapp`) and Baileys is not loaded for it.
+ * -- run openclaw channels login --channel whatsapp`) and Baileys is not loaded for it.
  *
  * Outbound recipients: a phone number in E.164 form (`+15551234567`, a DM), or a JID
- * (`…@s.whatsapp.net` / `…@lid` for a person, `…@g.us` for a group); `whatsapp:` prefixes are
+ * (`...@s.whatsapp.net` / `...@lid` for a person, `...@g.us` for a group); `whatsapp:` prefixes are
  * accepted.
  *
  * **Test seam.** A gateway process cannot reach WhatsApp in tests, so

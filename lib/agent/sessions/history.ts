@@ -179,7 +179,7 @@ export function transcriptStats(
     const m = msgs[i].message;
     if (m.role !== "user" && m.role !== "assistant") continue;
     const text = contentText(m.content).trim();
-    if (text) preview = text.length > 120 ? `${text.slice(0, 119)}…` : text;
+    if (text) preview = text.length > 120 ? `${text.slice(0, 119)}\u2026` : text;
   }
   return {
     messageCount: msgs.length,

@@ -1,7 +1,7 @@
 /**
  * The session store: `<stateDir>/agents/<agentId>/sessions/sessions.json`, a map from session key
  * to {@linkcode SessionEntry}, in stock's format (stock clients and our CLI read the file). Fields
- * we do not know (stock writes many: `deliveryContext`, `origin`, `skillsSnapshot`, …) are kept as
+ * we do not know (stock writes many: `deliveryContext`, `origin`, `skillsSnapshot`, ...) are kept as
  * they are.
  *
  * The owning process keeps the parsed store in memory. Before each use it compares the file's
@@ -45,7 +45,7 @@ export interface SessionEntry {
   [key: string]: unknown;
 }
 
-/** The whole store: session key → entry. */
+/** The whole store: session key -> entry. */
 export type SessionStoreData = Record<string, SessionEntry>;
 
 /** Returns `<stateDir>/agents/<agentId>/sessions`. */
@@ -516,7 +516,7 @@ const PER_TRANSCRIPT_FIELDS = [
 
 /**
  * Returns the entry for a new transcript of an existing session: metadata (label, thinking
- * level, delivery context, …) stays, usage and model fields go.
+ * level, delivery context, ...) stays, usage and model fields go.
  */
 export function restartedEntry(
   previous: SessionEntry | undefined,

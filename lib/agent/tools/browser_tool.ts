@@ -1,9 +1,9 @@
 /**
- * The `browser` tool (`group:ui`): the agent drives a managed Chromium — status,
+ * The `browser` tool (`group:ui`): the agent drives a managed Chromium -- status,
  * start/stop, profiles, tabs (list, open, focus, close), navigate, an accessibility snapshot
  * whose refs `act` uses to click, type and press, and a PNG screenshot saved under the state
  * dir. Arguments follow stock's flat schema (`action`, `targetUrl`, `targetId`, `profile`,
- * `target`, `request: {kind, ref, text, …}`); `url` and a flat `kind`/`ref`/`text` are accepted.
+ * `target`, `request: {kind, ref, text, ...}`); `url` and a flat `kind`/`ref`/`text` are accepted.
  *
  * Which browser:
  * - A session that is not sandboxed uses the gateway's browser (lib/browser/host.ts): the
@@ -49,7 +49,7 @@ const ActSchema = z.object({
   text: z.string().max(20_000).optional().describe("type: the text (replaces the field's value)"),
   submit: z.boolean().optional().describe("type: press Enter afterwards"),
   key: z.string().max(32).optional().describe(
-    "press: Enter, Tab, Escape, ArrowDown, … or a character",
+    "press: Enter, Tab, Escape, ArrowDown, \u2026 or a character",
   ),
   doubleClick: z.boolean().optional().describe("click: double-click"),
   targetId: z.string().max(128).optional().describe("Tab (default: the active one)"),

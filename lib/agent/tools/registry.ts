@@ -84,7 +84,9 @@ export class ToolRegistry {
   register<A>(tool: ToolDefinition<A>): () => void {
     const key = tool.name.trim().toLowerCase();
     if (!/^[a-z0-9_-]{1,64}$/.test(key)) {
-      throw new TypeError(`Cannot register tool "${tool.name}": names are [a-z0-9_-], 1–64 chars`);
+      throw new TypeError(
+        `Cannot register tool "${tool.name}": names are [a-z0-9_-], 1\u201364 chars`,
+      );
     }
     if (this.#tools.has(key)) {
       throw new TypeError(`Cannot register tool "${tool.name}": already registered`);

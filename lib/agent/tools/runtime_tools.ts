@@ -108,7 +108,7 @@ export function createRuntimeTools(
 let catalog: ToolRegistry | undefined;
 
 /**
- * The runtime's tool set for questions about tools — their names and input schemas — without a
+ * The runtime's tool set for questions about tools -- their names and input schemas -- without a
  * runtime: nothing can be started through it. Built once per process, on first use.
  *
  * @returns The same registry every runtime gets (policy hooks included, never run here).

@@ -4,7 +4,7 @@
  *
  * **Why the wire protocol and not `@larksuiteoapi/node-sdk`.** The SDK (1.74) is one 6 MB
  * bundled `index.js` (29 MB unpacked with its typings) that pulls in axios, protobufjs, ws,
- * qs and lodash — several MB of modules to parse at gateway start for an adapter that uses
+ * qs and lodash -- several MB of modules to parse at gateway start for an adapter that uses
  * four REST calls (`tenant_access_token/internal`, `bot/v3/info`, `im/v1/messages` create and
  * reply), one endpoint call and a WebSocket speaking a nine-field protobuf message. Written
  * directly that is a few hundred lines on Deno's `fetch`, `WebSocket` and `node:crypto`, loaded
@@ -14,8 +14,8 @@
  * SDK's socket "silently dies and still reports OK"). Golden frames from the SDK's own
  * generated codec pin our encoder (tests).
  *
- * **Flow.** `connect()`: credentials check → tenant token + `bot/v3/info` (the bot's open_id,
- * for mentions) → websocket mode: the long-connection loop, resolved once the first socket is
+ * **Flow.** `connect()`: credentials check -> tenant token + `bot/v3/info` (the bot's open_id,
+ * for mentions) -> websocket mode: the long-connection loop, resolved once the first socket is
  * open; webhook mode: ready, events arrive through {@linkcode FeishuChannelAdapter.webhookHandler}
  * mounted by the gateway at `webhookPath`. Either way each event goes through events.ts: dedupe
  * by `event_id`, normalize, await the inbound handler, then acknowledge.

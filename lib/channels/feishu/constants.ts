@@ -14,13 +14,13 @@ export const FEISHU_DOMAINS: ReadonlyMap<string, string> = new Map([
 
 /** REST paths below the origin. */
 export const FeishuPath = {
-  /** POST `{app_id, app_secret}` → `{code, msg, tenant_access_token, expire}`. */
+  /** POST `{app_id, app_secret}` -> `{code, msg, tenant_access_token, expire}`. */
   TENANT_TOKEN: "/open-apis/auth/v3/tenant_access_token/internal",
-  /** GET → `{code, msg, bot: {open_id, app_name, activate_status}}`. */
+  /** GET -> `{code, msg, bot: {open_id, app_name, activate_status}}`. */
   BOT_INFO: "/open-apis/bot/v3/info",
   /** POST `?receive_id_type=` `{receive_id, msg_type, content, uuid}`. */
   MESSAGES: "/open-apis/im/v1/messages",
-  /** POST `{AppID, AppSecret}` → `{code, msg, data: {URL, ClientConfig}}` (long connection). */
+  /** POST `{AppID, AppSecret}` -> `{code, msg, data: {URL, ClientConfig}}` (long connection). */
   WS_ENDPOINT: "/callback/ws/endpoint",
 } as const;
 

@@ -2,12 +2,12 @@
  * A received message's `content` (a JSON string whose shape depends on `message_type`) as plain
  * text for the agent, with its mentions resolved:
  *
- * - `text`: `{"text": "@_user_1 hi"}` — mention keys (`@_user_1`) become `@Name`; the bot's own
+ * - `text`: `{"text": "@_user_1 hi"}` -- mention keys (`@_user_1`) become `@Name`; the bot's own
  *   key is removed (the agent need not read its name); `@_all` becomes `@all`.
  * - `post`: `{"title", "content": [[{tag: "text"|"a"|"at"|"img"|"media"|"emotion"|"code_block"|
- *   "md"|"hr", …}]]}`, possibly wrapped in a locale (`zh_cn`, `en_us`) — paragraphs become lines.
+ *   "md"|"hr", ...}]]}`, possibly wrapped in a locale (`zh_cn`, `en_us`) -- paragraphs become lines.
  * - media (`image`, `file`, `audio`, `media`, `sticker`) become the placeholders the envelope
- *   uses elsewhere (`<media:image>` …); other types become `[<type> message]`.
+ *   uses elsewhere (`<media:image>` ...); other types become `[<type> message]`.
  *
  * Content is untrusted: parsing never throws, sizes are bounded.
  *
@@ -57,7 +57,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `@_user_1` → `@Name`, the bot's key → nothing, `@_all` → `@all`. */
+/** `@_user_1` -> `@Name`, the bot's key -> nothing, `@_all` -> `@all`. */
 function replaceKeys(text: string, mentions: readonly Mention[], botOpenId?: string): string {
   let out = text;
   for (const m of mentions) {

@@ -49,7 +49,7 @@ export function signatureMatches(expected: string, given: string): boolean {
  * Decrypts an `encrypt` field.
  *
  * @param encryptKey The app's Encrypt Key.
- * @param encrypted The base64 text of `{"encrypt": …}`.
+ * @param encrypted The base64 text of `{"encrypt": ...}`.
  * @returns The plaintext (the event JSON).
  * @throws {SyntaxError} When the text is not base64 of an IV and whole AES blocks, or the
  *   padding is wrong (a wrong key, most likely).

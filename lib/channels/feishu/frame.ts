@@ -1,6 +1,6 @@
 /**
  * The long connection's binary frame, `pbbp2.Frame` (protobuf, proto2), encoded and decoded by
- * hand — the message is nine fields, so this page replaces protobufjs and its code generator:
+ * hand -- the message is nine fields, so this page replaces protobufjs and its code generator:
  *
  * ```
  * message Header { required string key = 1; required string value = 2; }

@@ -1,6 +1,6 @@
 /**
  * A small Feishu open-platform HTTP client: JSON in and out, a deadline on every request (body
- * included), bounded answers, and the platform's error model — every answer carries `code`
+ * included), bounded answers, and the platform's error model -- every answer carries `code`
  * (0 = success) whatever the HTTP status. Rate limits (HTTP 429, or `code` 99991400 / 230020
  * on older APIs) are retried after `x-ogw-ratelimit-reset` seconds; network errors and 5xx are
  * retried with backoff when the call is idempotent (reads, the token call, and sends, which

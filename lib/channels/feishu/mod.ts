@@ -17,11 +17,11 @@
  * | option | meaning |
  * |---|---|
  * | `account` | `resolveChannelAccount(config, "feishu", id)` (required): id, policies for status, `raw` keys |
- * | `appId` | App ID `cli_…` [`account.raw.appId`] |
+ * | `appId` | App ID `cli_...` [`account.raw.appId`] |
  * | `appSecret` | App Secret, SecretRef resolved by the caller [`account.raw.appSecret` if a plain string] |
  * | `credentialSource` | shown as `credentialSource`/`tokenSource` in status [`config`, `none` without a secret] |
- * | `domain` | `feishu` \| `lark` \| origin URL (`http://127.0.0.1:…` for fakes) [`account.raw.domain` → `feishu`] |
- * | `connectionMode` | `websocket` \| `webhook` [`account.raw.connectionMode` → `websocket`] |
+ * | `domain` | `feishu` \| `lark` \| origin URL (`http://127.0.0.1:...` for fakes) [`account.raw.domain` -> `feishu`] |
+ * | `connectionMode` | `websocket` \| `webhook` [`account.raw.connectionMode` -> `websocket`] |
  * | `encryptKey`, `verificationToken` | webhook mode's keys (encryptKey required there) [`account.raw.*`] |
  * | `clock`, `log`, `random` | injectables [system clock, `getLogger("channels/feishu")`, `Math.random`] |
  * | `requestTimeoutMs` | per REST call [15000] |
@@ -37,7 +37,7 @@
  * Config keys read from the account block: `appId`, `appSecret`, `domain`, `connectionMode`,
  * `encryptKey`, `verificationToken`, `webhookPath` [`/feishu/events`], `replyInThread`
  * (`enabled`\|`disabled`), `renderMode` (`raw` sends `text` messages, otherwise `post` with
- * Markdown). Access rules (`dmPolicy`, `groupPolicy`, `requireMention`, …) stay with the core
+ * Markdown). Access rules (`dmPolicy`, `groupPolicy`, `requireMention`, ...) stay with the core
  * (access.ts); the adapter only reports `mentionsBot`.
  *
  * @module

@@ -1,13 +1,13 @@
 /**
- * `im.message.receive_v1` → {@linkcode InboundMessage}.
+ * `im.message.receive_v1` -> {@linkcode InboundMessage}.
  *
  * - DMs (`chat_type: "p2p"`): `chatType: "dm"`, `chatId` and `senderId` are the sender's
- *   `open_id` (`ou_…`, what `allowFrom` and pairing use; a send to it is a DM).
- * - Groups: `chatId` is the chat (`oc_…`), `threadId` the topic thread (`omt_…`) when the
+ *   `open_id` (`ou_...`, what `allowFrom` and pairing use; a send to it is a DM).
+ * - Groups: `chatId` is the chat (`oc_...`), `threadId` the topic thread (`omt_...`) when the
  *   message is in one.
  * - Mentions: the bot is mentioned when a mention (or a post `at` element) carries the bot's
- *   `open_id` (from `bot/v3/info`). `@all` is **not** a mention of the bot — a broadcast to
- *   everyone must not wake every bot in the room — but an explicit @bot next to it still is.
+ *   `open_id` (from `bot/v3/info`). `@all` is **not** a mention of the bot -- a broadcast to
+ *   everyone must not wake every bot in the room -- but an explicit @bot next to it still is.
  * - A reply to one of the bot's own messages (its id is in the sent-message memory) sets
  *   `replyToBot`, the implicit mention.
  * - `updateId` is the event's `event_id`, the journal's dedupe key.

@@ -25,7 +25,7 @@ export interface FeishuAdapterOptions {
    * status fields, and `raw` for the Feishu keys listed in the module doc.
    */
   account: ChannelAccountConfig;
-  /** App ID (`cli_…`). @default account.raw.appId */
+  /** App ID (`cli_...`). @default account.raw.appId */
   appId?: string;
   /** App Secret, SecretRef resolved by the caller. @default account.raw.appSecret if a string */
   appSecret?: string;
@@ -143,7 +143,7 @@ export function resolveFeishuOptions(options: FeishuAdapterOptions): ResolvedFei
     invalid(
       keyPath(account, "encryptKey"),
       "webhook mode needs the app's Encrypt Key (events are signed and encrypted with it)",
-      "Copy it from the developer console (Events & Callbacks → Encryption Strategy)",
+      "Copy it from the developer console (Events & Callbacks \u2192 Encryption Strategy)",
     );
   }
   const replyInThread = raw.replyInThread ?? "disabled";

@@ -78,7 +78,7 @@ export async function probeFeishu(
       issues: [{
         kind: "config",
         message: "the app has no working bot",
-        fix: "Enable the Bot capability (App Features → Bot) and publish a version of the app",
+        fix: "Enable the Bot capability (App Features \u2192 Bot) and publish a version of the app",
       }],
     };
   }

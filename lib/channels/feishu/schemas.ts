@@ -74,7 +74,7 @@ export const MentionSchema = z.looseObject({
   name: z.string().optional(),
 });
 
-/** A mention (`@_user_1` → who). */
+/** A mention (`@_user_1` -> who). */
 export type Mention = z.infer<typeof MentionSchema>;
 
 /** The `event` of `im.message.receive_v1`. */

@@ -2,8 +2,8 @@
  * Sending to Feishu (`im/v1/messages`), the way stock sends:
  *
  * - **Format.** `msg_type: "post"` with one `md` element (`{"zh_cn": {"content": [[{"tag":
- *   "md", "text": …}]]}}`), so Markdown renders; `msgType: "text"` (`renderMode: "raw"`) sends
- *   plain `{"text": …}` instead.
+ *   "md", "text": ...}]]}}`), so Markdown renders; `msgType: "text"` (`renderMode: "raw"`) sends
+ *   plain `{"text": ...}` instead.
  * - **Where.** A reply (`replyToMessageId`) uses `POST /messages/{id}/reply`, with
  *   `reply_in_thread: true` in a topic thread or when `replyInThread` is on; a reply whose
  *   target was withdrawn falls back to a plain send (not inside a thread, where that would
@@ -55,8 +55,13 @@ function checkId(value: string, what: string): string {
   if (!ID.test(id)) {
     throw new OpenClawError(
       "CHANNEL_TARGET_INVALID",
-      `Cannot send to Feishu ${what} "${value.slice(0, 40)}": expected an id like oc_… or ou_…`,
-      { hint: 'Use a chat id ("oc_…", "chat:oc_…") or an open_id ("ou_…", "user:ou_…")' },
+      `Cannot send to Feishu ${what} "${
+        value.slice(0, 40)
+      }": expected an id like oc_\u2026 or ou_\u2026`,
+      {
+        hint:
+          'Use a chat id ("oc_\u2026", "chat:oc_\u2026") or an open_id ("ou_\u2026", "user:ou_\u2026")',
+      },
     );
   }
   return id;
@@ -65,7 +70,7 @@ function checkId(value: string, what: string): string {
 /**
  * Reads a send target: provider and kind prefixes stripped, the `receive_id_type` from the id.
  *
- * @param raw `oc_…`, `ou_…`, `chat:oc_…`, `feishu:user:ou_…`, …
+ * @param raw `oc_...`, `ou_...`, `chat:oc_...`, `feishu:user:ou_...`, ...
  * @returns The id and its type.
  * @throws {OpenClawError} `CHANNEL_TARGET_INVALID` for an empty or malformed id.
  */

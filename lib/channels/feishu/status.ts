@@ -5,7 +5,7 @@
  * - `connected` in long-connection mode is computed when asked: a socket is open **and** a
  *   frame (pong or event) arrived within the ping interval plus the pong timeout. A connection
  *   that went quiet shows `connected: false`, `healthState: "stale"` and the age of the last
- *   frame at once, before the watchdog has closed it — never "OK" for hours.
+ *   frame at once, before the watchdog has closed it -- never "OK" for hours.
  * - `mode` (`websocket` | `webhook`), `domain`, `baseUrl` (custom origins only),
  *   `credentialSource`, `bot` (open_id and name), `lastTransportActivityAt` (last frame),
  *   `lastPongAt`, `pingIntervalMs`, `lastSendError` (a failed send is not a lost connection).

@@ -57,7 +57,7 @@ export class TenantTokens {
    * Returns a token that is valid for at least the refresh margin.
    *
    * @returns The token.
-   * @throws What the token call throws (`FeishuApiError` for bad credentials, …).
+   * @throws What the token call throws (`FeishuApiError` for bad credentials, ...).
    */
   get(): Promise<string> {
     const held = this.#held;

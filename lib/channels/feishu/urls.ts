@@ -1,6 +1,6 @@
 /**
- * Where the Feishu adapter connects: the open-platform origin for `domain` (`feishu` →
- * `https://open.feishu.cn`, `lark` → `https://open.larksuite.com`, or an `https://` origin of a
+ * Where the Feishu adapter connects: the open-platform origin for `domain` (`feishu` ->
+ * `https://open.feishu.cn`, `lark` -> `https://open.larksuite.com`, or an `https://` origin of a
  * private deployment), and the long-connection URL the endpoint call hands out. The app secret
  * and tenant token travel to the first and a ticket to the second, so plain `http:` / `ws:` is
  * accepted only for loopback hosts (a local fake or proxy).

@@ -5,9 +5,9 @@
  * 1. `POST` only (405); body at most `maxBodyBytes` (413), JSON (400);
  * 2. with an Encrypt Key: a present `X-Lark-Signature` must match SHA-256(`timestamp + nonce +
  *    encryptKey + rawBody`) in constant time, and its timestamp must be within `maxSkewMs` of
- *    now (401); the body must be `{"encrypt": …}` and decrypt with the key (400);
+ *    now (401); the body must be `{"encrypt": ...}` and decrypt with the key (400);
  * 3. `url_verification` (Feishu saving the URL): the token must match the Verification Token;
- *    answered with `{"challenge"}`. It may come unsigned — decrypting proves the key instead;
+ *    answered with `{"challenge"}`. It may come unsigned -- decrypting proves the key instead;
  * 4. any other request must be signed when an Encrypt Key is set (401), and its
  *    `header.token` must match the Verification Token when one is set (401);
  * 5. the event goes to the pipeline (events.ts); 200 only once it is stored (with

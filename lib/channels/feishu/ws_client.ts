@@ -1,8 +1,8 @@
 /**
  * Keeps a Feishu long connection up: endpoint discovery (`POST /callback/ws/endpoint` with the
- * app credentials → a one-time `wss://` URL and the client settings), one session at a time
- * (ws_session.ts), and reconnects with backoff after every end — closes, timeouts, and dead
- * connections the ping watchdog found — for as long as the adapter runs (stock's SDK can give
+ * app credentials -> a one-time `wss://` URL and the client settings), one session at a time
+ * (ws_session.ts), and reconnects with backoff after every end -- closes, timeouts, and dead
+ * connections the ping watchdog found -- for as long as the adapter runs (stock's SDK can give
  * up after `ReconnectCount` tries; we never do, but back off up to a minute).
  *
  * Before the first connection is up, a failure stops the loop and `ready` rejects, so
@@ -10,7 +10,7 @@
  * credentials (`code` 514 / 403) also stop a running loop: retrying cannot fix them.
  *
  * `state` feeds status: `connected` is true only while a socket is open **and** a frame (pong or
- * event) arrived within the ping interval plus the pong timeout — a connection that went silent
+ * event) arrived within the ping interval plus the pong timeout -- a connection that went silent
  * reads as disconnected even before the watchdog closes it.
  *
  * @module

@@ -6,13 +6,13 @@
  * 2. send a ping control frame (`type: ping`, the URL's `service_id`) at once and then every
  *    ping interval (the server's `ClientConfig.PingInterval`, updated by each pong);
  * 3. after each ping, a watchdog: if no frame at all arrives within `pongTimeoutMs`, the
- *    connection is dead — it ends with `dead` and the socket is closed. This is the liveness
+ *    connection is dead -- it ends with `dead` and the socket is closed. This is the liveness
  *    stock lacks (its long connection "silently dies and still reports OK");
  * 4. data frames of `type: event` are reassembled (fragments.ts), parsed and handed to
- *    `onEvent`; the same frame goes back as the acknowledgement — headers plus `biz_rt`, payload
+ *    `onEvent`; the same frame goes back as the acknowledgement -- headers plus `biz_rt`, payload
  *    `{"code":200}` once `onEvent` resolved, `{"code":500}` when it threw (Feishu redelivers).
  *    Other data frames (`card`) are acknowledged and ignored;
- * 5. end on a close, a timeout, a dead connection or abort — the result says which.
+ * 5. end on a close, a timeout, a dead connection or abort -- the result says which.
  *
  * @module
  */

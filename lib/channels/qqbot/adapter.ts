@@ -3,14 +3,14 @@
  * OpenAPI, on Deno's built-in `WebSocket` and `fetch` (no well-kept Deno-friendly SDK exists and
  * the protocol is small).
  *
- * **Flow.** `connect()`: credentials check → access token (token.ts; refused AppSecret fails here
- * with `CHANNEL_AUTH_FAILED`) → `GET /gateway` → gateway loop (gateway_client.ts): HELLO →
- * IDENTIFY with `GROUP_AND_C2C` → resolves on READY. Each `C2C_MESSAGE_CREATE` /
+ * **Flow.** `connect()`: credentials check -> access token (token.ts; refused AppSecret fails here
+ * with `CHANNEL_AUTH_FAILED`) -> `GET /gateway` -> gateway loop (gateway_client.ts): HELLO ->
+ * IDENTIFY with `GROUP_AND_C2C` -> resolves on READY. Each `C2C_MESSAGE_CREATE` /
  * `GROUP_AT_MESSAGE_CREATE` is normalized (normalize.ts) and handed to `onInbound`, awaited
  * before its sequence is committed, so the resume sequence only moves past stored messages.
  * Replies go out as passive replies with `msg_id` and increasing `msg_seq` (send.ts).
  *
- * QQ has no "typing…" for bots in groups and no pairing flow; `sendTyping()` does nothing.
+ * QQ has no "typing..." for bots in groups and no pairing flow; `sendTyping()` does nothing.
  *
  * @module
  */

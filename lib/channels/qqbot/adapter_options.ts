@@ -31,7 +31,7 @@ export interface QQBotAdapterOptions {
   clientSecret?: string;
   /** Both at once, as `channels add --channel qqbot --token "AppID:AppSecret"` takes them. */
   token?: string;
-  /** Where `clientSecret` / `token` came from, for status (`secretRef`, …). @default "config" */
+  /** Where `clientSecret` / `token` came from, for status (`secretRef`, ...). @default "config" */
   credentialSource?: string;
   /** The token endpoint. @default QQBOT_TOKEN_URL, else "https://bots.qq.com/app/getAppAccessToken" */
   tokenUrl?: string;

@@ -112,7 +112,7 @@ export const QQ_FATAL_CLOSE_CODES: ReadonlyMap<number, string> = new Map([
   [QQClose.BOT_BANNED, "the bot is banned"],
 ]);
 
-/** Close codes after which the session is gone: identify anew (4900–4913 too). */
+/** Close codes after which the session is gone: identify anew (4900-4913 too). */
 export const QQ_NEW_SESSION_CLOSE_CODES: ReadonlySet<number> = new Set([
   QQClose.INVALID_SESSION,
   QQClose.INVALID_SEQ,

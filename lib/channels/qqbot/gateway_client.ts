@@ -8,10 +8,10 @@
  * everything the journal has not stored (the journal drops duplicates by message id).
  *
  * **Reconnects.** op 7 and a zombie connection resume at once (the next try waits); a close or
- * timeout resumes after backoff; op 9 waits 1–5 s and resumes when the platform says it may, else
+ * timeout resumes after backoff; op 9 waits 1-5 s and resumes when the platform says it may, else
  * identifies anew. Close 4004 drops the access token (the next try fetches a fresh one), 4006 /
- * 4007 / 4900–4913 start a new session, 4008 waits a minute; codes reconnecting cannot fix
- * (4010–4014, bot offline 4914, banned 4915) stop the loop with the reason. Before the first
+ * 4007 / 4900-4913 start a new session, 4008 waits a minute; codes reconnecting cannot fix
+ * (4010-4014, bot offline 4914, banned 4915) stop the loop with the reason. Before the first
  * READY, a failure stops the loop and `ready` rejects: `connect()` reports it.
  *
  * **Bounds.** At most `maxQueuedDispatches` dispatches wait for the handler; past that the

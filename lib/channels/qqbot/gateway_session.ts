@@ -2,15 +2,15 @@
  * One QQ gateway connection, from opening the socket to its end:
  *
  * 1. open the WebSocket (timeout), wait for op 10 HELLO (timeout);
- * 2. send op 2 IDENTIFY `{token: "QQBot <t>", intents, shard: [0, 1], properties}` — or op 6
- *    RESUME `{token, session_id, seq}` when a session and sequence are known — and wait for the
+ * 2. send op 2 IDENTIFY `{token: "QQBot <t>", intents, shard: [0, 1], properties}` -- or op 6
+ *    RESUME `{token, session_id, seq}` when a session and sequence are known -- and wait for the
  *    `READY` / `RESUMED` dispatch (timeout);
  * 3. heartbeat (op 1) every `heartbeat_interval` with the sequence the caller has *committed*; a
  *    heartbeat due while the previous one is still unacknowledged (no op 11) means a zombie
  *    connection: close and resume;
  * 4. hand every dispatch (op 0, with its event `id`) to the caller in order; answer an op 1 from
  *    the server with a heartbeat at once;
- * 5. end on op 7 RECONNECT, op 9 INVALID_SESSION, a close, a timeout, `end()` or abort — the
+ * 5. end on op 7 RECONNECT, op 9 INVALID_SESSION, a close, a timeout, `end()` or abort -- the
  *    result says which, and the caller (gateway_client.ts) decides between resume, identify and
  *    giving up.
  *
@@ -41,7 +41,7 @@ export type SessionEnd =
 export interface Dispatch {
   t: string;
   s: number | null;
-  /** The event id (`C2C_MESSAGE_CREATE:abc…`). */
+  /** The event id (`C2C_MESSAGE_CREATE:abc...`). */
   id?: string;
   d: unknown;
 }

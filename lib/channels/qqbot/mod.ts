@@ -8,13 +8,13 @@
  *
  * | option | default | what |
  * |---|---|---|
- * | `account` | — | `resolveChannelAccount(config, "qqbot", accountId)`; status fields, and from `raw`: `appId`, a plain-string `clientSecret`, `token` (`"AppID:AppSecret"`), `sandbox` |
- * | `appId` | `token` halves → `raw.appId` → `QQBOT_APP_ID` (default account only) | the bot's AppID |
- * | `clientSecret` | `token` halves → plain `raw.clientSecret` → `QQBOT_CLIENT_SECRET` (default account only) | the AppSecret, **SecretRef resolved by the caller** |
+ * | `account` | -- | `resolveChannelAccount(config, "qqbot", accountId)`; status fields, and from `raw`: `appId`, a plain-string `clientSecret`, `token` (`"AppID:AppSecret"`), `sandbox` |
+ * | `appId` | `token` halves -> `raw.appId` -> `QQBOT_APP_ID` (default account only) | the bot's AppID |
+ * | `clientSecret` | `token` halves -> plain `raw.clientSecret` -> `QQBOT_CLIENT_SECRET` (default account only) | the AppSecret, **SecretRef resolved by the caller** |
  * | `token` | `raw.token` | both at once, `"AppID:AppSecret"` (the `channels add --channel qqbot --token` form) |
- * | `credentialSource` | `"config"` | label shown as `credentialSource` in status for option-given secrets (`secretRef`, …) |
- * | `tokenUrl` | `QQBOT_TOKEN_URL` → `https://bots.qq.com/app/getAppAccessToken` | token endpoint (http only on loopback: point it at a fake) |
- * | `apiBaseUrl` | `QQBOT_API_URL` → sandbox base if `sandbox` → `https://api.sgroup.qq.com` | OpenAPI base, also used for `GET /gateway` |
+ * | `credentialSource` | `"config"` | label shown as `credentialSource` in status for option-given secrets (`secretRef`, ...) |
+ * | `tokenUrl` | `QQBOT_TOKEN_URL` -> `https://bots.qq.com/app/getAppAccessToken` | token endpoint (http only on loopback: point it at a fake) |
+ * | `apiBaseUrl` | `QQBOT_API_URL` -> sandbox base if `sandbox` -> `https://api.sgroup.qq.com` | OpenAPI base, also used for `GET /gateway` |
  * | `sandbox` | `raw.sandbox === true` | use `https://sandbox.api.sgroup.qq.com` |
  * | `intents` | `1 << 25` (GROUP_AND_C2C) | IDENTIFY intents: C2C messages and group @-messages |
  * | `env` | process environment | where the `QQBOT_*` fallbacks are read |
@@ -37,7 +37,7 @@
  *   "group"`, `chatId` = group openid, `mentionsBot: true`. `messageId` is the `msg_id` to reply
  *   to, `updateId` the event id.
  * - Outbound: pass the inbound `messageId` as `replyToMessageId` (every chunk carries it as a
- *   passive reply, with `msg_seq` 1, 2, …); without it the chat's latest inbound message within
+ *   passive reply, with `msg_seq` 1, 2, ...); without it the chat's latest inbound message within
  *   the reply window (DM 60 min, group 5 min) is used. A chat id never seen inbound must be
  *   written `c2c:<openid>` or `group:<group_openid>`. Messages are at most 5000 characters
  *   (`formatForAccount` with the `qqbot` account view splits at 5000).

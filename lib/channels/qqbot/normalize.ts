@@ -1,9 +1,9 @@
 /**
  * Turns the two QQ message dispatches into the gateway's {@linkcode InboundMessage}:
  *
- * - `C2C_MESSAGE_CREATE` → a DM: `chatType: "dm"`, `chatId` and `senderId` = the user's openid;
- * - `GROUP_AT_MESSAGE_CREATE` → a group message: `chatId` = the group openid, `senderId` = the
- *   member openid, and `mentionsBot: true` — the platform delivers a group message to a bot only
+ * - `C2C_MESSAGE_CREATE` -> a DM: `chatType: "dm"`, `chatId` and `senderId` = the user's openid;
+ * - `GROUP_AT_MESSAGE_CREATE` -> a group message: `chatId` = the group openid, `senderId` = the
+ *   member openid, and `mentionsBot: true` -- the platform delivers a group message to a bot only
  *   when it @-mentions the bot (the mention itself is already cut out of `content`).
  *
  * `messageId` is the message id (the `msg_id` a passive reply needs), `updateId` the event id of

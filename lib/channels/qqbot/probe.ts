@@ -61,7 +61,8 @@ export async function probeQQBot(options: QQProbeOptions): Promise<ProbeResult> 
         issues: [{
           kind: "auth",
           message,
-          fix: `Check the AppID and AppSecret at q.qq.com (Development → Settings) and update ` +
+          fix:
+            `Check the AppID and AppSecret at q.qq.com (Development \u2192 Settings) and update ` +
             `${options.configPath}`,
         }],
       };

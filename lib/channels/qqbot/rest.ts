@@ -2,7 +2,7 @@
  * A small QQ OpenAPI client: `Authorization: QQBot <access token>` (fetched and refreshed by
  * token.ts) and `X-Union-Appid`, JSON in and out, a timeout on every request (body included),
  * bounded response bodies. Errors come as an HTTP status or as a `code` in a 200 body; both
- * become a {@linkcode QQApiError}. A rejected token (401, codes 11241–11244) is dropped and the
+ * become a {@linkcode QQApiError}. A rejected token (401, codes 11241-11244) is dropped and the
  * call tried once more with a fresh one; a 429 or a rate-limit code is retried after the wait the
  * platform asks for (`Retry-After`, else 1 s); GETs also retry network errors and 5xx. Error
  * texts never contain the AppSecret or a token.

@@ -16,7 +16,7 @@ export const OPENID = /^[A-Za-z0-9_-]{1,128}$/;
 const Id = z.string().min(1).max(256);
 const OpenId = z.string().regex(OPENID);
 
-/** `POST /app/getAppAccessToken` → `{access_token, expires_in}` (`expires_in` is a string). */
+/** `POST /app/getAppAccessToken` -> `{access_token, expires_in}` (`expires_in` is a string). */
 export const AccessTokenSchema = z.object({
   access_token: z.string().min(1).max(4096),
   expires_in: z.union([z.number(), z.string().regex(/^\d{1,9}$/).transform(Number)]),

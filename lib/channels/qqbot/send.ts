@@ -5,7 +5,7 @@
  * **Passive replies.** The platform accepts a bot's message freely only as a reply to a user's
  * message: the body carries that message's id as `msg_id` and a `msg_seq` that differs for each
  * reply to it (a repeated pair is dropped as a duplicate, code 40054005). So the sender numbers
- * the replies to each inbound message 1, 2, 3 … across calls — every chunk of a long answer, and
+ * the replies to each inbound message 1, 2, 3 ... across calls -- every chunk of a long answer, and
  * a later answer to the same message, gets the next number. The reply window is 60 minutes for a
  * DM and 5 minutes for a group, at most 5 replies per message. When the caller names no message
  * (`replyToMessageId`), the latest inbound message of that chat still inside its window is used;
@@ -13,7 +13,7 @@
  *
  * **Targets.** `chatId` is the openid from the inbound message; whether it is a user or a group
  * is remembered from inbound traffic, and can be spelled out: `c2c:<openid>` / `user:<openid>`,
- * `group:<group_openid>`, or stock's `qqbot:c2c:…` / `qqbot:group:…`. Ids are checked before they
+ * `group:<group_openid>`, or stock's `qqbot:c2c:...` / `qqbot:group:...`. Ids are checked before they
  * enter a URL path.
  *
  * @module

@@ -45,7 +45,7 @@ async function deflate(data: Uint8Array): Promise<Uint8Array> {
  * Encodes a matrix as a PNG: `true` cells black, `false` white, each `scale` pixels square.
  *
  * @param matrix Rows of cells (all rows the same length).
- * @param scale Pixels per cell (1–32).
+ * @param scale Pixels per cell (1-32).
  * @returns The PNG file's bytes.
  * @throws {RangeError} For an empty matrix or a scale out of range.
  */
@@ -56,7 +56,7 @@ export async function encodeMatrixPng(
   const cells = matrix.length;
   if (cells === 0 || matrix[0].length === 0) throw new RangeError("Cannot encode an empty matrix");
   if (!Number.isInteger(scale) || scale < 1 || scale > 32) {
-    throw new RangeError(`Cannot encode with scale ${scale}: expected 1–32`);
+    throw new RangeError(`Cannot encode with scale ${scale}: expected 1\u201332`);
   }
   const width = matrix[0].length * scale;
   const height = cells * scale;

@@ -2,13 +2,13 @@
  * The WhatsApp channel adapter: one linked account over WhatsApp Web (multi-device), through
  * Baileys.
  *
- * `connect()`: stored credentials? (if not: status `not linked — run openclaw channels login
- * --channel whatsapp` and `WHATSAPP_NOT_LINKED`, without loading Baileys) → load Baileys →
- * connection loop (connection.ts: restarts on 515, backoff on drops, stops on logout) → resolves
+ * `connect()`: stored credentials? (if not: status `not linked -- run openclaw channels login
+ * --channel whatsapp` and `WHATSAPP_NOT_LINKED`, without loading Baileys) -> load Baileys ->
+ * connection loop (connection.ts: restarts on 515, backoff on drops, stops on logout) -> resolves
  * at the first `open`. Inbound (inbound.ts): `notify` messages deduplicated, normalized with
  * E.164 ids (normalize.ts), awaited through the handler, then marked read when
  * `sendReadReceipts` is on. Outbound (send.ts): chunks in order, the first quoting the message it
- * answers. `keepTyping()` shows "typing…" while a turn runs. `logout()` unlinks the device.
+ * answers. `keepTyping()` shows "typing..." while a turn runs. `logout()` unlinks the device.
  *
  * @module
  */
@@ -230,7 +230,7 @@ class WhatsAppAdapter implements WhatsAppChannelAdapter {
     );
   }
 
-  /** Shows "typing…" once (presence `composing`). */
+  /** Shows "typing..." once (presence `composing`). */
   async sendTyping(target: OutboundTarget): Promise<void> {
     await this.#requireSocket().sendPresenceUpdate("composing", targetJid(target));
   }

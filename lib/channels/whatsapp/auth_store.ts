@@ -48,7 +48,7 @@ export interface LinkedIdentity {
   name?: string;
 }
 
-/** Baileys' file-name rule: `/` → `__`, `:` → `-`; also no backslash or NUL. */
+/** Baileys' file-name rule: `/` -> `__`, `:` -> `-`; also no backslash or NUL. */
 function fileNameFor(type: string, id: string): string {
   const name = `${type}-${id}.json`.replace(/\//g, "__").replace(/:/g, "-")
     .replace(/[\\\0]/g, "_");

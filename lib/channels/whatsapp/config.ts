@@ -1,7 +1,7 @@
 /**
  * WhatsApp's own keys under `channels.whatsapp` (and `accounts.<id>`): reading them with their
  * defaults, and checking them with errors that name the dotted path, what was found and what is
- * allowed. The common channel keys (`dmPolicy`, `groupPolicy`, …) are checked by the config
+ * allowed. The common channel keys (`dmPolicy`, `groupPolicy`, ...) are checked by the config
  * schema; this adds what only WhatsApp means: `allowFrom`/`groupAllowFrom` are E.164 numbers,
  * `groups` keys are group JIDs, and the types of `sendReadReceipts`, `selfChatMode`, `authDir`.
  *
@@ -113,7 +113,7 @@ function checkBlock(block: Block, base: string, issues: WhatsAppConfigIssue[]): 
  * @example
  * ```ts
  * validateWhatsAppConfig({ allowFrom: ["+15551234567", "alice"] });
- * // [{ path: "channels.whatsapp.allowFrom[1]", message: '"alice" is not a phone number …' }]
+ * // [{ path: "channels.whatsapp.allowFrom[1]", message: '"alice" is not a phone number ...' }]
  * ```
  */
 export function validateWhatsAppConfig(

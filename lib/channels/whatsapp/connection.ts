@@ -4,7 +4,7 @@
  * | close code | what happens |
  * |---|---|
  * | 515 restart required | a new socket at once (normal after pairing and server restarts) |
- * | 401 logged out | credentials deleted, loop ends; status: `logged out — run openclaw channels login --channel whatsapp` |
+ * | 401 logged out | credentials deleted, loop ends; status: `logged out -- run openclaw channels login --channel whatsapp` |
  * | 440 connection replaced | loop ends: another WhatsApp Web session uses these credentials, and reconnecting would fight it |
  * | 403 forbidden | loop ends: WhatsApp refuses this account |
  * | anything else | a new socket after the backoff (1 s doubling to 60 s with jitter, reset once open) |

@@ -41,10 +41,10 @@ export function loginCommand(accountId: string): string {
 
 /** What status says when the phone unlinked this device. */
 export function loggedOutMessage(accountId: string): string {
-  return `logged out — run ${loginCommand(accountId)}`;
+  return `logged out \u2014 run ${loginCommand(accountId)}`;
 }
 
 /** What status says when no credentials are stored yet. */
 export function notLinkedMessage(accountId: string): string {
-  return `not linked — run ${loginCommand(accountId)}`;
+  return `not linked \u2014 run ${loginCommand(accountId)}`;
 }

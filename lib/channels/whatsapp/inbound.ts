@@ -1,8 +1,8 @@
 /**
  * What the adapter does with `messages.upsert`: only `notify` batches are new traffic
  * (`append` is history and own-device sync); each message is deduplicated by chat and key id,
- * normalized (normalize.ts), handed to the inbound handler and **awaited** — the handler
- * resolves once the message is journaled — and only then, when `sendReadReceipts` is on, marked
+ * normalized (normalize.ts), handed to the inbound handler and **awaited** -- the handler
+ * resolves once the message is journaled -- and only then, when `sendReadReceipts` is on, marked
  * read, so the sender never sees blue ticks on a message the gateway lost. A handler that
  * rejects or takes longer than `handlerTimeoutMs` leaves the message unread and forgets its id,
  * so a redelivery is processed.

@@ -14,11 +14,11 @@ const E164 = /^\+[1-9]\d{5,14}$/;
 
 /** The parts of a JID. */
 export interface JidParts {
-  /** The user part without the device suffix (`15551234567`, `120363…`). */
+  /** The user part without the device suffix (`15551234567`, `120363...`). */
   user: string;
-  /** `s.whatsapp.net`, `lid`, `g.us`, `newsletter`, `broadcast`, … */
+  /** `s.whatsapp.net`, `lid`, `g.us`, `newsletter`, `broadcast`, ... */
   server: string;
-  /** The device number of a multi-device JID (`…:12@s.whatsapp.net`). */
+  /** The device number of a multi-device JID (`...:12@s.whatsapp.net`). */
   device?: number;
 }
 
@@ -53,7 +53,7 @@ export function splitJid(jid: string | null | undefined): JidParts | undefined {
 }
 
 /**
- * The JID without its device suffix (`15551234567:12@s.whatsapp.net` → `15551234567@s.whatsapp.net`);
+ * The JID without its device suffix (`15551234567:12@s.whatsapp.net` -> `15551234567@s.whatsapp.net`);
  * the legacy `c.us` server becomes `s.whatsapp.net`.
  *
  * @param jid A JID.
@@ -67,7 +67,7 @@ export function normalizeJid(jid: string | null | undefined): string | undefined
 }
 
 /**
- * Normalizes a phone number written by a person (`+1 (555) 123-4567`, `whatsapp:+1555…`,
+ * Normalizes a phone number written by a person (`+1 (555) 123-4567`, `whatsapp:+1555...`,
  * `0015551234567`) to E.164.
  *
  * @param value A phone number or an `allowFrom` entry.
@@ -117,19 +117,19 @@ export function e164ToJid(e164: string): string | undefined {
  * Where to send for a chat id as the gateway keeps it: a JID stays a JID (device suffix
  * dropped), an E.164 number becomes its JID.
  *
- * @param chatId `+15551234567`, `15551234567@s.whatsapp.net`, `120363…@g.us`, `…@lid`.
+ * @param chatId `+15551234567`, `15551234567@s.whatsapp.net`, `120363...@g.us`, `...@lid`.
  * @returns The JID, or `undefined` for anything else.
  */
 export function chatJidOf(chatId: string): string | undefined {
   return chatId.includes("@") ? normalizeJid(chatId.trim()) : e164ToJid(chatId);
 }
 
-/** True for a group JID (`…@g.us`). */
+/** True for a group JID (`...@g.us`). */
 export function isGroupJid(jid: string | null | undefined): boolean {
   return splitJid(jid)?.server === GROUP_SERVER;
 }
 
-/** True for a LID (hidden-number) JID (`…@lid`). */
+/** True for a LID (hidden-number) JID (`...@lid`). */
 export function isLidJid(jid: string | null | undefined): boolean {
   return splitJid(jid)?.server === LID_SERVER;
 }

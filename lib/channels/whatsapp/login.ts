@@ -1,18 +1,18 @@
 /**
- * Linking a WhatsApp account by QR code — the one routine `openclaw channels login --channel
+ * Linking a WhatsApp account by QR code -- the one routine `openclaw channels login --channel
  * whatsapp` and the dashboard's `web.login.*` RPC share, so both behave alike (stock handled the
  * post-scan restart only in its CLI, and the dashboard hung at "logging in").
  *
- * Flow: open the account's credential store (auth_store.ts) → already linked? done, unless
- * `force` (then the old credentials are deleted first) → socket → each `qr` is rendered (terminal
- * text + PNG data URL) and handed to `onQr` → the phone scans → WhatsApp closes the socket with
+ * Flow: open the account's credential store (auth_store.ts) -> already linked? done, unless
+ * `force` (then the old credentials are deleted first) -> socket -> each `qr` is rendered (terminal
+ * text + PNG data URL) and handed to `onQr` -> the phone scans -> WhatsApp closes the socket with
  * **515 "restart required"**, which is normal: credentials are flushed to disk and a new socket
- * logs in with them (up to `maxRestarts` times) → `open`: linked; credentials flushed, socket
+ * logs in with them (up to `maxRestarts` times) -> `open`: linked; credentials flushed, socket
  * closed, result returned. The channel itself connects separately (the gateway starts it).
  *
- * Failures: the QR codes ran out (408) or `timeoutMs` passed → `WHATSAPP_LOGIN_TIMEOUT`; the
- * phone refused (401) → `WHATSAPP_LOGIN_FAILED` and the half-made credentials are deleted; any
- * other close → `WHATSAPP_LOGIN_FAILED` with the reason and code; `signal` or `cancel()` →
+ * Failures: the QR codes ran out (408) or `timeoutMs` passed -> `WHATSAPP_LOGIN_TIMEOUT`; the
+ * phone refused (401) -> `WHATSAPP_LOGIN_FAILED` and the half-made credentials are deleted; any
+ * other close -> `WHATSAPP_LOGIN_FAILED` with the reason and code; `signal` or `cancel()` ->
  * `AbortError`. Every step is a state (`onState`, `login.state`) so a UI can show progress.
  *
  * @module
@@ -224,7 +224,7 @@ class LoginSession implements WhatsAppLogin {
           `WhatsApp login timed out: no QR code was scanned within ${
             Math.round(timeoutMs / 1000)
           } s`,
-          { hint: "Run the login again and scan the code with WhatsApp → Linked devices" },
+          { hint: "Run the login again and scan the code with WhatsApp \u2192 Linked devices" },
         ),
       );
     }, timeoutMs);
@@ -355,7 +355,7 @@ class LoginSession implements WhatsAppLogin {
       throw new OpenClawError(
         "WHATSAPP_LOGIN_TIMEOUT",
         `WhatsApp login timed out: none of the ${this.#qrCount} QR codes was scanned`,
-        { hint: "Run the login again and scan the code with WhatsApp → Linked devices" },
+        { hint: "Run the login again and scan the code with WhatsApp \u2192 Linked devices" },
       );
     }
     throw new OpenClawError("WHATSAPP_LOGIN_FAILED", `WhatsApp login failed: ${close.reason}`);
@@ -395,7 +395,7 @@ class LoginSession implements WhatsAppLogin {
  *   onQr: (qr) => Deno.stderr.write(new TextEncoder().encode(qr.terminal)),
  *   signal,
  * });
- * const linked = await login.result; // { status: "linked", e164: "+15551234567", … }
+ * const linked = await login.result; // { status: "linked", e164: "+15551234567", ... }
  * ```
  */
 export function startWhatsAppLogin(options: WhatsAppLoginOptions): WhatsAppLogin {

@@ -45,7 +45,7 @@ export interface WhatsAppLogoutResult {
 
 /**
  * Logs an account out: connects with its credentials and asks WhatsApp to remove this linked
- * device (`socket.logout()`), then deletes the credentials — also when the phone could not be
+ * device (`socket.logout()`), then deletes the credentials -- also when the phone could not be
  * reached in time (then it still lists the device until it notices). Do not call this while the
  * channel runs with the same credentials: a second socket replaces the first; stop the channel
  * or use the adapter's `logout()` instead.

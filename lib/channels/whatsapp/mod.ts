@@ -1,10 +1,10 @@
 /**
  * WhatsApp (WhatsApp Web, multi-device) for the channel subsystem, the CLI and the dashboard.
- * Import this module lazily — only when `channels.whatsapp` is configured or someone logs in.
+ * Import this module lazily -- only when `channels.whatsapp` is configured or someone logs in.
  * Even then Baileys itself loads only inside `connect()` / a login (baileys.ts), and not at all
  * for an account that is not linked.
  *
- * **Runtime** — `createWhatsAppAdapter(options)` returns a {@linkcode WhatsAppChannelAdapter}:
+ * **Runtime** -- `createWhatsAppAdapter(options)` returns a {@linkcode WhatsAppChannelAdapter}:
  *
  * ```ts
  * const account = resolveChannelAccount(config, "whatsapp", accountId);
@@ -27,29 +27,29 @@
  * `initAuthCreds` [Baileys `initAuthCreds`], `reviveKey`.
  *
  * Inbound messages: DMs have `chatId` = `senderId` = the sender's E.164 number (`allowFrom` is
- * E.164); groups have the group JID (`…@g.us`) as `chatId`. `mentionsBot` comes from
+ * E.164); groups have the group JID (`...@g.us`) as `chatId`. `mentionsBot` comes from
  * `contextInfo.mentionedJid`; identity-name patterns are applied by lib/channels/access.ts from
  * `account.mentionPatterns` (config_view.ts derives them on WhatsApp). Status extras: `linked`,
  * `self` (`{ jid, e164, name }`), `mode: "web"`, `healthState`, `lastSendError`.
  *
- * **Login** — `startWhatsAppLogin({ stateDir, accountId, onQr, signal })`, shared by
+ * **Login** -- `startWhatsAppLogin({ stateDir, accountId, onQr, signal })`, shared by
  * `openclaw channels login --channel whatsapp [--account A]` and the `web.login.*` RPC:
  *
  * ```ts
  * // CLI
  * const login = startWhatsAppLogin({ stateDir, accountId, authDir, force, signal,
  *   onQr: (qr) => writeStderr(qr.terminal) });
- * const linked = await login.result; // { status: "linked" | "already-linked", e164, jid, … }
+ * const linked = await login.result; // { status: "linked" | "already-linked", e164, jid, ... }
  * // RPC web.login.start: keep `login` per account, answer with the first code
- * const qr = await login.waitForQr(); // qr.dataUrl is "data:image/png;base64,…"
+ * const qr = await login.waitForQr(); // qr.dataUrl is "data:image/png;base64,..."
  * // RPC web.login.wait: the next code (pass the index shown) or the result
  * ```
  *
- * **Logout** — `adapter.logout()` while the channel runs (unlinks through its socket), else
+ * **Logout** -- `adapter.logout()` while the channel runs (unlinks through its socket), else
  * `logoutWhatsApp({ stateDir, accountId })`; both delete the credentials.
  *
- * **Config** — `validateWhatsAppConfig(channels.whatsapp)` lists problems with dotted paths
- * (non-E.164 `allowFrom`, group keys that are not `…@g.us`, wrong types).
+ * **Config** -- `validateWhatsAppConfig(channels.whatsapp)` lists problems with dotted paths
+ * (non-E.164 `allowFrom`, group keys that are not `...@g.us`, wrong types).
  *
  * @module
  */

@@ -1,8 +1,8 @@
 /**
- * One Baileys message → the gateway's {@linkcode InboundMessage}, or the reason it is not one.
+ * One Baileys message -> the gateway's {@linkcode InboundMessage}, or the reason it is not one.
  *
  * - Chats: a person (`@s.whatsapp.net` / `@lid`) is a `dm` whose `chatId` and `senderId` are
- *   the E.164 number (what `allowFrom` lists) — or the LID JID when WhatsApp hides the number
+ *   the E.164 number (what `allowFrom` lists) -- or the LID JID when WhatsApp hides the number
  *   and gave no alternative, which no `allowFrom` number matches; a group (`@g.us`) is a
  *   `group` with the group JID as `chatId` and the participant as sender. Status updates,
  *   broadcast lists and newsletters are skipped.
@@ -14,7 +14,7 @@
  *   quoted id is one we sent) sets `replyToBot`.
  * - Own messages (`fromMe`: our phone or another linked device) are skipped, except in
  *   `selfChatMode` in the chat with our own number, where they are the operator talking to the
- *   bot — but never the bot's own replies, recognized by their ids.
+ *   bot -- but never the bot's own replies, recognized by their ids.
  *
  * @module
  */
@@ -50,7 +50,7 @@ export interface Skipped {
   skip: string;
 }
 
-/** Wrappers that carry the real message inside (`ephemeralMessage`, view-once, …). */
+/** Wrappers that carry the real message inside (`ephemeralMessage`, view-once, ...). */
 function unwrap(content: WAMessageContentLike): WAMessageContentLike {
   let c = content;
   for (let depth = 0; depth < 4; depth++) {

@@ -49,7 +49,7 @@ export interface WhatsAppAdapterOptions extends BackendOverrides {
   connectTimeoutMs?: number;
   /** Longest wait for the inbound handler to store one message. @default 30000 */
   handlerTimeoutMs?: number;
-  /** "typing…" refresh while a turn runs. @default 6000 */
+  /** "typing..." refresh while a turn runs. @default 6000 */
   typingIntervalMs?: number;
   /** Typing loops at once, at most. @default 64 */
   maxTypingLoops?: number;
@@ -118,7 +118,7 @@ export interface WhatsAppChannelAdapter extends ChannelAdapter {
   /** The account's credentials directory. */
   readonly authDir: string;
   /**
-   * Shows "typing…" (presence `composing`) now and every `typingIntervalMs` until `signal`
+   * Shows "typing..." (presence `composing`) now and every `typingIntervalMs` until `signal`
    * aborts, then `paused`. Failures are logged, never thrown.
    */
   keepTyping(target: OutboundTarget, signal: AbortSignal): void;

@@ -2,7 +2,7 @@
  * The login QR code in the two forms people see it: text for a terminal (two module rows per
  * line with half-block characters, light modules drawn, so it scans on the usual dark
  * terminal background) and a PNG data URL for the dashboard (`web.login.start`, stock's
- * `data:image/png;base64,…`). The QR matrix comes from `uqr` (zero-dependency encoder); the PNG
+ * `data:image/png;base64,...`). The QR matrix comes from `uqr` (zero-dependency encoder); the PNG
  * from _png.ts.
  *
  * @module
@@ -24,9 +24,9 @@ export interface WhatsAppQr {
   qr: string;
   /** The code as terminal text (ends with a newline). */
   terminal: string;
-  /** `data:image/png;base64,…`. */
+  /** `data:image/png;base64,...`. */
   dataUrl: string;
-  /** 1 for the first code of a login, then 2, 3, … as WhatsApp rotates it. */
+  /** 1 for the first code of a login, then 2, 3, ... as WhatsApp rotates it. */
   index: number;
 }
 
@@ -54,7 +54,8 @@ function matrixOf(text: string, quietZone: number): boolean[][] {
  * Renders `text` as a QR code for a terminal.
  *
  * @param text The QR payload.
- * @returns Lines of `█`, `▀`, `▄` and spaces (light modules drawn), ending with a newline.
+ * @returns Lines of full, upper-half and lower-half block characters (U+2588, U+2580,
+ *   U+2584) and spaces (light modules drawn), ending with a newline.
  * @throws {RangeError} For empty or oversized text.
  * @example
  * ```ts
@@ -69,7 +70,7 @@ export function renderQrTerminal(text: string): string {
     for (let x = 0; x < m[y].length; x++) {
       const top = !m[y][x];
       const bottom = y + 1 < m.length ? !m[y + 1][x] : false;
-      line += top && bottom ? "█" : top ? "▀" : bottom ? "▄" : " ";
+      line += top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
     }
     lines.push(line);
   }
@@ -80,7 +81,7 @@ export function renderQrTerminal(text: string): string {
  * Renders `text` as a PNG QR code data URL.
  *
  * @param text The QR payload.
- * @returns `data:image/png;base64,…` (a few KB for a WhatsApp code).
+ * @returns `data:image/png;base64,...` (a few KB for a WhatsApp code).
  * @throws {RangeError} For empty or oversized text.
  */
 export async function renderQrDataUrl(text: string): Promise<string> {

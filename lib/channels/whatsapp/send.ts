@@ -1,5 +1,5 @@
 /**
- * Sending text: the chat id becomes a JID (`+1555…` → `1555…@s.whatsapp.net`; group JIDs as
+ * Sending text: the chat id becomes a JID (`+1555...` -> `1555...@s.whatsapp.net`; group JIDs as
  * they are), a reply quotes the inbound message (`sendMessage(jid, { text }, { quoted })`, from
  * the adapter's memory of recent messages so the quote shows the original author and text), and
  * chunks go out in order with only the first quoting. The text arrives formatted and within the
@@ -42,7 +42,7 @@ export function targetJid(target: OutboundTarget): string {
     throw new OpenClawError(
       "WHATSAPP_TARGET_INVALID",
       `Cannot send to WhatsApp chat "${target.chatId}": expected a phone number in E.164 form ` +
-        `(+15551234567) or a JID (…@s.whatsapp.net, …@g.us)`,
+        `(+15551234567) or a JID (\u2026@s.whatsapp.net, \u2026@g.us)`,
     );
   }
   return jid;

@@ -41,7 +41,7 @@ export interface WAMediaLike {
   contextInfo?: WAContextInfoLike | null;
 }
 
-/** A wrapper message (`ephemeralMessage`, `viewOnceMessage`, …) around the real one. */
+/** A wrapper message (`ephemeralMessage`, `viewOnceMessage`, ...) around the real one. */
 export interface WAFutureProofLike {
   message?: WAMessageContentLike | null;
 }
@@ -87,7 +87,7 @@ export interface ConnectionUpdate {
   connection?: "open" | "connecting" | "close";
   /** Why it closed: a Boom error whose `output.statusCode` is a {@linkcode DisconnectCode}. */
   lastDisconnect?: { error: Error | undefined; date: Date };
-  /** A new QR code to show (each lasts about 20–60 s). */
+  /** A new QR code to show (each lasts about 20-60 s). */
   qr?: string;
   isNewLogin?: boolean;
 }

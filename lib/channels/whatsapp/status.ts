@@ -4,7 +4,7 @@
  * `configured` means the same here), `self` (the linked number), `mode: "web"`, and
  * `healthState`: `not-linked`, `connecting`, `connected`, `reconnecting`, `logged-out`,
  * `replaced`, `forbidden`, `stopped`. When the operator must act, `lastError` says how
- * (`logged out — run openclaw channels login --channel whatsapp`).
+ * (`logged out -- run openclaw channels login --channel whatsapp`).
  *
  * @module
  */
@@ -86,7 +86,7 @@ export class WhatsAppStatus {
   /** The connection loop ended. */
   stopped(): void {
     this.#core.markStopped();
-    // A fatal state (logged out, replaced, …) stays: it says what the operator must do.
+    // A fatal state (logged out, replaced, ...) stays: it says what the operator must do.
     if (["connecting", "connected", "reconnecting"].includes(this.#health)) {
       this.#setHealth("stopped");
     }

@@ -1,5 +1,5 @@
 /**
- * "typing…" on WhatsApp is a presence: `composing` in the chat while a turn runs, refreshed
+ * "typing..." on WhatsApp is a presence: `composing` in the chat while a turn runs, refreshed
  * (WhatsApp drops it after several seconds) until the turn's signal aborts, then `paused`.
  * Loops are bounded in number; failures are logged at debug level and never reach the turn.
  *
@@ -47,7 +47,7 @@ export class PresenceLoops {
   }
 
   /**
-   * Shows "typing…" in `jid` now and every interval until `signal` aborts, then "paused".
+   * Shows "typing..." in `jid` now and every interval until `signal` aborts, then "paused".
    * Ignored past the bound or when `signal` already aborted.
    *
    * @param jid The chat.

@@ -181,7 +181,7 @@ export const HeartbeatVisibilitySchema = z
     showAlerts: z.boolean().optional().describe("Deliver alert content (default true)"),
     useIndicator: z.boolean().optional().describe("Emit indicator events (default true)"),
   })
-  .describe("Heartbeat visibility; account → channel → channels.defaults");
+  .describe("Heartbeat visibility; account \u2192 channel \u2192 channels.defaults");
 
 /** Ids in allowlists: Telegram and Discord ids are often written as numbers. */
 export const AllowFromSchema = z.array(z.union([z.string(), z.number()]));

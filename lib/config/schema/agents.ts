@@ -199,7 +199,7 @@ const sandboxShape = {
       maxAgeDays: z.number().nonnegative().optional(),
     })
     .optional(),
-  /** Legacy: true → scope session, false → shared (doctor migrates). */
+  /** Legacy: true -> scope session, false -> shared (doctor migrates). */
   perSession: z.boolean().optional(),
 };
 

@@ -3,10 +3,10 @@
  * (reference/discovery.md §4.1). Strict like stock's: an unknown key is an error with its path.
  *
  * The rules stock enforces at config time are enforced here too, so `config set` and a hand edit
- * the gateway reloads fail with the field named: profile names, `cdpPort` 1–65535, a managed
+ * the gateway reloads fail with the field named: profile names, `cdpPort` 1-65535, a managed
  * profile must set `cdpPort` or `cdpUrl`, the extension driver takes no `cdpUrl`. One rule is
  * ours: `extraArgs` may not move the CDP endpoint (`--remote-debugging-address`/`-port`) or the
- * profile directory (`--user-data-dir`), because the gateway owns those — an address of
+ * profile directory (`--user-data-dir`), because the gateway owns those -- an address of
  * `0.0.0.0` would hand the unauthenticated debugger to the whole network.
  *
  * @module
@@ -41,7 +41,7 @@ const timeoutMs = z.number().int().min(0).max(600_000);
 /** `browser.profiles.<name>`. */
 export const BrowserProfileSchema = z
   .strictObject({
-    cdpPort: port.optional().describe("CDP port of this profile's managed Chromium (1–65535)"),
+    cdpPort: port.optional().describe("CDP port of this profile's managed Chromium (1\u201365535)"),
     cdpUrl: z.string().optional().describe("Attach to this CDP endpoint instead of a port"),
     userDataDir: z.string().optional().describe("existing-session driver only"),
     mcpCommand: z.string().optional(),

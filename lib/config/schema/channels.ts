@@ -185,7 +185,7 @@ export const ChannelsSchema = z
   .object({ defaults: ChannelDefaultsSchema.optional() })
   .catchall(ChannelSchema)
   .superRefine((channels, ctx) => {
-    // WhatsApp's own keys: E.164 numbers in allowFrom, group JIDs as groups keys, …
+    // WhatsApp's own keys: E.164 numbers in allowFrom, group JIDs as groups keys, ...
     if (!Object.hasOwn(channels, "whatsapp")) return;
     for (const issue of validateWhatsAppConfig(channels.whatsapp, "")) {
       ctx.addIssue({
@@ -196,4 +196,4 @@ export const ChannelsSchema = z
       });
     }
   })
-  .describe("Chat channels keyed by id (telegram, discord, whatsapp, slack, …)");
+  .describe("Chat channels keyed by id (telegram, discord, whatsapp, slack, \u2026)");

@@ -6,12 +6,12 @@
  * the schema in step).
  *
  * A path is secret-bearing when
- * - it matches a {@link SECRET_INPUT_PATHS} pattern (`models.providers.*.apiKey`, header values…);
+ * - it matches a {@link SECRET_INPUT_PATHS} pattern (`models.providers.*.apiKey`, header values...);
  * - it is a variable of an environment map: the root `env` block, `env.vars`, and every other
  *   map under an `env` key (sandbox, skill and exec-provider environments). Every value counts,
  *   whatever the variable is called;
  * - a key on the way names a credential ({@link isSensitiveKey}: `botToken`, `appSecret`,
- *   `password`, `apiKeys: {…}`), except the top-level `secrets` section, which only says where
+ *   `password`, `apiKeys: {...}`), except the top-level `secrets` section, which only says where
  *   secrets live.
  *
  * SecretRef objects at such paths are references, not secrets, and stay visible.
@@ -37,7 +37,7 @@ const SENSITIVE_PARTS = [
 ];
 
 // Keys that name where a secret lives or how it is used, not the secret itself
-// (`tokenFile`, `passEnv`, `secretsDir`, `apiKeyEnv`, `secretPolicy`, …).
+// (`tokenFile`, `passEnv`, `secretsDir`, `apiKeyEnv`, `secretPolicy`, ...).
 const NOT_A_VALUE = /(file|path|dir|env|command|mode|policy|url|ref|source|provider|enabled)$/;
 
 /** Returns true when a config key (e.g. `botToken`, `apiKey`, `GROQ_API_KEY`) holds a secret. */
@@ -98,7 +98,7 @@ function matches(pattern: readonly string[], path: readonly PathSegment[]): bool
     pattern.every((p, i) => p === "*" || p === String(path[i]));
 }
 
-/** Returns true when `path` is a variable of an environment map (`env.X`, `env.vars.X`, `….env.X`). */
+/** Returns true when `path` is a variable of an environment map (`env.X`, `env.vars.X`, `....env.X`). */
 function isEnvVariable(path: readonly PathSegment[]): boolean {
   const n = path.length;
   if (n < 2 || typeof path[n - 1] !== "string") return false;
@@ -116,7 +116,7 @@ export function isSecretPath(path: readonly PathSegment[]): boolean {
   // A credential-named key anywhere below the section (the section name itself never counts:
   // `secrets` holds provider settings, not values). Names the user picks for map entries (a
   // provider alias such as `onepassword_openai`, an account id) are not field names: a provider
-  // called "…password…" does not make its command and arguments secrets.
+  // called "...password..." does not make its command and arguments secrets.
   return path.some((seg, i) =>
     i > 0 && typeof seg === "string" && !isUserNamedEntry(path, i) && isSensitiveKey(seg)
   );

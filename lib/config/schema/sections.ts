@@ -54,7 +54,7 @@ export const LoggingSchema = z
     redactPatterns: z
       .array(z.string())
       .optional()
-      .describe('Extra regexes to mask ("re" → gi, or "/re/flags")'),
+      .describe('Extra regexes to mask ("re" \u2192 gi, or "/re/flags")'),
     maxFileBytes: z.number().int().positive().optional().describe(
       "Stop writing the file past this",
     ),

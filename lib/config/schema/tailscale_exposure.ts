@@ -5,8 +5,8 @@
  * (tailscale.ts) applies the same rules when the config is written.
  *
  * Serve and Funnel proxy to the gateway on this machine, so the gateway must listen where the
- * proxy can reach it: loopback (stock's rule), or — as the chapter's own Tailscale example
- * does — `tailnet`, which we reach through a loopback relay. Funnel is public, so it needs
+ * proxy can reach it: loopback (stock's rule), or -- as the chapter's own Tailscale example
+ * does -- `tailnet`, which we reach through a loopback relay. Funnel is public, so it needs
  * password auth. The messages are stock's, word for word.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * Older shapes of the cron store (`cron/jobs.json`) and their current form: a bare job list
- * becomes `{ version: 1, jobs }`; `jobId` → `id`; a schedule string or `schedule.cron` →
- * `schedule.expr`; `schedule.atMs` → `schedule.at`; top-level `message`/`text`/`model`/… move into
+ * becomes `{ version: 1, jobs }`; `jobId` -> `id`; a schedule string or `schedule.cron` ->
+ * `schedule.expr`; `schedule.atMs` -> `schedule.at`; top-level `message`/`text`/`model`/... move into
  * `payload`; top-level `deliver`/`channel`/`to` and `delivery.mode: "deliver"` become an
  * `announce` delivery; `notify: true` becomes a webhook delivery to `cron.webhook`. Pure: it
  * returns a migrated copy and what it changed.
@@ -19,7 +19,7 @@ function isObj(v: unknown): v is Obj {
 export interface CronStoreMigration {
   /** The store in its current shape (a copy). */
   store: { version: number; jobs: unknown[] } & Obj;
-  /** Older field → how many jobs had it (`"bare job list"` for the file shape). */
+  /** Older field -> how many jobs had it (`"bare job list"` for the file shape). */
   issues: Map<string, number>;
   /** Things it could not migrate, one line each. */
   manual: string[];
@@ -36,7 +36,7 @@ function hoistPayload(job: Obj, count: (issue: string) => void): void {
     else if (text) payload = { kind: "systemEvent", text };
     if (payload) {
       job.payload = payload;
-      count("top-level payload fields → payload");
+      count("top-level payload fields \u2192 payload");
     }
   }
   if (payload) {
@@ -59,7 +59,7 @@ function hoistPayload(job: Obj, count: (issue: string) => void): void {
   const stale = [...PAYLOAD_FIELDS, "message", "text"].filter((f) => Object.hasOwn(job, f));
   if (stale.length) {
     for (const f of stale) delete job[f];
-    count("top-level payload fields → payload");
+    count("top-level payload fields \u2192 payload");
   }
 }
 
@@ -80,11 +80,11 @@ function hoistDelivery(job: Obj, webhook: string | undefined, manual: string[]):
       };
     }
     for (const f of legacy) delete job[f];
-    issues.push("top-level deliver/channel/to → delivery");
+    issues.push("top-level deliver/channel/to \u2192 delivery");
   }
   if (isObj(job.delivery) && job.delivery.mode === "deliver") {
     job.delivery.mode = "announce";
-    issues.push('delivery.mode "deliver" → "announce"');
+    issues.push('delivery.mode "deliver" \u2192 "announce"');
   }
   if (job.notify === true) {
     if (isObj(job.delivery)) {
@@ -93,7 +93,7 @@ function hoistDelivery(job: Obj, webhook: string | undefined, manual: string[]):
     } else if (webhook) {
       job.delivery = { mode: "webhook", to: webhook };
       delete job.notify;
-      issues.push("notify: true → webhook delivery");
+      issues.push("notify: true \u2192 webhook delivery");
     } else {
       manual.push(
         `Job ${String(job.id ?? "?")} has notify: true but cron.webhook is not set: ` +
@@ -107,7 +107,7 @@ function hoistDelivery(job: Obj, webhook: string | undefined, manual: string[]):
 function migrateSchedule(job: Obj, count: (issue: string) => void): void {
   if (typeof job.schedule === "string") {
     job.schedule = { kind: "cron", expr: job.schedule.trim() };
-    count("schedule string → schedule.expr");
+    count("schedule string \u2192 schedule.expr");
     return;
   }
   if (!isObj(job.schedule)) return;
@@ -116,13 +116,13 @@ function migrateSchedule(job: Obj, count: (issue: string) => void): void {
     if (typeof s.expr !== "string" || !s.expr.trim()) s.expr = s.cron.trim();
     delete s.cron;
     if (s.kind === undefined) s.kind = "cron";
-    count("schedule.cron → schedule.expr");
+    count("schedule.cron \u2192 schedule.expr");
   }
   if (typeof s.atMs === "number" && Number.isFinite(s.atMs)) {
     if (typeof s.at !== "string") s.at = new Date(s.atMs).toISOString();
     delete s.atMs;
     if (s.kind === undefined) s.kind = "at";
-    count("schedule.atMs → schedule.at");
+    count("schedule.atMs \u2192 schedule.at");
   }
 }
 
@@ -144,7 +144,7 @@ export function migrateCronStore(
   let rest: Obj = {};
   if (Array.isArray(value)) {
     jobs = value;
-    issues.set("bare job list → { version: 1, jobs }", 1);
+    issues.set("bare job list \u2192 { version: 1, jobs }", 1);
   } else if (isObj(value) && Array.isArray(value.jobs)) {
     jobs = value.jobs;
     rest = value;
@@ -159,7 +159,7 @@ export function migrateCronStore(
     if (Object.hasOwn(job, "jobId")) {
       if (typeof job.id !== "string" || !job.id.trim()) job.id = job.jobId;
       delete job.jobId;
-      count("jobId → id");
+      count("jobId \u2192 id");
     }
     migrateSchedule(job, count);
     hoistPayload(job, count);

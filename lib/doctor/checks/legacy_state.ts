@@ -1,6 +1,6 @@
 /**
- * On-disk migrations: `state.legacy` ("Legacy disk layout migration": `sessions/` →
- * `agents/<id>/sessions/`, `agent/` → `agents/<id>/agent/`, a WhatsApp login in `credentials/` →
+ * On-disk migrations: `state.legacy` ("Legacy disk layout migration": `sessions/` ->
+ * `agents/<id>/sessions/`, `agent/` -> `agents/<id>/agent/`, a WhatsApp login in `credentials/` ->
  * `credentials/whatsapp/default/`) and `cron.store` ("Legacy cron storage migration": older job
  * shapes in the cron store). Moves are renames inside the state directory (atomic per entry);
  * nothing that already exists at the target is replaced, and what cannot be merged is kept as a

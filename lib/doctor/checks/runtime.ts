@@ -184,7 +184,7 @@ export const runtimePracticeCheck: DoctorCheck = {
         message: `Deno ${Deno.version.deno} is older than the ${BUILT_FOR_DENO} openclaw is ` +
           "built for",
         fix:
-          `Use Deno ${BUILT_FOR_DENO} (npx --yes deno@${BUILT_FOR_DENO} …) or the openclaw binary`,
+          `Use Deno ${BUILT_FOR_DENO} (npx --yes deno@${BUILT_FOR_DENO} \u2026) or the openclaw binary`,
       });
     }
     if (Deno.build.os !== "windows" && Deno.uid() === 0) {
