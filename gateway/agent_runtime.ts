@@ -30,6 +30,7 @@ import type { SecretRef } from "../lib/secrets/ref.ts";
 import type { ProcessManager } from "../lib/tools/process_manager.ts";
 import type { GatewayState } from "./state.ts";
 import type { ActiveTurns } from "./automation/active_turns.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../lib/timers.ts";
 
 /** The runtime as the gateway holds it: the contract plus the hot-reload hook. */
 export interface GatewayAgentRuntime extends AgentRuntime {
@@ -110,9 +111,9 @@ export class LazyAgentRuntime {
     const closing = this.#runtime.then((rt) => rt.close()).catch((err) =>
       this.#warn(`agent runtime did not close cleanly: ${err?.message ?? err}`)
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([closing, new Promise((r) => timer = setTimeout(r, budgetMs))])
-      .finally(() => clearTimeout(timer));
+    let timer: TimerHandle | undefined;
+    await Promise.race([closing, new Promise<void>((r) => timer = setTimer(r, budgetMs))])
+      .finally(() => clearTimer(timer));
   }
 }
 

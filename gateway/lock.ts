@@ -6,6 +6,7 @@
  * @module
  */
 import { OpenClawError } from "../lib/errors.ts";
+import { delay } from "../lib/timers.ts";
 
 /** A process listening on a TCP port. */
 export interface PortListener {
@@ -194,7 +195,7 @@ async function waitForFree(port: number, budgetMs: number): Promise<boolean> {
   while (true) {
     if (await portIsFree(port)) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
+    await delay(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
   }
 }
 

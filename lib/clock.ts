@@ -6,8 +6,9 @@
  * @module
  */
 
-/** An opaque timer handle (whatever the platform's `setTimeout` returns). */
-export type TimerHandle = ReturnType<typeof setTimeout>;
+import { clearTimer, setRepeatingTimer, setTimer, type TimerHandle } from "./timers.ts";
+
+export type { TimerHandle };
 
 /** The wall clock and the timers that run on it. */
 export interface Clock {
@@ -24,7 +25,7 @@ export interface Clock {
 }
 
 /**
- * The real clock: `Date.now` and the platform timers.
+ * The real clock: `Date.now` and the timers of lib/timers.ts.
  *
  * @example
  * ```ts
@@ -34,8 +35,8 @@ export interface Clock {
  */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (handle) => clearInterval(handle),
+  setTimeout: setTimer,
+  clearTimeout: clearTimer,
+  setInterval: setRepeatingTimer,
+  clearInterval: clearTimer,
 };

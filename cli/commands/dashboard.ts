@@ -24,6 +24,7 @@ import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { errorEnvelope, printJson, printLine, printWarn } from "../output.ts";
 import { act } from "../program.ts";
+import { clearTimer, delay, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 interface DashboardFlags {
   open?: boolean;
@@ -125,7 +126,7 @@ async function checkGatewayAnswers(origin: string, quiet: boolean): Promise<void
       if (!quiet) printWarn(`the gateway answers but is not ready yet (/readyz: ${last})`);
       return;
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await delay(300);
   }
 }
 
@@ -149,11 +150,11 @@ async function openBrowser(url: string): Promise<boolean> {
       stderr: "null",
     }).spawn();
     // The opener usually returns at once; a slow one is left running rather than waited for.
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerHandle | undefined;
     const status = await Promise.race([
       child.status,
-      new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), 3_000)),
-    ]).finally(() => clearTimeout(timer));
+      new Promise<undefined>((r) => timer = setTimer(() => r(undefined), 3_000)),
+    ]).finally(() => clearTimer(timer));
     if (status === undefined) {
       child.unref();
       return true;

@@ -11,6 +11,7 @@ import { ExitCode, OpenClawError } from "../../lib/errors.ts";
 import { printErr, printJsonLine, printLine, style } from "../output.ts";
 import { act } from "../program.ts";
 import { addRpcOptions, type RpcFlags, timeoutMs } from "./rpc_options.ts";
+import { delay } from "../../lib/timers.ts";
 
 interface LogsFlags extends RpcFlags {
   follow?: boolean;
@@ -116,7 +117,7 @@ export function register(program: CommandUnknownOpts): void {
     Deno.addSignalListener("SIGINT", onSig);
     try {
       while (!stop) {
-        await new Promise((r) => setTimeout(r, interval));
+        await delay(interval);
         if (stop) break;
         result = await source.read(result.cursor, 5000, maxBytes);
         if (result.reset) {

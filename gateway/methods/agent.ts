@@ -21,6 +21,7 @@ import {
   ThinkingParamSchema,
 } from "./_common.ts";
 import { defineMethod, type MethodDefinition } from "./registry.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 /** Default wait of `agent.wait` when `timeoutMs` is not given. */
 const AGENT_WAIT_DEFAULT_MS = 30_000;
@@ -166,11 +167,11 @@ export const agentMethods: MethodDefinition[] = [
       const { runId, timeoutMs = AGENT_WAIT_DEFAULT_MS } = params;
       const known = knownRun(state, runId);
       if (known) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timer: TimerHandle | undefined;
         const outcome = known.outcome ?? await Promise.race([
           known.done,
-          new Promise<undefined>((r) => timer = setTimeout(() => r(undefined), timeoutMs)),
-        ]).finally(() => clearTimeout(timer));
+          new Promise<undefined>((r) => timer = setTimer(() => r(undefined), timeoutMs)),
+        ]).finally(() => clearTimer(timer));
         if (!outcome) return { runId, status: "timeout" };
         return {
           runId,

@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { clearTimer, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 /** One deadline with one callback at a time. Call {@linkcode Deadline.dispose} when done. */
 export class Deadline {
   #at = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
   #timerAt = 0;
   #onExpire: (() => void) | undefined;
   #disposed = false;
@@ -21,9 +22,9 @@ export class Deadline {
     this.#at = at;
     this.#onExpire = onExpire;
     if (this.#timer === undefined || this.#timerAt > at) {
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      if (this.#timer !== undefined) clearTimer(this.#timer);
       this.#timerAt = at;
-      this.#timer = setTimeout(this.#fire, ms);
+      this.#timer = setTimer(this.#fire, ms);
     }
   }
 
@@ -42,7 +43,7 @@ export class Deadline {
   dispose(): void {
     this.#disposed = true;
     this.disarm();
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) clearTimer(this.#timer);
     this.#timer = undefined;
   }
 
@@ -52,7 +53,7 @@ export class Deadline {
     const left = this.#at - Date.now();
     if (left > 0) {
       this.#timerAt = this.#at;
-      this.#timer = setTimeout(this.#fire, left);
+      this.#timer = setTimer(this.#fire, left);
       return;
     }
     const cb = this.#onExpire;

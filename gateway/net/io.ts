@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { clearTimer, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 /** The subset of `Deno.Conn` the server uses (a test may pass a fake). */
 export type NetConn = Deno.Conn;
@@ -40,16 +41,16 @@ export async function writeThenClose(
   bytes: Uint8Array,
   maxWaitMs = 1_000,
 ): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   try {
     await Promise.race([
       writeAll(conn, bytes),
-      new Promise<void>((resolve) => timer = setTimeout(resolve, maxWaitMs)),
+      new Promise<void>((resolve) => timer = setTimer(resolve, maxWaitMs)),
     ]);
   } catch {
     // the peer is gone; closing is all that is left
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
     closeQuietly(conn);
   }
 }

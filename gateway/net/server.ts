@@ -11,6 +11,7 @@ import { closingResponse } from "./http_status.ts";
 import { type NetConn, writeThenClose } from "./io.ts";
 import { type HttpLimits, resolveHttpLimits } from "./limits.ts";
 import { attachSocket, type ServerWebSocket, shutdownSocket } from "./ws_socket.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 /** Options of {@linkcode serveHttp}. */
 export interface ServeHttpOptions {
@@ -91,7 +92,7 @@ class Server implements HttpServer {
   #acceptErrors = 0;
   #lastAcceptLog = 0;
   #suppressedAcceptLogs = 0;
-  #backoffTimer: ReturnType<typeof setTimeout> | undefined;
+  #backoffTimer: TimerHandle | undefined;
   #wakeBackoff: (() => void) | undefined;
   #counters: ConnCounters = {
     requests: 0,
@@ -147,7 +148,7 @@ class Server implements HttpServer {
     } catch {
       // already closed
     }
-    clearTimeout(this.#backoffTimer);
+    clearTimer(this.#backoffTimer);
     this.#wakeBackoff?.();
     for (const c of this.#conns) c.close();
     for (const s of this.#sockets) shutdownSocket(s);
@@ -171,7 +172,7 @@ class Server implements HttpServer {
         this.#logAcceptError(err, backoff);
         await new Promise<void>((resolve) => {
           this.#wakeBackoff = resolve;
-          this.#backoffTimer = setTimeout(resolve, backoff);
+          this.#backoffTimer = setTimer(resolve, backoff);
         });
         this.#backoffTimer = this.#wakeBackoff = undefined;
         continue;

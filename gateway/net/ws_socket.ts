@@ -23,6 +23,7 @@ import {
   TextFrameBuffer,
   unmask,
 } from "./ws_frame.ts";
+import { clearTimer, setRepeatingTimer, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 /** Options of a server-side WebSocket (see {@linkcode upgradeWebSocket}). */
 export interface ServerWebSocketOptions {
@@ -178,9 +179,9 @@ export class ServerWebSocket {
   #closeReason = "";
   #wasClean = false;
   #pendingClose: { code?: number; reason: string } | undefined;
-  #idleTimer: ReturnType<typeof setInterval> | undefined;
+  #idleTimer: TimerHandle | undefined;
   #pingOutstanding = false;
-  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #closeTimer: TimerHandle | undefined;
   #finalized = false;
 
   /** Created by {@linkcode upgradeWebSocket}; not meant to be constructed directly. */
@@ -282,7 +283,7 @@ export class ServerWebSocket {
     this.#state = CLOSING;
     this.#closeSent = true;
     this.#enqueue(encodeCloseFrame(code, reason));
-    this.#closeTimer = setTimeout(() => {
+    this.#closeTimer = setTimer(() => {
       this.#closeTimer = undefined;
       this.#terminate(1006, "close handshake timed out", false);
     }, this.#closeTimeoutMs);
@@ -296,7 +297,9 @@ export class ServerWebSocket {
     this.#rbuf = new Uint8Array(Math.max(READ_BUFFER, head.length));
     this.#rbuf.set(head);
     this.#end = head.length;
-    if (this.#idleSec > 0) this.#idleTimer = setInterval(this.#idleTick, this.#idleSec * 1000);
+    if (this.#idleSec > 0) {
+      this.#idleTimer = setRepeatingTimer(this.#idleTick, this.#idleSec * 1000);
+    }
     if (this.#pendingClose) {
       // close() was called before the handshake completed: open straight into CLOSING.
       const { code, reason } = this.#pendingClose;
@@ -331,8 +334,8 @@ export class ServerWebSocket {
     }
     this.#endAfterFlush = true;
     if (!this.#writing) return this.#terminate(this.#closeCode, this.#closeReason, false);
-    clearTimeout(this.#closeTimer);
-    this.#closeTimer = setTimeout(() => this.#terminate(1001, "server shutting down", false), 250);
+    clearTimer(this.#closeTimer);
+    this.#closeTimer = setTimer(() => this.#terminate(1001, "server shutting down", false), 250);
   }
 
   #idleTick = (): void => {
@@ -365,8 +368,8 @@ export class ServerWebSocket {
     this.#msg = null;
     this.#endAfterFlush = true;
     this.#lingering = true;
-    clearTimeout(this.#closeTimer);
-    this.#closeTimer = setTimeout(
+    clearTimer(this.#closeTimer);
+    this.#closeTimer = setTimer(
       () => this.#terminate(code, reason, false),
       Math.min(LINGER_MS, this.#closeTimeoutMs),
     );
@@ -392,8 +395,8 @@ export class ServerWebSocket {
     this.#finalized = true;
     const wasOpen = !unopened;
     this.#state = CLOSED;
-    clearInterval(this.#idleTimer);
-    clearTimeout(this.#closeTimer);
+    clearTimer(this.#idleTimer);
+    clearTimer(this.#closeTimer);
     this.#idleTimer = this.#closeTimer = undefined;
     if (this.#conn) closeQuietly(this.#conn);
     this.#dropQueue();
@@ -766,7 +769,7 @@ export class ServerWebSocket {
     this.#endAfterFlush = true;
     if (!this.#writing) return this.#terminate(code, reason, true);
     if (this.#closeTimer === undefined) {
-      this.#closeTimer = setTimeout(() => {
+      this.#closeTimer = setTimer(() => {
         this.#closeTimer = undefined;
         this.#terminate(code, reason, false);
       }, this.#closeTimeoutMs);

@@ -12,6 +12,7 @@
  */
 import { findOnPath } from "../../lib/service/exec.ts";
 import { OpenClawError } from "../../lib/errors.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../../lib/timers.ts";
 
 /** Characters of claim output kept for messages. */
 export const MAX_CLAIM_OUTPUT = 8_192;
@@ -83,9 +84,9 @@ export function spawnClaim(options: ClaimOptions): ServeClaim {
   const exited = child.status.then(async (s) => {
     // A grandchild that inherited the pipes must not keep us waiting: read what is there, then
     // stop reading.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([pumps, new Promise((r) => timer = setTimeout(r, 200))]);
-    clearTimeout(timer);
+    let timer: TimerHandle | undefined;
+    await Promise.race([pumps, new Promise<void>((r) => timer = setTimer(r, 200))]);
+    clearTimer(timer);
     for (const r of readers) r.cancel().catch(() => {});
     return s.code;
   });
@@ -104,10 +105,10 @@ export function spawnClaim(options: ClaimOptions): ServeClaim {
         } catch { /* already gone */ }
       };
       kill("SIGTERM");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const grace = new Promise<"late">((r) => timer = setTimeout(() => r("late"), STOP_GRACE_MS));
+      let timer: TimerHandle | undefined;
+      const grace = new Promise<"late">((r) => timer = setTimer(() => r("late"), STOP_GRACE_MS));
       const outcome = await Promise.race([exited, grace]);
-      clearTimeout(timer);
+      clearTimer(timer);
       if (outcome === "late") {
         kill("SIGKILL");
         await exited;

@@ -8,6 +8,7 @@
  */
 import { ensureDir, writeFileAtomic } from "../../lib/fs/atomic.ts";
 import { joinPath } from "../../lib/paths.ts";
+import { delay } from "../../lib/timers.ts";
 
 /** What a gateway records about its claim. */
 export interface ClaimRecord {
@@ -116,7 +117,7 @@ export async function endStaleClaim(record: ClaimRecord, waitMs = 2_000): Promis
   while (performance.now() < deadline) {
     // A zombie (exited, not yet reaped) has an empty command line: it is gone too.
     if (!(await commandLineOf(record.pid))) return true;
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
   signal("SIGKILL");
   return true;

@@ -33,6 +33,7 @@ import type { ShutdownEvent, StateVersion, TickEvent } from "../../lib/protocol/
 import type { PresenceEntry } from "../state.ts";
 import type { ConnectionDeps, GatewayConnection, PeerInfo } from "./connection.ts";
 import { ConnectionLog } from "./conn_log.ts";
+import { clearTimer, setTimer } from "../../lib/timers.ts";
 
 /** Every limit a connection enforces: the protocol constants plus the env-tunable ones. */
 export interface ServerLimits extends ProtocolLimits {
@@ -302,7 +303,7 @@ export class ConnectionHub {
     const closed = [...this.#connections].map((c) => c.closeWith(CLOSE.serviceRestart));
     // Real time, not the clock: this waits for sockets, it schedules nothing.
     let timer: TimerHandle | undefined;
-    await Promise.race([Promise.all(closed), new Promise((r) => timer = setTimeout(r, 1000))])
-      .finally(() => clearTimeout(timer));
+    await Promise.race([Promise.all(closed), new Promise<void>((r) => timer = setTimer(r, 1000))])
+      .finally(() => clearTimer(timer));
   }
 }

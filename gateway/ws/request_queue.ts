@@ -10,6 +10,7 @@
  * @module
  */
 import type { Clock, TimerHandle } from "../../lib/clock.ts";
+import { clearTimer, setTimer } from "../../lib/timers.ts";
 
 /** Options for {@linkcode RequestQueue}. */
 export interface RequestQueueOptions {
@@ -51,7 +52,7 @@ export class RequestQueue {
   /** Running requests that still hold an in-flight slot. */
   #inFlight = 0;
   /** The next-turn start of queued requests (a real timer: it yields, it schedules nothing). */
-  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  #pumpTimer: TimerHandle | undefined;
   /** Running requests holding a slot: a list, oldest first (O(1) to add and to remove). */
   #oldest: Lease | undefined;
   #newest: Lease | undefined;
@@ -85,7 +86,7 @@ export class RequestQueue {
   /** Drops what has not started and starts nothing more (the socket is gone). */
   close(): void {
     this.#closed = true;
-    clearTimeout(this.#pumpTimer);
+    clearTimer(this.#pumpTimer);
     this.#pumpTimer = undefined;
     this.#options.clock.clearTimeout(this.#leaseTimer);
     this.#leaseTimer = undefined;
@@ -135,7 +136,7 @@ export class RequestQueue {
   #schedulePump(): void {
     if (this.#pumpTimer !== undefined || this.#closed || this.#queue.length === 0) return;
     if (this.#inFlight >= this.#options.maxInFlight) return this.#watchLeases();
-    this.#pumpTimer = setTimeout(() => {
+    this.#pumpTimer = setTimer(() => {
       this.#pumpTimer = undefined;
       this.#pump();
     }, 0);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { AgentTurnResult } from "./contract.ts";
+import { clearTimer, setTimer } from "../timers.ts";
 
 /** A run that has not ended yet. */
 export interface ActiveRun {
@@ -51,10 +52,10 @@ export class RunTracker {
       const set = this.#waiters.get(runId) ?? new Set();
       this.#waiters.set(runId, set);
       const waiter = (result: AgentTurnResult | undefined) => {
-        clearTimeout(timer);
+        clearTimer(timer);
         resolve(result);
       };
-      const timer = setTimeout(() => {
+      const timer = setTimer(() => {
         set.delete(waiter);
         if (set.size === 0 && this.#waiters.get(runId) === set) this.#waiters.delete(runId);
         resolve(undefined);

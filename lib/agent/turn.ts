@@ -50,6 +50,7 @@ import {
   type TurnSetup,
   type TurnState,
 } from "./_turn_record.ts";
+import { clearTimer, setTimer } from "../timers.ts";
 
 export type { AgentLogger, TurnSetup } from "./_turn_record.ts";
 
@@ -60,7 +61,7 @@ export async function executeTurn(setup: TurnSetup): Promise<AgentTurnResult> {
   const timeout = new AbortController();
   // 0 (or less) means no turn timeout, as for stock's other `timeoutSeconds` settings.
   const timer = timeoutSeconds > 0
-    ? setTimeout(
+    ? setTimer(
       () => timeout.abort(new DOMException(`Timed out after ${timeoutSeconds}s`, "TimeoutError")),
       Math.max(1, timeoutSeconds * 1000),
     )
@@ -99,7 +100,7 @@ export async function executeTurn(setup: TurnSetup): Promise<AgentTurnResult> {
     }
     await recordFailure(setup, state, stopReason, error, emit);
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
   }
   await finishSession(setup, state, stopReason);
   emit({

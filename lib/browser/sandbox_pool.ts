@@ -22,6 +22,7 @@ import type { DockerOptions } from "../sandbox/docker_cli.ts";
 import { containerConfigHash, inspectContainer } from "../sandbox/ensure.ts";
 import { SANDBOX_PROFILE, SandboxBrowserSession } from "./sandbox_session.ts";
 import type { BrowserLog } from "./service.ts";
+import { unrefTimer } from "../timers.ts";
 
 /** Sessions kept per gateway. */
 export const MAX_SANDBOX_SESSIONS = 32;
@@ -189,7 +190,7 @@ export class SandboxBrowserPool {
       if (this.#entries.get(name) === entry) void this.#drop(name);
     }, SANDBOX_SESSION_IDLE_MS);
     // The idle timer is housekeeping: it must not keep a process alive on its own.
-    if (typeof entry.idle === "number") Deno.unrefTimer(entry.idle);
+    if (typeof entry.idle === "number") unrefTimer(entry.idle);
     return entry.session;
   }
 

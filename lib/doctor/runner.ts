@@ -17,6 +17,7 @@ import type {
   DoctorFinding,
   DoctorReport,
 } from "./types.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
 
 /** Default budget of a check's `run` and of its `fix`. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 5_000;
@@ -39,9 +40,9 @@ class CheckTimeout extends Error {
 /** Runs `fn` with an AbortSignal that fires after `ms`; rejects with the timeout at that point. */
 async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = setTimer(() => {
       controller.abort(new CheckTimeout(ms));
       reject(new CheckTimeout(ms));
     }, ms);
@@ -49,7 +50,7 @@ async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<
   try {
     return await Promise.race([fn(controller.signal), expired]);
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
   }
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { ExitCode, OpenClawError } from "../errors.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
 
 /** Options for {@linkcode withFileLock}. */
 export interface FileLockOptions {
@@ -27,9 +28,9 @@ export async function withFileLock<T>(
   const lockPath = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.lock`;
   using file = Deno.openSync(lockPath, { read: true, write: true, create: true, mode: 0o600 });
   const timeoutMs = options.timeoutMs ?? 10_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = setTimer(() => {
       reject(
         new OpenClawError(
           "LOCK_TIMEOUT",
@@ -45,7 +46,7 @@ export async function withFileLock<T>(
   try {
     await Promise.race([file.lock(true), timeout]);
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
   }
   try {
     return await fn();

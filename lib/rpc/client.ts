@@ -20,6 +20,7 @@ import type {
 } from "../protocol/frames.ts";
 import { CLI_DEFAULT_OPERATOR_SCOPES } from "../protocol/scopes.ts";
 import { VERSION } from "../version.ts";
+import { clearTimer, delay, setTimer, type TimerHandle } from "../timers.ts";
 
 /** Options for {@linkcode connectGateway}. */
 export interface ConnectOptions {
@@ -156,7 +157,7 @@ function normalizeShape(shape: unknown): ErrorShape {
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: TimerHandle;
   expectFinal: boolean;
   method: string;
 }
@@ -186,7 +187,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
 
   const failAll = (err: unknown) => {
     for (const p of pending.values()) {
-      clearTimeout(p.timer);
+      clearTimer(p.timer);
       p.reject(err);
     }
     pending.clear();
@@ -247,22 +248,22 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
       (frame.payload as { status?: string })?.status === "accepted"
     ) return;
     pending.delete(String(frame.id));
-    clearTimeout(p.timer);
+    clearTimer(p.timer);
     if (frame.ok === true) p.resolve(frame.payload);
     else p.reject(rpcError(p.method, frame.error as ErrorShape));
   };
 
   const deadline = <T>(promise: Promise<T>, what: string): Promise<T> => {
-    let timer: ReturnType<typeof setTimeout>;
+    let timer: TimerHandle;
     return Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
+        timer = setTimer(
           () => reject(unreachable(url, `${what} timed out after ${timeoutMs} ms`)),
           timeoutMs,
         );
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => clearTimer(timer));
   };
 
   const send = (
@@ -286,7 +287,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
       }
       const entry: Pending = { resolve, reject, expectFinal, method };
       if (callTimeout !== undefined && callTimeout > 0) {
-        entry.timer = setTimeout(() => {
+        entry.timer = setTimer(() => {
           pending.delete(id);
           reject(
             new OpenClawError("GATEWAY_TIMEOUT", `${method} timed out after ${callTimeout} ms`, {
@@ -306,7 +307,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
         ws.close(CloseCode.normal);
       } catch { /* already closing */ }
     }
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
+    await Promise.race([closed, delay(500)]);
   };
 
   try {

@@ -6,6 +6,7 @@
  * @module
  */
 import { ExitCode, OpenClawError } from "../errors.ts";
+import { clearTimer, setTimer } from "../timers.ts";
 
 /** Where the docker CLI is and what environment it runs with. */
 export interface DockerOptions {
@@ -146,7 +147,7 @@ export async function runDocker(
       child.kill("SIGKILL");
     } catch { /* already exited */ }
   };
-  const timer = setTimeout(() => {
+  const timer = setTimer(() => {
     timedOut = true;
     kill();
   }, timeoutMs);
@@ -181,7 +182,7 @@ export async function runDocker(
       truncated: out.truncated || err.truncated,
     };
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
     options.signal?.removeEventListener("abort", kill);
   }
 }

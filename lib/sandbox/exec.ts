@@ -14,6 +14,7 @@ import { OpenClawError } from "../errors.ts";
 import { type DockerOptions, runDocker, spawnDocker } from "./docker_cli.ts";
 import type { ExecChild, ExecRunner, ExecSpawnRequest } from "../tools/runner.ts";
 import type { SandboxHandle } from "./ensure.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
 
 /** A container to run in: its name, or the handle {@linkcode ensureSandbox} returned. */
 export type SandboxTarget = string | Pick<SandboxHandle, "containerName" | "docker">;
@@ -136,6 +137,9 @@ function stripPidLine(
 }
 
 /** Signal names as the container's `kill` builtin takes them. */
+/** How long a kill waits for the wrapper's pid report before stopping only the docker client. */
+const PID_REPORT_WAIT_MS = 5_000;
+
 function signalName(signal: Deno.Signal): string {
   return signal.replace(/^SIG/, "");
 }
@@ -170,11 +174,13 @@ export function spawnInSandbox(
   };
   const kill = async (signal: Deno.Signal = "SIGTERM") => {
     if (exited) return;
-    let wait: ReturnType<typeof setTimeout> | undefined;
+    let wait: TimerHandle | undefined;
+    // The wrapper reports its pid first thing; on a loaded machine that can take a while, and
+    // giving up early would leave the command running in the container.
     const pid = await Promise.race([
       containerPid,
-      new Promise<undefined>((r) => wait = setTimeout(() => r(undefined), 1000)),
-    ]).finally(() => clearTimeout(wait));
+      new Promise<undefined>((r) => wait = setTimer(() => r(undefined), PID_REPORT_WAIT_MS)),
+    ]).finally(() => clearTimer(wait));
     if (pid === undefined) {
       // The wrapper never reported in: nothing runs in the container yet, stopping the client
       // is enough.
@@ -188,13 +194,13 @@ export function spawnInSandbox(
     ).catch(() => {});
     if (signal === "SIGKILL" && !exited) {
       // The client normally ends with its process; if docker hangs, do not wait for it forever.
-      const backstop = setTimeout(killClient, 2000);
-      child.status.finally(() => clearTimeout(backstop));
+      const backstop = setTimer(killClient, 2000);
+      child.status.finally(() => clearTimer(backstop));
     }
   };
 
   const timer = options.timeoutMs !== undefined
-    ? setTimeout(() => {
+    ? setTimer(() => {
       timedOut = true;
       kill("SIGKILL");
     }, options.timeoutMs)
@@ -207,7 +213,7 @@ export function spawnInSandbox(
 
   const status = child.status.then((s) => {
     exited = true;
-    clearTimeout(timer);
+    clearTimer(timer);
     options.signal?.removeEventListener("abort", onAbort);
     resolvePid(undefined);
     return { code: s.code, success: s.success && !timedOut && !aborted, timedOut, aborted };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { clearTimer, setTimer } from "../timers.ts";
 
 /** What to run. */
 export interface ResolverRun {
@@ -64,8 +65,8 @@ export async function runResolver(run: ResolverRun): Promise<ResolverResult> {
     killGroup(child);
     for (const r of readers) r.cancel().catch(() => {});
   };
-  const deadline = setTimeout(() => stop("timeout"), run.timeoutMs);
-  let idle = setTimeout(() => stop("no-output-timeout"), run.noOutputTimeoutMs);
+  const deadline = setTimer(() => stop("timeout"), run.timeoutMs);
+  let idle = setTimer(() => stop("no-output-timeout"), run.noOutputTimeoutMs);
 
   const chunks: Uint8Array[][] = [[], []];
   const pump = async (i: number) => {
@@ -79,8 +80,8 @@ export async function runResolver(run: ResolverRun): Promise<ResolverResult> {
           return;
         }
         chunks[i].push(value);
-        clearTimeout(idle);
-        idle = setTimeout(() => stop("no-output-timeout"), run.noOutputTimeoutMs);
+        clearTimer(idle);
+        idle = setTimer(() => stop("no-output-timeout"), run.noOutputTimeoutMs);
       }
     } catch { /* cancelled after a kill */ }
   };
@@ -114,7 +115,7 @@ export async function runResolver(run: ResolverRun): Promise<ResolverResult> {
       stderr: dec(chunks[1]),
     };
   } finally {
-    clearTimeout(deadline);
-    clearTimeout(idle);
+    clearTimer(deadline);
+    clearTimer(idle);
   }
 }

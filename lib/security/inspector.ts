@@ -13,6 +13,7 @@
  */
 import { isPidAlive, readGatewayRuntime } from "../instance/runtime_file.ts";
 import type { SecurityFinding } from "./types.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
 
 /** The stock-style check id of an open inspector. */
 export const INSPECTOR_OPEN_CHECK_ID = "gateway.inspector_open";
@@ -187,10 +188,10 @@ export async function fetchJsonVersion(
   timeoutMs = 1000,
 ): Promise<Record<string, unknown>> {
   let conn: Deno.TcpConn | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   let timedOut = false;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = setTimer(() => {
       timedOut = true;
       try {
         conn?.close();
@@ -230,7 +231,7 @@ export async function fetchJsonVersion(
   try {
     return await Promise.race([work, deadline]);
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
     try {
       conn?.close();
     } catch { /* already closed */ }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Env } from "../paths.ts";
+import { clearTimer, setTimer } from "../timers.ts";
 
 /** What one external command did. */
 export interface CommandResult {
@@ -112,7 +113,7 @@ export async function runCommand(
   let timedOut = false;
   // The deadline kills the child and stops reading: a grandchild that inherited the pipes must
   // not keep us waiting past it.
-  const timer = setTimeout(() => {
+  const timer = setTimer(() => {
     timedOut = true;
     try {
       child.kill("SIGKILL");
@@ -127,7 +128,7 @@ export async function runCommand(
     }
     return { code: status.code, stdout, stderr, ...cut };
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
   }
 }
 

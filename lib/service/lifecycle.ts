@@ -15,6 +15,7 @@ import { lingerStatus } from "./linger.ts";
 import { cliCommand, detectServiceManager, type ManagerMissing } from "./manager.ts";
 import { resolveServiceSpec } from "./spec.ts";
 import type { ServiceManager } from "./types.ts";
+import { delay } from "../timers.ts";
 
 /** A lifecycle sub-command. */
 export type LifecycleAction = "install" | "uninstall" | "start" | "stop" | "restart";
@@ -205,7 +206,7 @@ async function stopForegroundGateway(env: Env): Promise<LifecycleOutcome | undef
   Deno.kill(runtime.pid, "SIGTERM");
   const deadline = Date.now() + FOREGROUND_STOP_WAIT_MS;
   while (isPidAlive(runtime.pid) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
+    await delay(50);
   }
   if (isPidAlive(runtime.pid)) {
     throw new OpenClawError(

@@ -15,6 +15,7 @@ import { errorMessage } from "../errors.ts";
 import type { ServiceStatus } from "../service/status.ts";
 import type { DeepCheck, DeepCheckStatus, DeepReport } from "./types.ts";
 import { askChannelsStatus, channelChecks, channelIds } from "./deep_channels.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
 
 export type { DeepCheck, DeepCheckStatus, DeepReport } from "./types.ts";
 
@@ -66,16 +67,16 @@ async function bounded<T>(
   timeoutMs: number,
   what: string,
 ): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimer(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     return { ok: true, value: await Promise.race([probe(), deadline]) };
   } catch (err) {
     return { ok: false, error: `cannot check ${what}: ${errorMessage(err)}` };
   } finally {
-    clearTimeout(timer);
+    clearTimer(timer);
   }
 }
 

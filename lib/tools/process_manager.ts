@@ -12,6 +12,7 @@
 import { OpenClawError } from "../errors.ts";
 import { DEFAULT_MAX_OUTPUT_CHARS, OutputBuffer } from "./output_buffer.ts";
 import type { ExecChild, ExecRunner, ExecSpawnRequest } from "./runner.ts";
+import { clearTimer, setTimer, type TimerHandle, unrefTimer } from "../timers.ts";
 
 /** Lifecycle of a command. */
 export type ProcessStatus = "running" | "completed" | "failed" | "killed" | "timeout";
@@ -83,7 +84,7 @@ interface Internal {
 
 const DRAIN_MS = 250;
 
-type Timer = ReturnType<typeof setTimeout>;
+type Timer = TimerHandle;
 
 function shortCommand(command: string): string {
   const one = command.replace(/\s+/g, " ").trim();
@@ -201,13 +202,13 @@ export class ProcessManager {
     // A grandchild left running in the background keeps the pipes open; stop reading soon after
     // the shell itself exited instead of waiting for it.
     let drainTimer: Timer | undefined;
-    await Promise.race([pumps, new Promise<void>((r) => drainTimer = setTimeout(r, DRAIN_MS))]);
-    clearTimeout(drainTimer);
+    await Promise.race([pumps, new Promise<void>((r) => drainTimer = setTimer(r, DRAIN_MS))]);
+    clearTimer(drainTimer);
     await Promise.all(readers.map((r) => r.cancel().catch(() => {})));
     await pumps;
     // The leader is gone; members that survived SIGTERM must not outlive a kill or a timeout.
     if (internal.killRequested || internal.timedOut) internal.child.kill("SIGKILL");
-    for (const t of internal.timers) clearTimeout(t);
+    for (const t of internal.timers) clearTimer(t);
     internal.timers.clear();
     record.endedAt = this.#now();
     record.signal = status.signal;
@@ -242,13 +243,13 @@ export class ProcessManager {
   }
 
   #timer(internal: Internal, fn: () => void, ms: number): void {
-    const t = setTimeout(() => {
+    const t = setTimer(() => {
       internal.timers.delete(t);
       fn();
     }, Math.min(ms, 2 ** 31 - 1));
     // Timers must not keep a CLI process alive; the gateway stays up for other reasons.
     // (Deno's setTimeout returns a number; node's typings, loaded by npm deps, say Timeout.)
-    Deno.unrefTimer(t as unknown as number);
+    unrefTimer(t);
     internal.timers.add(t);
   }
 
@@ -267,7 +268,7 @@ export class ProcessManager {
 
   #forget(id: string): void {
     const internal = this.#internal.get(id);
-    if (internal) { for (const t of internal.timers) clearTimeout(t); }
+    if (internal) { for (const t of internal.timers) clearTimer(t); }
     this.#records.delete(id);
     this.#internal.delete(id);
   }
@@ -312,9 +313,9 @@ export class ProcessManager {
     let timer: Timer | undefined;
     await new Promise<void>((resolve) => {
       internal.waiters.add(resolve);
-      timer = setTimeout(resolve, ms);
+      timer = setTimer(resolve, ms);
     });
-    clearTimeout(timer);
+    clearTimer(timer);
   }
 
   /** Waits up to `ms` for the record to exit; returns true when it has. */
@@ -322,9 +323,9 @@ export class ProcessManager {
     let timer: Timer | undefined;
     const done = await Promise.race([
       record.exited.then(() => true),
-      new Promise<boolean>((r) => timer = setTimeout(() => r(false), ms)),
+      new Promise<boolean>((r) => timer = setTimer(() => r(false), ms)),
     ]);
-    clearTimeout(timer);
+    clearTimer(timer);
     return done;
   }
 

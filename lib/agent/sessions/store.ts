@@ -20,6 +20,7 @@
  */
 import { withFileLock } from "../../fs/lock.ts";
 import { dirname, joinPath } from "../../paths.ts";
+import { clearTimer, setTimer, type TimerHandle } from "../../timers.ts";
 
 /** One session's metadata (stock field names; unknown fields pass through). */
 export interface SessionEntry {
@@ -235,7 +236,7 @@ export class SessionStore {
   #applied = 0;
   #written = 0;
   #writing: Promise<void> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerHandle | undefined;
   /** The directory was made (or found) by this instance; a write that finds it gone makes it again. */
   #dirMade = false;
   /** Operations of this instance run one at a time, in call order. */
@@ -342,7 +343,7 @@ export class SessionStore {
 
   #schedule(): void {
     if (this.#timer !== undefined || !this.dirty) return;
-    this.#timer = setTimeout(() => {
+    this.#timer = setTimer(() => {
       this.#timer = undefined;
       // A failure leaves the updates pending; the next update or flush() tries again.
       this.flush().catch((err) => this.#onFlushError?.(err));
@@ -352,7 +353,7 @@ export class SessionStore {
   /** Writes every pending update (under the file lock, re-applying them to a newer file). */
   async #writeOut(): Promise<void> {
     if (!this.dirty) return;
-    clearTimeout(this.#timer);
+    clearTimer(this.#timer);
     this.#timer = undefined;
     if (!this.#dirMade) {
       Deno.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -408,7 +409,7 @@ export class SessionStore {
   /** Writes what is pending; later updates are written before they return. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#timer);
+    clearTimer(this.#timer);
     this.#timer = undefined;
     await this.flush();
   }

@@ -14,6 +14,7 @@
  * @module
  */
 import { readBoundedText } from "../../net/bounded_body.ts";
+import { clearTimer, setTimer } from "../../timers.ts";
 
 /** Largest answer read: 100 updates of long messages with their replied-to copies fit. */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
@@ -104,7 +105,7 @@ export class BotApi {
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     if (signal?.aborted) onAbort();
-    const backstop = setTimeout(
+    const backstop = setTimer(
       () =>
         controller.abort(
           new Error(`Request to '${method}' timed out after ${backstopSeconds} seconds`),
@@ -123,7 +124,7 @@ export class BotApi {
       status = res.status;
       text = await readBoundedText(res, MAX_ANSWER_BYTES);
     } finally {
-      clearTimeout(backstop);
+      clearTimer(backstop);
       signal?.removeEventListener("abort", onAbort);
     }
     let answer: unknown;
