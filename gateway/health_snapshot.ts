@@ -15,25 +15,37 @@ import { listChannelIds } from "../lib/channels/dormant.ts";
 import { channelLabel } from "./channels/registry.ts";
 import type { SubsystemHealth } from "./subsystems/lifecycle.ts";
 import type { GatewayState } from "./state.ts";
-import { JsonText } from "./methods/json_text.ts";
+import { freezeJson, isFrozenJson, JsonText, jsonTextOf } from "./methods/json_text.ts";
 import { stockStatusFields } from "./methods/stock_status.ts";
+
+/** The channel part of the HealthSummary. */
+export interface ChannelHealth {
+  channels: Record<string, unknown>;
+  channelOrder: string[];
+  channelLabels: Record<string, string>;
+}
+
+/** The channel part made from each frozen channels section (see buildChannelHealth). */
+const liveChannelHealth = new WeakMap<object, ChannelHealth>();
 
 /**
  * The channel part of the HealthSummary: each channel's real state from the channels subsystem
  * (configured, running, connected, last in/out, last error, failed replies, per account), or --
  * while that subsystem is not running -- the configured channels with the subsystem's reason.
+ * A running subsystem answers with the same frozen section while nothing changed, and then so
+ * does this (frozen too, so `health` reuses the JSON text).
  */
 export function buildChannelHealth(
   state: GatewayState,
   subsystems?: Record<string, SubsystemHealth>,
-): {
-  channels: Record<string, unknown>;
-  channelOrder: string[];
-  channelLabels: Record<string, string>;
-} {
+): ChannelHealth {
+  const live = state.channels?.healthSummary();
+  if (live && isFrozenJson(live)) {
+    const known = liveChannelHealth.get(live);
+    if (known) return known;
+  }
   const channels: Record<string, unknown> = Object.create(null);
   const channelLabels: Record<string, string> = Object.create(null);
-  const live = state.channels?.healthSummary();
   const channelOrder = live ? Object.keys(live) : listChannelIds(state.config);
   for (const id of channelOrder) {
     channelLabels[id] = channelLabel(id);
@@ -57,7 +69,16 @@ export function buildChannelHealth(
         : `channels subsystem ${sub?.status ?? "not running"}`,
     };
   }
-  return { channels, channelOrder, channelLabels };
+  const health = { channels, channelOrder, channelLabels };
+  if (!live || !isFrozenJson(live)) return health;
+  // Made of the frozen section and fixed labels: as unchanging as the section itself.
+  const frozen: ChannelHealth = Object.freeze({
+    channels: freezeJson(channels)!,
+    channelOrder: freezeJson(channelOrder)!,
+    channelLabels: freezeJson(channelLabels)!,
+  });
+  liveChannelHealth.set(live, frozen);
+  return frozen;
 }
 
 /** Builds the HealthSummary of protocol.md §8.2. */
@@ -96,9 +117,12 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
 /** How long the summary is served from the cache (stock caches it for 60 s). */
 export const HEALTH_CACHE_MS = 60_000;
 
-/** The sections built on every answer (they change between two looks). */
+/**
+ * The sections asked for on every answer (they change between two looks). Their producers
+ * answer with the same frozen object while nothing they show changed, so an unchanged section
+ * costs a key check and its JSON text is made once (json_text.ts).
+ */
 const PER_CALL = new Set(["channels", "channelOrder", "channelLabels", "heartbeat"]);
-type PerCallSections = Record<string, unknown>;
 
 /**
  * A summary as JSON text cut around its per-call sections, in the summary's key order:
@@ -114,6 +138,16 @@ interface CachedSummary {
   value: Record<string, unknown>;
   /** Made on the first `json()` answer from this build. */
   split?: SplitSummary;
+}
+
+/** The last `json()` answer: the build and the section texts it was made of. */
+interface LastAnswer {
+  cached: CachedSummary;
+  texts: string[];
+  json: JsonText;
+  /** The sections, when they were frozen (so the same objects mean the same texts). */
+  heartbeat?: unknown;
+  channels?: ChannelHealth;
 }
 
 // Serialized key by key, the text is what JSON.stringify gives for the whole object.
@@ -139,14 +173,29 @@ function splitSummary(value: Record<string, unknown>): SplitSummary {
   return { parts, keys };
 }
 
+function sectionOf(key: string, heartbeat: unknown, channels: ChannelHealth): unknown {
+  switch (key) {
+    case "heartbeat":
+      return heartbeat;
+    case "channels":
+      return channels.channels;
+    case "channelOrder":
+      return channels.channelOrder;
+    default:
+      return channels.channelLabels;
+  }
+}
+
 /**
  * The HealthSummary of one gateway start: built in full at most every {@linkcode HEALTH_CACHE_MS}
- * (or when asked for fresh), while the heartbeat and channel sections are built on every answer
- * (cheap, and they change between two looks: a beat, a channel that connects or drops).
+ * (or when asked for fresh), while the heartbeat and channel sections are asked for on every
+ * answer (they change between two looks: a beat, a channel that connects or drops). An answer
+ * whose build and sections are all the same as the last one's is the last answer again.
  */
 export class HealthSnapshot {
   readonly #state: GatewayState;
   #cached: CachedSummary | undefined;
+  #last: LastAnswer | undefined;
 
   constructor(state: GatewayState) {
     this.#state = state;
@@ -161,34 +210,64 @@ export class HealthSnapshot {
     return { cached: this.#cached, built: true };
   }
 
-  #perCall(): PerCallSections {
-    return { heartbeat: this.#state.heartbeat.summary(), ...buildChannelHealth(this.#state) };
-  }
-
   /** The summary; the full build is cached, the per-call sections are current. */
   get(fresh = false): Record<string, unknown> {
     const { cached, built } = this.#summary(fresh);
-    return built ? cached.value : { ...cached.value, ...this.#perCall() };
+    if (built) return cached.value;
+    return {
+      ...cached.value,
+      heartbeat: this.#state.heartbeat.summary(),
+      ...buildChannelHealth(this.#state),
+    };
   }
 
   /**
    * The same answer as JSON text for the `health` method: the cached part is serialized once
-   * per build, only the per-call sections on every call.
+   * per build, each per-call section once per change of it.
    */
   json(fresh = false): JsonText {
+    const last = this.#last;
+    // The same build and the same unchangeable sections as last time: the same answer.
+    if (
+      !fresh && last?.heartbeat !== undefined &&
+      this.#state.clock.now() - last.cached.at < HEALTH_CACHE_MS &&
+      last.cached === this.#cached &&
+      this.#state.heartbeat.summary() === last.heartbeat &&
+      buildChannelHealth(this.#state) === last.channels
+    ) return last.json;
+    return this.#answer(fresh);
+  }
+
+  #answer(fresh: boolean): JsonText {
     const { cached, built } = this.#summary(fresh);
     const { parts, keys } = cached.split ??= splitSummary(cached.value);
-    const sections = built ? cached.value : this.#perCall();
-    let text = parts[0];
+    const value = cached.value;
+    const heartbeat = built ? value.heartbeat : this.#state.heartbeat.summary();
+    const channels = built ? value as unknown as ChannelHealth : buildChannelHealth(this.#state);
+    // The last answer, when it came from this build; its texts are reused while they match.
+    const last = this.#last?.cached === cached ? this.#last : undefined;
+    let texts: string[] | undefined = last ? undefined : [];
     for (let i = 0; i < keys.length; i++) {
-      text += (JSON.stringify(sections[keys[i]]) ?? "null") + parts[i + 1];
+      const text = jsonTextOf(sectionOf(keys[i], heartbeat, channels)) ?? "null";
+      if (texts) texts.push(text);
+      else if (last!.texts[i] !== text) (texts = last!.texts.slice(0, i)).push(text);
     }
-    return new JsonText(text);
+    if (!texts) return last!.json;
+    let text = parts[0];
+    for (let i = 0; i < keys.length; i++) text += texts[i] + parts[i + 1];
+    const json = new JsonText(text);
+    // Sections that cannot change are remembered by identity for the check in json().
+    const unchanging = isFrozenJson(heartbeat) && Object.isFrozen(channels);
+    this.#last = unchanging
+      ? { cached, texts, json, heartbeat, channels }
+      : { cached, texts, json };
+    return json;
   }
 
   /** Forgets the cached build (the config changed). */
   invalidate(): void {
     this.#cached = undefined;
+    this.#last = undefined;
   }
 }
 

@@ -36,6 +36,7 @@ import type {
 } from "./automation/types.ts";
 import { createOutbound } from "./outbound.ts";
 import { healthSnapshot } from "./health_snapshot.ts";
+import { freezeJson } from "./methods/json_text.ts";
 import type { WindowLimiter } from "./rate_limit.ts";
 import { restartPreflight } from "./restart_preflight.ts";
 import type { GatewayStartOptions } from "./server.ts";
@@ -75,13 +76,16 @@ export interface GatewayWiring {
   channels?: ChannelsSubsystem;
 }
 
+/** The heartbeat section of `health` while no heartbeat subsystem runs (one object: one text). */
+const NO_HEARTBEAT_SUMMARY = freezeJson({ enabled: true, last: null, agents: [] })!;
+
 /** Heartbeat control before (or without) the heartbeat subsystem: nothing runs. */
 const NO_HEARTBEAT: HeartbeatControl = {
   wake: () => Promise.resolve([]),
   enabled: () => true,
   setEnabled: () => Promise.reject(new Error("heartbeats are not running in this gateway")),
   last: () => null,
-  summary: () => ({ enabled: true, last: null, agents: [] }),
+  summary: () => NO_HEARTBEAT_SUMMARY,
 };
 
 /** The state of one start, with the operations that span subsystems. */

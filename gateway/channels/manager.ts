@@ -37,7 +37,14 @@ import { LastRouteRecorder } from "./last_route.ts";
 import { loadPlatform } from "./registry.ts";
 import { ReplySender } from "./reply.ts";
 import { createChannelSink } from "./sink.ts";
-import { buildChannelsStatus, healthChannels, journalCounts } from "./status.ts";
+import {
+  buildChannelsStatus,
+  type ChannelStatusSource,
+  healthChannels,
+  type JournalCounts,
+  journalCounts,
+} from "./status.ts";
+import { freezeJson, sameJsonData } from "../methods/json_text.ts";
 import type { ChannelPlatform, ChannelsControl, ChannelsStatusOptions } from "./types.ts";
 import { WebLogins } from "./web_login.ts";
 
@@ -83,6 +90,47 @@ function idleSnapshot(
   };
 }
 
+/** The `channels` section of `health`. */
+type HealthChannels = ReturnType<typeof healthChannels>;
+
+/** The counts of an empty journal (shared: nothing changes them). */
+const NO_JOURNAL_COUNTS: JournalCounts = journalCounts(undefined);
+
+/** The sources with frozen copies of their snapshots, or undefined if one cannot be copied. */
+function frozenSources(sources: ChannelStatusSource[]): ChannelStatusSource[] | undefined {
+  const out: ChannelStatusSource[] = [];
+  for (const s of sources) {
+    const accounts = freezeJson(s.accounts);
+    if (!accounts) return undefined;
+    out.push({ ...s, accounts });
+  }
+  return out;
+}
+
+function sameSources(a: ChannelStatusSource[], b: ChannelStatusSource[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.id !== y.id || x.platform !== y.platform || x.defaultAccountId !== y.defaultAccountId) {
+      return false;
+    }
+    if (!sameJsonData(x.accounts, y.accounts)) return false;
+  }
+  return true;
+}
+
+function sameMap(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+function sameCounts(a: JournalCounts, b: JournalCounts): boolean {
+  return a === b ||
+    (sameMap(a.pending, b.pending) && sameMap(a.failed, b.failed) && sameMap(a.dead, b.dead));
+}
+
 /** The channel layer (see the module doc). */
 export class ChannelManager implements ChannelsControl {
   readonly #host: ChannelsHost;
@@ -98,6 +146,17 @@ export class ChannelManager implements ChannelsControl {
   readonly #env: Env;
   /** QR logins and logouts. */
   readonly logins: WebLogins;
+  /** Account ids per channel of one config object (pure functions of it). */
+  #accountMemo:
+    | {
+      config: OpenClawConfig;
+      byChannel: Map<string, { ids: string[]; defaultAccountId: string }>;
+    }
+    | undefined;
+  /** What the last `health` section was built from, and the section (see healthSummary). */
+  #health:
+    | { sources: ChannelStatusSource[]; counts: JournalCounts; value: HealthChannels }
+    | undefined;
 
   private constructor(
     host: ChannelsHost,
@@ -344,19 +403,35 @@ export class ChannelManager implements ChannelsControl {
     });
   }
 
-  #sources(channel?: string) {
+  /** A channel's account ids and default account in one config object (read per status). */
+  #accountsOf(config: OpenClawConfig, id: string): { ids: string[]; defaultAccountId: string } {
+    let memo = this.#accountMemo;
+    if (memo?.config !== config) memo = this.#accountMemo = { config, byChannel: new Map() };
+    let accounts = memo.byChannel.get(id);
+    if (!accounts) {
+      accounts = {
+        ids: listAccountIds(config, id),
+        defaultAccountId: resolveDefaultAccountId(config, id),
+      };
+      memo.byChannel.set(id, accounts);
+    }
+    return accounts;
+  }
+
+  #sources(channel?: string): ChannelStatusSource[] {
     const config = this.#host.config;
-    return [...this.#entries.values()]
-      .filter((e) => channel === undefined || e.id === channel)
-      .map((e) => ({
-        id: e.id,
-        platform: e.platform,
-        defaultAccountId: resolveDefaultAccountId(config, e.id),
-        accounts: listAccountIds(config, e.id).flatMap((a) => {
-          const snap = e.runners.get(a)?.snapshot() ?? e.idle.get(a);
-          return snap ? [snap] : [];
-        }),
-      }));
+    const out: ChannelStatusSource[] = [];
+    for (const e of this.#entries.values()) {
+      if (channel !== undefined && e.id !== channel) continue;
+      const { ids, defaultAccountId } = this.#accountsOf(config, e.id);
+      const accounts: ChannelAccountSnapshot[] = [];
+      for (const a of ids) {
+        const snap = e.runners.get(a)?.snapshot() ?? e.idle.get(a);
+        if (snap) accounts.push(snap);
+      }
+      out.push({ id: e.id, platform: e.platform, defaultAccountId, accounts });
+    }
+    return out;
   }
 
   async status(options: ChannelsStatusOptions = {}) {
@@ -370,9 +445,26 @@ export class ChannelManager implements ChannelsControl {
     return buildChannelsStatus(this.#sources(options.channel), counts, this.#clock.now());
   }
 
-  healthSummary() {
-    const counts = journalCounts(this.#journal);
-    return healthChannels(buildChannelsStatus(this.#sources(), counts, this.#clock.now()));
+  /**
+   * The `channels` section of `health`. It is a pure function of the accounts' snapshots and the
+   * journal's counts, so the last section (frozen, its JSON text made once) is answered again
+   * while both are the same as the last time; both are read afresh on every call.
+   */
+  healthSummary(): HealthChannels {
+    const sources = this.#sources();
+    const counts = this.#journal.counts();
+    const journal = counts.pending + counts.dead + counts.failed === 0
+      ? NO_JOURNAL_COUNTS
+      : journalCounts(this.#journal);
+    const last = this.#health;
+    if (last && sameSources(last.sources, sources) && sameCounts(last.counts, journal)) {
+      return last.value;
+    }
+    const built = healthChannels(buildChannelsStatus(sources, journal, this.#clock.now()));
+    const value = freezeJson(built);
+    const seen = value && frozenSources(sources);
+    this.#health = seen && value ? { sources: seen, counts: journal, value } : undefined;
+    return value ?? built;
   }
 
   failedReplies(filter: { channel?: string; accountId?: string } = {}) {

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { z } from "zod";
 import { buildStatus, healthSnapshot } from "../health_snapshot.ts";
-import { defineMethod, type MethodDefinition } from "./registry.ts";
+import { defineMethod, looseOptionalParams, type MethodDefinition } from "./registry.ts";
 
 export {
   buildChannelHealth,
@@ -23,14 +22,14 @@ export const healthMethods: MethodDefinition[] = [
   defineMethod({
     name: "health",
     scope: null,
-    params: z.looseObject({ probe: z.boolean().optional() }),
+    params: looseOptionalParams({ probe: "boolean" }),
     // JSON text: most of the answer is the cached summary, serialized once per build.
     handler: ({ state, params }) => healthSnapshot(state).json(params.probe === true),
   }),
   defineMethod({
     name: "status",
     scope: "operator.read",
-    params: z.looseObject({}),
+    params: looseOptionalParams({}),
     handler: ({ state }) => buildStatus(state),
   }),
 ];

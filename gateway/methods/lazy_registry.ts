@@ -9,8 +9,8 @@
 import { unknownMethodError } from "../../lib/protocol/errors.ts";
 import type { MethodDefinition, MethodRegistry, ResolvedCall } from "./registry.ts";
 
-// The eager registry validates params with the protocol's zod schemas: imported with the first
-// area, so none of it is on the gateway's start path.
+// The eager registry (zod-free itself: schemas come with the areas' definitions) is imported with
+// the first area, so none of it is on the gateway's start path.
 let registryModule: Promise<typeof import("./registry.ts")> | undefined;
 function loadRegistryModule(): Promise<typeof import("./registry.ts")> {
   // A failed import is not kept: the next call tries again.
@@ -35,7 +35,7 @@ export interface MethodArea {
 export interface MethodTable {
   /** Every method name, in registration order (`hello-ok.features.methods`). */
   names(): string[];
-  /** Checks one request (see {@link MethodRegistry.resolve}); may load the method's area first. */
+  /** Checks one request (see {@link MethodRegistry.check}); may load the method's area first. */
   resolve(
     name: string,
     rawParams: unknown,
@@ -105,14 +105,18 @@ export class LazyMethodRegistry implements MethodTable {
     const slot = this.#slots.get(name);
     if (!slot) return { ok: false, error: unknownMethodError(name) };
     const loaded = slot.loaded;
-    if (loaded) return loaded.resolve(name, rawParams, scopes);
-    return slot.load().then((registry) => registry.resolve(name, rawParams, scopes));
+    if (loaded) return loaded.check(name, rawParams, scopes);
+    return slot.load().then((registry) => registry.check(name, rawParams, scopes));
   }
 
-  /** Loads every area: the eager registry of all methods (tests, schema exports). */
+  /**
+   * Loads every area and builds every lazy params schema: the eager registry of all methods
+   * (tests, schema exports), whose `resolve` is synchronous.
+   */
   async loadAll(): Promise<MethodRegistry> {
     const defs: MethodDefinition[] = [];
     for (const slot of this.#areas) defs.push(...(await slot.load()).definitions());
+    await Promise.all(defs.map((def) => def.prepare()));
     const { MethodRegistry } = await loadRegistryModule();
     return new MethodRegistry(defs);
   }

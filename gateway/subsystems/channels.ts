@@ -20,6 +20,7 @@ import { type Clock, systemClock } from "../../lib/clock.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import type { ChannelManager, ChannelsHost } from "../channels/manager.ts";
 import type { ChannelsControl } from "../channels/types.ts";
+import { freezeJson } from "../methods/json_text.ts";
 import type { GatewaySubsystem, SubsystemContext } from "./lifecycle.ts";
 
 /** The channels subsystem plus the control the state exposes as `state.channels`. */
@@ -39,6 +40,11 @@ function idleFacts(): Record<string, unknown> {
     deadLetters: 0,
   };
 }
+
+/** The `channels` section of `health` while no channel runs (one object, so one JSON text). */
+const NO_CHANNELS: ReturnType<ChannelsControl["healthSummary"]> = freezeJson(
+  Object.create(null) as ReturnType<ChannelsControl["healthSummary"]>,
+)!;
 
 /** Creates the channels subsystem. */
 export function channelsSubsystem(host: ChannelsHost): ChannelsSubsystem {
@@ -90,7 +96,7 @@ export function channelsSubsystem(host: ChannelsHost): ChannelsSubsystem {
       const { buildChannelsStatus, journalCounts } = await import("../channels/status.ts");
       return buildChannelsStatus([], journalCounts(undefined), clock.now());
     },
-    healthSummary: () => manager?.healthSummary() ?? Object.create(null),
+    healthSummary: () => manager?.healthSummary() ?? NO_CHANNELS,
     failedReplies: (filter) => manager?.failedReplies(filter) ?? [],
     resendFailed: async (ids) => (await load()).resendFailed(ids),
     dropFailed: async (ids) => (await load()).dropFailed(ids),

@@ -24,6 +24,7 @@ import { processEnv } from "../../lib/paths.ts";
 import type { ActiveTurns } from "../automation/active_turns.ts";
 import type { HeartbeatControl, HeartbeatStatusSummary } from "../automation/types.ts";
 import type { GatewayState } from "../state.ts";
+import { freezeJson } from "../methods/json_text.ts";
 import type { GatewaySubsystem } from "./lifecycle.ts";
 
 /** The part of the gateway state heartbeats use. */
@@ -52,25 +53,64 @@ export function heartbeatSubsystem(host: HeartbeatHost): HeartbeatSubsystem {
       ? resolved
       : resolved = { config, agents: heartbeatAgents(config), tz: userTimeZone(config) };
 
+  const build = (
+    s: HeartbeatStateStore,
+    agents: HeartbeatSettings[],
+    day: string,
+  ): HeartbeatStatusSummary => ({
+    enabled: s.enabled,
+    last: s.last,
+    agents: agents.map((hb) => {
+      const { stoppedReason, day: d, runs, skips, tokens, costUsd } = s.agent(hb.agentId, day);
+      return {
+        agentId: hb.agentId,
+        scheduled: hb.scheduled,
+        every: hb.every,
+        nextDueAt: runner?.nextDue(hb.agentId) ?? null,
+        today: { day: d, runs, skips: { ...skips }, tokens, costUsd },
+        ...(stoppedReason ? { stoppedToday: stoppedReason } : {}),
+      };
+    }),
+  });
+
+  /**
+   * The last summary and what it was built from: `health` asks on every call, and the answer
+   * changes only with the store (switch, last event, counters), the schedule, the config or the
+   * day -- each part of the key below.
+   */
+  let cache:
+    | {
+      store: number;
+      runner: HeartbeatRunner | undefined;
+      schedule: number;
+      settings: object;
+      day: string;
+      value: HeartbeatStatusSummary;
+    }
+    | undefined;
+
   const summary = (): HeartbeatStatusSummary => {
     const s = theStore();
-    const { agents, tz } = settingsOf(host.config);
-    const day = dayKey(host.clock.now(), tz);
-    return {
-      enabled: s.enabled,
-      last: s.last,
-      agents: agents.map((hb) => {
-        const { stoppedReason, day: d, runs, skips, tokens, costUsd } = s.agent(hb.agentId, day);
-        return {
-          agentId: hb.agentId,
-          scheduled: hb.scheduled,
-          every: hb.every,
-          nextDueAt: runner?.nextDue(hb.agentId) ?? null,
-          today: { day: d, runs, skips: { ...skips }, tokens, costUsd },
-          ...(stoppedReason ? { stoppedToday: stoppedReason } : {}),
-        };
-      }),
+    const settings = settingsOf(host.config);
+    const day = dayKey(host.clock.now(), settings.tz);
+    const c = cache;
+    if (
+      c && c.store === s.revision && c.runner === runner &&
+      c.schedule === (runner?.revision ?? 0) &&
+      c.settings === settings && c.day === day
+    ) return c.value;
+    const built = build(s, settings.agents, day);
+    const value = freezeJson(built);
+    // Read after the build: a new day resets the agents' counters in the store.
+    cache = value && {
+      store: s.revision,
+      runner,
+      schedule: runner?.revision ?? 0,
+      settings,
+      day,
+      value,
     };
+    return value ?? built;
   };
 
   return {

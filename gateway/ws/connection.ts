@@ -23,12 +23,9 @@ import type { ServerWebSocket } from "../net/mod.ts";
 import { RequestQueue } from "./request_queue.ts";
 import { JsonText } from "../methods/json_text.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
-import {
-  type HelloOk,
-  parseFrame,
-  type Snapshot,
-  type StateVersion,
-} from "../../lib/protocol/frames.ts";
+import type { HelloOk, Snapshot, StateVersion } from "../../lib/protocol/frames.ts";
+// Zod-free: frames needing a schema (rare) load it; valid requests never do.
+import { type ParseFrameResult, readFrame } from "../../lib/protocol/frame_parse.ts";
 import {
   CLOSE,
   CloseCode,
@@ -230,7 +227,13 @@ export class GatewayConnection {
   #admit(text: string, bytes: number): void {
     if (this.#requests.admit(text, bytes)) return;
     const startedAt = this.#log.calls ? performance.now() : -1;
-    const parsed = parseFrame(text);
+    const parsed = readFrame(text);
+    // Only a frame needing its schema before zod was ever loaded is answered a little later.
+    if (parsed instanceof Promise) void parsed.then((p) => this.#answerBusy(p, startedAt));
+    else this.#answerBusy(parsed, startedAt);
+  }
+
+  #answerBusy(parsed: ParseFrameResult, startedAt: number): void {
     const id = parsed.ok ? (parsed.frame.type === "req" ? parsed.frame.id : "invalid") : parsed.id;
     const error = serverBusyError();
     this.#respondError(id ?? "invalid", error);
@@ -248,7 +251,15 @@ export class GatewayConnection {
   }
 
   async #handleFirstFrame(text: string): Promise<void> {
-    const parsed = parseFrame(text);
+    const read = readFrame(text);
+    let parsed: ParseFrameResult;
+    if (read instanceof Promise) {
+      // Only a frame that is not a valid request waits for its schema: hold later frames back
+      // (as a handshake does) until its answer, the close, is known.
+      this.#phase = "connecting";
+      parsed = await read;
+      if ((this.#phase as Phase) === "closed") return;
+    } else parsed = read;
     if (!parsed.ok || parsed.frame.type !== "req") {
       this.#handshakeFailed({
         reason: "invalid request frame",
@@ -325,7 +336,8 @@ export class GatewayConnection {
   async #handleRequest(text: string, answeredEarly?: () => void): Promise<void> {
     // Timed only when call lines are on: at `info` a request pays one cached boolean check.
     const startedAt = this.#log.calls ? performance.now() : -1;
-    const parsed = parseFrame(text);
+    const read = readFrame(text);
+    const parsed = read instanceof Promise ? await read : read;
     if (!parsed.ok) {
       const error = errorShape(ErrorCode.INVALID_REQUEST, `invalid request frame: ${parsed.error}`);
       this.#respondError(parsed.id ?? "invalid", error);

@@ -42,15 +42,10 @@ import {
   pairingRequiredError,
   protocolMismatchError,
 } from "../../lib/protocol/errors.ts";
-import {
-  acceptsProtocol,
-  type AuthMethod,
-  type ConnectParams,
-  type ErrorShape,
-  type HelloOk,
-  isRole,
-  parseConnectParams,
-} from "../../lib/protocol/frames.ts";
+import type { AuthMethod, ConnectParams, ErrorShape, HelloOk } from "../../lib/protocol/frames.ts";
+// Zod-free: an ordinary connect is checked by hand, the schema loads only for unusual params.
+import { acceptsProtocol, isRole } from "../../lib/protocol/connect_values.ts";
+import { checkConnectParams } from "../../lib/protocol/connect_fast.ts";
 import { isOperatorScope } from "../../lib/protocol/scopes.ts";
 import { verifyDeviceProof } from "../../lib/protocol/device.ts";
 import { VERSION } from "../../lib/version.ts";
@@ -351,7 +346,8 @@ async function pairDevice(
 
 /** Runs the handshake checks for one `connect`. */
 export async function runHandshake(input: HandshakeInput): Promise<HandshakeOutcome> {
-  const parsed = parseConnectParams(input.params);
+  const checked = checkConnectParams(input.params);
+  const parsed = checked instanceof Promise ? await checked : checked;
   if (!parsed.ok) return fail(parsed.error);
   const params = parsed.value;
   if (!acceptsProtocol(params)) {

@@ -235,8 +235,7 @@ function checkBudget(deps: HeartbeatRunDeps, s: HeartbeatSettings, day: string):
       today.costUsd.toFixed(4)
     } today (maxCostPerDayUsd ${s.maxCostPerDayUsd})`;
   }
-  if (why && !today.stoppedReason) {
-    today.stoppedReason = why;
+  if (why && deps.store.stopForToday(s.agentId, day, why)) {
     deps.log?.warn(`heartbeats of agent ${s.agentId} stopped for today: ${why}`);
   }
 }

@@ -53,6 +53,7 @@ export class HeartbeatRunner {
   /** Scheduled checks in progress (for {@link settled}). */
   readonly #ticks = new Set<Promise<void>>();
   #stopped = false;
+  #revision = 0;
 
   constructor(options: HeartbeatRunnerOptions) {
     this.#o = options;
@@ -70,11 +71,13 @@ export class HeartbeatRunner {
       this.#o.clock.clearTimeout(slot.timer);
       slot.timer = undefined;
       slot.everyMs = 0;
+      this.#revision++;
     }
     for (const [id, s] of wanted) {
       const slot = this.#slot(id);
       if (slot.everyMs === s.everyMs && slot.timer !== undefined) continue;
       slot.everyMs = s.everyMs;
+      this.#revision++;
       this.#arm(id, slot, now + s.everyMs);
     }
   }
@@ -95,6 +98,14 @@ export class HeartbeatRunner {
       if (busy.length === 0) return;
       await Promise.allSettled(busy);
     }
+  }
+
+  /**
+   * Counts the changes of {@linkcode nextDue}'s answers (an agent re-armed, or unscheduled by a
+   * re-plan): `health` rebuilds its heartbeat section only when it moved.
+   */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** When each scheduled agent checks next (epoch ms). */
@@ -133,6 +144,7 @@ export class HeartbeatRunner {
   #arm(id: string, slot: AgentSlot, at: number): void {
     this.#o.clock.clearTimeout(slot.timer);
     slot.dueAt = at;
+    this.#revision++;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.#o.clock.now()));
     slot.timer = this.#o.clock.setTimeout(() => {
       slot.timer = undefined;

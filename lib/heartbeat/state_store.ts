@@ -95,6 +95,7 @@ export class HeartbeatStateStore {
   #enabled = true;
   #last: HeartbeatEvent | null = null;
   readonly #agents = new Map<string, AgentHeartbeatState>();
+  #revision = 0;
 
   /** Opens (reads) `<stateDir>/heartbeat/state.json`. */
   constructor(stateDir: string) {
@@ -132,6 +133,15 @@ export class HeartbeatStateStore {
     );
   }
 
+  /**
+   * Counts the changes a reader of the switch, the last event or today's counters can see
+   * (`health` rebuilds its heartbeat section only when it moved). The activity marks callers
+   * set in place on {@linkcode agent}'s result are not counted: no summary shows them.
+   */
+  get revision(): number {
+    return this.#revision;
+  }
+
   /** The on/off switch (default on). */
   get enabled(): boolean {
     return this.#enabled;
@@ -140,6 +150,7 @@ export class HeartbeatStateStore {
   /** Sets the switch and writes it at once. */
   setEnabled(enabled: boolean): void {
     this.#enabled = enabled;
+    this.#revision++;
     this.save();
   }
 
@@ -151,10 +162,14 @@ export class HeartbeatStateStore {
   /** Records the last heartbeat event (written with the next {@link save}). */
   setLast(event: HeartbeatEvent): void {
     this.#last = event;
+    this.#revision++;
   }
 
   /**
    * The agent's state for `day`: counters reset when the day changed (activity marks kept).
+   * Callers may set the activity marks (`lastRealActivityAt`, `heartbeatTouchedAt`) in place;
+   * counters and the stop reason change through {@linkcode recordSkip}, {@linkcode recordRun}
+   * and {@linkcode stopForToday}, which count the change in {@linkcode revision}.
    *
    * @param agentId The agent.
    * @param day Today's {@linkcode dayKey}.
@@ -180,6 +195,7 @@ export class HeartbeatStateStore {
         if (oldest !== undefined) this.#agents.delete(oldest);
       }
       this.#agents.set(agentId, next);
+      this.#revision++;
       cur = next;
     }
     return cur;
@@ -190,6 +206,7 @@ export class HeartbeatStateStore {
     const a = this.agent(agentId, day);
     const key = reason.slice(0, MAX_REASON_CHARS);
     a.skips[key] = (Object.hasOwn(a.skips, key) ? a.skips[key] : 0) + 1;
+    this.#revision++;
   }
 
   /** Counts a run and its usage for today. */
@@ -198,5 +215,20 @@ export class HeartbeatStateStore {
     a.runs++;
     a.tokens += num(tokens);
     a.costUsd += num(costUsd);
+    this.#revision++;
+  }
+
+  /**
+   * Stops the agent's heartbeats for the rest of `day` (a daily budget is used up); the first
+   * reason of the day is kept.
+   *
+   * @returns True when this call stopped them (they were not stopped yet).
+   */
+  stopForToday(agentId: string, day: string, reason: string): boolean {
+    const a = this.agent(agentId, day);
+    if (a.stoppedReason) return false;
+    a.stoppedReason = reason;
+    this.#revision++;
+    return true;
   }
 }

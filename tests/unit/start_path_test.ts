@@ -110,3 +110,18 @@ Deno.test("the gateway's start loads the channel layer only when a channel is co
     [],
   );
 });
+
+Deno.test("a connection's common path (handshake, request frames, health and status) loads no zod", async () => {
+  // Valid input is checked by hand (lib/protocol/fast_check.ts, connect_fast.ts, frame_parse.ts);
+  // anything unusual loads the zod schemas for their exact answer.
+  for (
+    const entry of [
+      "gateway/ws/connection.ts",
+      "gateway/ws/handshake.ts",
+      "gateway/methods/health.ts",
+    ]
+  ) {
+    const mods = [...await staticClosure(entry)];
+    assert.deepEqual(mods.filter((m) => m.startsWith("npm:zod")), [], entry);
+  }
+});

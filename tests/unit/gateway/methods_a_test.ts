@@ -35,7 +35,7 @@ async function call(
   params: unknown,
   state: Partial<GatewayState>,
 ): Promise<unknown> {
-  const resolved = registry.resolve(name, params, ADMIN);
+  const resolved = await registry.check(name, params, ADMIN);
   if (!resolved.ok) throw ProtocolError.of(resolved.error);
   const c: MethodCall<unknown> = {
     params: resolved.params,
@@ -47,8 +47,8 @@ async function call(
   return await resolved.method.run(c);
 }
 
-function paramsError(name: string, params: unknown): string | undefined {
-  const resolved = registry.resolve(name, params, ADMIN);
+async function paramsError(name: string, params: unknown): Promise<string | undefined> {
+  const resolved = await registry.check(name, params, ADMIN);
   return resolved.ok ? undefined : resolved.error.message;
 }
 
@@ -74,17 +74,20 @@ Deno.test("each method's scope is the one protocol.md names", () => {
   }
 });
 
-Deno.test("system-event params are checked before the handler runs", () => {
-  assert.equal(paramsError("system-event", {}), "invalid system-event params: text: required");
+Deno.test("system-event params are checked before the handler runs", async () => {
   assert.equal(
-    paramsError("system-event", { text: "  " }),
+    await paramsError("system-event", {}),
+    "invalid system-event params: text: required",
+  );
+  assert.equal(
+    await paramsError("system-event", { text: "  " }),
     "invalid system-event params: text: must not be empty",
   );
   assert.equal(
-    paramsError("system-event", { text: "hi", wake: "yes" }),
+    await paramsError("system-event", { text: "hi", wake: "yes" }),
     "invalid system-event params: wake: expected boolean, got string",
   );
-  assert.equal(paramsError("system-event", { text: "hi", extra: 1 }), undefined);
+  assert.equal(await paramsError("system-event", { text: "hi", extra: 1 }), undefined);
 });
 
 Deno.test("system-event refuses wake on a Node: presence line", async () => {
@@ -103,35 +106,35 @@ Deno.test("system-event refuses wake on a Node: presence line", async () => {
   assert.deepEqual(state.systemEvents, []);
 });
 
-Deno.test("logs.tail checks its integer ranges and still takes null as absent", () => {
+Deno.test("logs.tail checks its integer ranges and still takes null as absent", async () => {
   assert.equal(
-    paramsError("logs.tail", { limit: 0 }),
+    await paramsError("logs.tail", { limit: 0 }),
     "invalid logs.tail params: limit: must be >= 1",
   );
   assert.equal(
-    paramsError("logs.tail", { maxBytes: 1_000_001 }),
+    await paramsError("logs.tail", { maxBytes: 1_000_001 }),
     "invalid logs.tail params: maxBytes: must be <= 1000000",
   );
   assert.equal(
-    paramsError("logs.tail", { cursor: 1.5 }),
+    await paramsError("logs.tail", { cursor: 1.5 }),
     "invalid logs.tail params: cursor: expected integer, got number",
   );
-  assert.equal(paramsError("logs.tail", { cursor: null, limit: null }), undefined);
+  assert.equal(await paramsError("logs.tail", { cursor: null, limit: null }), undefined);
 });
 
-Deno.test("models.list and config writes type their params", () => {
+Deno.test("models.list and config writes type their params", async () => {
   assert.equal(
-    paramsError("models.list", { agentId: 5 }),
+    await paramsError("models.list", { agentId: 5 }),
     "invalid models.list params: agentId: expected string, got integer",
   );
-  assert.equal(paramsError("models.list", { provider: null }), undefined);
-  assert.equal(paramsError("config.set", {}), "invalid config.set params: raw: required");
+  assert.equal(await paramsError("models.list", { provider: null }), undefined);
+  assert.equal(await paramsError("config.set", {}), "invalid config.set params: raw: required");
   assert.equal(
-    paramsError("config.apply", { raw: "{}", restartDelayMs: "soon" }),
+    await paramsError("config.apply", { raw: "{}", restartDelayMs: "soon" }),
     "invalid config.apply params: restartDelayMs: expected number, got string",
   );
   assert.equal(
-    paramsError("health", { probe: 1 }),
+    await paramsError("health", { probe: 1 }),
     "invalid health params: probe: expected boolean, got integer",
   );
 });
