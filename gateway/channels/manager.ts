@@ -37,14 +37,8 @@ import { LastRouteRecorder } from "./last_route.ts";
 import { loadPlatform } from "./registry.ts";
 import { ReplySender } from "./reply.ts";
 import { createChannelSink } from "./sink.ts";
-import {
-  buildChannelsStatus,
-  type ChannelStatusSource,
-  healthChannels,
-  type JournalCounts,
-  journalCounts,
-} from "./status.ts";
-import { freezeJson, sameJsonData } from "../methods/json_text.ts";
+import { type HealthChannels, HealthSectionMemo } from "./health_section.ts";
+import { buildChannelsStatus, type ChannelStatusSource, journalCounts } from "./status.ts";
 import type { ChannelPlatform, ChannelsControl, ChannelsStatusOptions } from "./types.ts";
 import { WebLogins } from "./web_login.ts";
 
@@ -90,47 +84,6 @@ function idleSnapshot(
   };
 }
 
-/** The `channels` section of `health`. */
-type HealthChannels = ReturnType<typeof healthChannels>;
-
-/** The counts of an empty journal (shared: nothing changes them). */
-const NO_JOURNAL_COUNTS: JournalCounts = journalCounts(undefined);
-
-/** The sources with frozen copies of their snapshots, or undefined if one cannot be copied. */
-function frozenSources(sources: ChannelStatusSource[]): ChannelStatusSource[] | undefined {
-  const out: ChannelStatusSource[] = [];
-  for (const s of sources) {
-    const accounts = freezeJson(s.accounts);
-    if (!accounts) return undefined;
-    out.push({ ...s, accounts });
-  }
-  return out;
-}
-
-function sameSources(a: ChannelStatusSource[], b: ChannelStatusSource[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.id !== y.id || x.platform !== y.platform || x.defaultAccountId !== y.defaultAccountId) {
-      return false;
-    }
-    if (!sameJsonData(x.accounts, y.accounts)) return false;
-  }
-  return true;
-}
-
-function sameMap(a: Map<string, number>, b: Map<string, number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
-}
-
-function sameCounts(a: JournalCounts, b: JournalCounts): boolean {
-  return a === b ||
-    (sameMap(a.pending, b.pending) && sameMap(a.failed, b.failed) && sameMap(a.dead, b.dead));
-}
-
 /** The channel layer (see the module doc). */
 export class ChannelManager implements ChannelsControl {
   readonly #host: ChannelsHost;
@@ -153,10 +106,8 @@ export class ChannelManager implements ChannelsControl {
       byChannel: Map<string, { ids: string[]; defaultAccountId: string }>;
     }
     | undefined;
-  /** What the last `health` section was built from, and the section (see healthSummary). */
-  #health:
-    | { sources: ChannelStatusSource[]; counts: JournalCounts; value: HealthChannels }
-    | undefined;
+  /** The last `health` section and what it was built from (see healthSummary). */
+  readonly #health = new HealthSectionMemo();
 
   private constructor(
     host: ChannelsHost,
@@ -451,20 +402,11 @@ export class ChannelManager implements ChannelsControl {
    * while both are the same as the last time; both are read afresh on every call.
    */
   healthSummary(): HealthChannels {
-    const sources = this.#sources();
     const counts = this.#journal.counts();
     const journal = counts.pending + counts.dead + counts.failed === 0
-      ? NO_JOURNAL_COUNTS
+      ? undefined
       : journalCounts(this.#journal);
-    const last = this.#health;
-    if (last && sameSources(last.sources, sources) && sameCounts(last.counts, journal)) {
-      return last.value;
-    }
-    const built = healthChannels(buildChannelsStatus(sources, journal, this.#clock.now()));
-    const value = freezeJson(built);
-    const seen = value && frozenSources(sources);
-    this.#health = seen && value ? { sources: seen, counts: journal, value } : undefined;
-    return value ?? built;
+    return this.#health.answer(this.#sources(), journal, () => this.#clock.now());
   }
 
   failedReplies(filter: { channel?: string; accountId?: string } = {}) {
