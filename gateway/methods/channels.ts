@@ -8,13 +8,12 @@
  *
  * @module
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { OpenClawError } from "../../lib/errors.ts";
 import type { ChannelsControl } from "../channels/types.ts";
 import type { GatewayState } from "../state.ts";
-import { defineMethod, type MethodDefinition } from "./registry.ts";
-
-const ChannelId = z.string().trim().min(1).max(64);
+import type * as P from "./channels_params.ts";
+import { defineMethod, LazyParams, type MethodDefinition } from "./registry.ts";
 
 /** The channel layer of the running gateway, or the error saying why there is none. */
 function channelsOf(state: GatewayState): ChannelsControl {
@@ -31,33 +30,28 @@ function channelsOf(state: GatewayState): ChannelsControl {
   return control;
 }
 
-/** `{id}` or `{all: true}`: which kept replies an operation applies to. */
-const Which = z.looseObject({
-  id: z.string().trim().min(1).max(100).optional(),
-  ids: z.array(z.string().trim().min(1).max(100)).max(1000).optional(),
-  all: z.boolean().optional(),
-}).refine((p) => p.all === true || p.id !== undefined || (p.ids?.length ?? 0) > 0, {
-  message: "name the reply with id (or ids), or pass all: true",
-});
+type Schemas = typeof P;
 
-function idsOf(p: z.output<typeof Which>): string[] {
+/** The params schemas, loaded with zod on first need. */
+const schemas = () => import("./channels_params.ts");
+
+/** No params at all: every field of a loose all-optional schema is absent, so is its output. */
+function noParams(params: Record<string, unknown>): Record<string, never> | undefined {
+  for (const _ in params) return undefined;
+  return Object.getPrototypeOf(params) === Object.prototype ? {} : undefined;
+}
+
+function idsOf(p: z.output<Schemas["Which"]>): string[] {
   if (p.all === true) return [];
   return [...(p.id ? [p.id] : []), ...(p.ids ?? [])];
 }
-
-const AccountId = z.string().trim().min(1).max(64);
-const LoginWaitMs = z.int().min(1000).max(120_000);
 
 /** The channel methods. */
 export const channelsMethods: MethodDefinition[] = [
   defineMethod({
     name: "channels.status",
     scope: "operator.read",
-    params: z.looseObject({
-      probe: z.boolean().optional(),
-      timeoutMs: z.int().min(100).max(120_000).optional(),
-      channel: ChannelId.optional(),
-    }),
+    params: new LazyParams(async () => (await schemas()).StatusParams, noParams),
     handler: ({ state, params }) =>
       channelsOf(state).status({
         probe: params.probe === true,
@@ -68,20 +62,14 @@ export const channelsMethods: MethodDefinition[] = [
   defineMethod({
     name: "channels.logout",
     scope: "operator.admin",
-    params: z.looseObject({ channel: ChannelId, accountId: AccountId.optional() }),
+    params: new LazyParams(async () => (await schemas()).LogoutParams),
     handler: ({ state, params }) =>
       channelsOf(state).logins.logout(params.channel.toLowerCase(), params.accountId),
   }),
   defineMethod({
     name: "web.login.start",
     scope: "operator.admin",
-    params: z.looseObject({
-      channel: ChannelId.optional(),
-      accountId: AccountId.optional(),
-      force: z.boolean().optional(),
-      timeoutMs: LoginWaitMs.optional(),
-      verbose: z.boolean().optional(),
-    }),
+    params: new LazyParams(async () => (await schemas()).LoginStartParams, noParams),
     handler: ({ state, params }) =>
       channelsOf(state).logins.start({
         channel: params.channel?.toLowerCase() ?? "whatsapp",
@@ -93,14 +81,7 @@ export const channelsMethods: MethodDefinition[] = [
   defineMethod({
     name: "web.login.wait",
     scope: "operator.admin",
-    params: z.looseObject({
-      channel: ChannelId.optional(),
-      accountId: AccountId.optional(),
-      sessionKey: z.string().trim().min(1).max(100).optional(),
-      timeoutMs: LoginWaitMs.optional(),
-      currentQrDataUrl: z.string().max(65_536).optional(),
-      qrIndex: z.int().min(0).max(1000).optional(),
-    }),
+    params: new LazyParams(async () => (await schemas()).LoginWaitParams, noParams),
     handler: ({ state, params }) =>
       channelsOf(state).logins.wait({
         channel: params.channel?.toLowerCase() ?? "whatsapp",
@@ -114,10 +95,7 @@ export const channelsMethods: MethodDefinition[] = [
   defineMethod({
     name: "channels.failed.list",
     scope: "operator.read",
-    params: z.looseObject({
-      channel: ChannelId.optional(),
-      accountId: z.string().trim().min(1).max(64).optional(),
-    }),
+    params: new LazyParams(async () => (await schemas()).FailedListParams, noParams),
     handler: ({ state, params }) => ({
       failed: channelsOf(state).failedReplies({
         ...(params.channel ? { channel: params.channel.toLowerCase() } : {}),
@@ -128,7 +106,7 @@ export const channelsMethods: MethodDefinition[] = [
   defineMethod({
     name: "channels.failed.resend",
     scope: "operator.admin",
-    params: Which,
+    params: new LazyParams(async () => (await schemas()).Which),
     handler: async ({ state, params }) => ({
       results: await channelsOf(state).resendFailed(idsOf(params)),
     }),
@@ -136,7 +114,7 @@ export const channelsMethods: MethodDefinition[] = [
   defineMethod({
     name: "channels.failed.drop",
     scope: "operator.admin",
-    params: Which,
+    params: new LazyParams(async () => (await schemas()).Which),
     handler: async ({ state, params }) => ({
       dropped: await channelsOf(state).dropFailed(idsOf(params)),
     }),

@@ -111,7 +111,7 @@ Deno.test("the gateway's start loads the channel layer only when a channel is co
   );
 });
 
-Deno.test("a connection's common path (handshake, request frames, health and status) loads no zod", async () => {
+Deno.test("a connection's common path (handshake, request frames, health, status, channels.status) loads no zod", async () => {
   // Valid input is checked by hand (lib/protocol/fast_check.ts, connect_fast.ts, frame_parse.ts);
   // anything unusual loads the zod schemas for their exact answer.
   for (
@@ -119,6 +119,7 @@ Deno.test("a connection's common path (handshake, request frames, health and sta
       "gateway/ws/connection.ts",
       "gateway/ws/handshake.ts",
       "gateway/methods/health.ts",
+      "gateway/methods/channels.ts",
     ]
   ) {
     const mods = [...await staticClosure(entry)];
