@@ -6,40 +6,7 @@
  * literal dynamic imports load lazily under deno.json's `lazy-dynamic-imports`).
  */
 import assert from "node:assert/strict";
-
-const ROOT = new URL("../../", import.meta.url);
-
-interface Info {
-  modules: {
-    specifier: string;
-    dependencies?: { isDynamic?: boolean; code?: { specifier?: string } }[];
-  }[];
-}
-
-async function staticClosure(entry: string): Promise<Set<string>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: ROOT.pathname,
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  assert.ok(out.success, `deno info ${entry}`);
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as Info;
-  const bySpec = new Map(info.modules.map((m) => [m.specifier, m]));
-  const root = new URL(entry, ROOT).href;
-  const seen = new Set<string>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const spec = stack.pop()!;
-    if (seen.has(spec)) continue;
-    seen.add(spec);
-    for (const dep of bySpec.get(spec)?.dependencies ?? []) {
-      const next = dep.code?.specifier;
-      if (!dep.isDynamic && next) stack.push(next);
-    }
-  }
-  return new Set([...seen].map((s) => s.startsWith(ROOT.href) ? s.slice(ROOT.href.length) : s));
-}
+import { staticClosure } from "../fixtures/module_graph.ts";
 
 const CJS_PACKAGES = ["npm:commander", "npm:json5", "npm:dotenv", "npm:@logtape"];
 

@@ -6,35 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { getLogger } from "../../../lib/log/logger.ts";
-import { ActiveTurns } from "../../../gateway/automation/active_turns.ts";
-import { ChannelManager, type ChannelsHost } from "../../../gateway/channels/manager.ts";
-import { createOutbound } from "../../../gateway/outbound.ts";
+import { ChannelManager } from "../../../gateway/channels/manager.ts";
 import { systemClock } from "../../../lib/clock.ts";
 import type { OpenClawConfig } from "../../../lib/config/schema.ts";
-import { SystemEventQueue } from "../../../lib/heartbeat/system_events.ts";
-import { emptySecretSnapshot } from "../../../lib/secrets/snapshot.ts";
 import { startFakeDiscord } from "../../fixtures/fake_discord.ts";
 import { FakeTelegram } from "../../fixtures/fake_telegram.ts";
+import { channelsHost } from "../../fixtures/channels_host.ts";
 import { makeSandbox, waitUntil } from "../../helpers.ts";
-
-function host(stateDir: string, config: OpenClawConfig): ChannelsHost & { config: OpenClawConfig } {
-  const h = {
-    config,
-    stateDir,
-    secrets: emptySecretSnapshot(),
-    outbound: createOutbound({
-      stateDir,
-      mainKey: () => undefined,
-      now: () => Date.now(),
-      broadcast: () => {},
-    }),
-    agent: () => Promise.reject(new Error("no agent in this test")),
-    broadcast: () => {},
-    systemEvents: new SystemEventQueue(),
-    activeTurns: new ActiveTurns(),
-  };
-  return h as unknown as ChannelsHost & { config: OpenClawConfig };
-}
 
 Deno.test("ChannelManager: status in stock's shape; a block change restarts only that channel", async () => {
   await using sb = await makeSandbox({ createStateDir: true });
@@ -46,7 +24,7 @@ Deno.test("ChannelManager: status in stock's shape; a block change restarts only
     whatsapp: { allowFrom: ["+15555550123"] },
   });
   const first = { channels: channels("a") } as unknown as OpenClawConfig;
-  const h = host(sb.stateDir, first);
+  const h = channelsHost(sb.stateDir, first);
   // The Discord adapter reads DISCORD_API_URL from the environment the gateway passes it.
   const manager = await ChannelManager.open(h, systemClock, getLogger("test"), {
     DISCORD_API_URL: discord.apiUrl,

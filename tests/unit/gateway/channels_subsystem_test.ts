@@ -5,36 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { getLogger } from "../../../lib/log/logger.ts";
-import { ActiveTurns } from "../../../gateway/automation/active_turns.ts";
-import type { ChannelsHost } from "../../../gateway/channels/manager.ts";
-import { createOutbound } from "../../../gateway/outbound.ts";
 import { channelsSubsystem } from "../../../gateway/subsystems/channels.ts";
 import { inboundJournalPath } from "../../../lib/channels/dormant.ts";
 import { systemClock } from "../../../lib/clock.ts";
 import type { OpenClawConfig } from "../../../lib/config/schema.ts";
-import { SystemEventQueue } from "../../../lib/heartbeat/system_events.ts";
-import { emptySecretSnapshot } from "../../../lib/secrets/snapshot.ts";
 import { FakeTelegram } from "../../fixtures/fake_telegram.ts";
+import { channelsHost } from "../../fixtures/channels_host.ts";
 import { makeSandbox, waitUntil } from "../../helpers.ts";
-
-function host(stateDir: string, config: OpenClawConfig): ChannelsHost & { config: OpenClawConfig } {
-  const h = {
-    config,
-    stateDir,
-    secrets: emptySecretSnapshot(),
-    outbound: createOutbound({
-      stateDir,
-      mainKey: () => undefined,
-      now: () => Date.now(),
-      broadcast: () => {},
-    }),
-    agent: () => Promise.reject(new Error("no agent in this test")),
-    broadcast: () => {},
-    systemEvents: new SystemEventQueue(),
-    activeTurns: new ActiveTurns(),
-  };
-  return h as unknown as ChannelsHost & { config: OpenClawConfig };
-}
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
@@ -45,7 +22,7 @@ const ctx = { log: getLogger("test"), clock: systemClock };
 Deno.test("channelsSubsystem() without channels opens no journal and answers as an empty layer", async () => {
   await using sb = await makeSandbox({ createStateDir: true });
   const none = { channels: { defaults: { groupPolicy: "open" } } } as unknown as OpenClawConfig;
-  const sub = channelsSubsystem(host(sb.stateDir, none));
+  const sub = channelsSubsystem(channelsHost(sb.stateDir, none));
   assert.equal(sub.control(), undefined, "not running yet");
   await sub.start(ctx);
   const control = sub.control()!;
@@ -74,7 +51,7 @@ Deno.test("channelsSubsystem(): the reload that adds channels.telegram loads the
   await using sb = await makeSandbox({ createStateDir: true });
   await using tg = await FakeTelegram.start();
   const none = {} as OpenClawConfig;
-  const h = host(sb.stateDir, none);
+  const h = channelsHost(sb.stateDir, none);
   const sub = channelsSubsystem(h);
   await sub.start(ctx);
   try {
@@ -99,7 +76,7 @@ Deno.test("channelsSubsystem(): the reload that adds channels.telegram loads the
 
 Deno.test("channelsSubsystem(): a call that needs the layer loads it once, shared by concurrent callers", async () => {
   await using sb = await makeSandbox({ createStateDir: true });
-  const sub = channelsSubsystem(host(sb.stateDir, {} as OpenClawConfig));
+  const sub = channelsSubsystem(channelsHost(sb.stateDir, {} as OpenClawConfig));
   await sub.start(ctx);
   try {
     const standIn = sub.control()!;
@@ -120,7 +97,7 @@ Deno.test("channelsSubsystem(): a load that failed is tried again by the next re
   await using sb = await makeSandbox({ createStateDir: true });
   await using tg = await FakeTelegram.start();
   const none = {} as OpenClawConfig;
-  const h = host(sb.stateDir, none);
+  const h = channelsHost(sb.stateDir, none);
   const sub = channelsSubsystem(h);
   await sub.start(ctx);
   // A directory where the journal file goes: opening the journal fails.

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ActiveTurns } from "../../../gateway/automation/active_turns.ts";
 import type { AutomationTurnResult } from "../../../gateway/automation/types.ts";
-import { ChannelManager, type ChannelsHost } from "../../../gateway/channels/manager.ts";
+import { ChannelManager } from "../../../gateway/channels/manager.ts";
 import { HealthSnapshot } from "../../../gateway/health_snapshot.ts";
 import {
   freezeJson,
@@ -23,9 +23,9 @@ import { type OpenClawConfig, OpenClawConfigSchema } from "../../../lib/config/s
 import { HeartbeatStateStore } from "../../../lib/heartbeat/state_store.ts";
 import { SystemEventQueue } from "../../../lib/heartbeat/system_events.ts";
 import { getLogger } from "../../../lib/log/logger.ts";
-import { emptySecretSnapshot } from "../../../lib/secrets/snapshot.ts";
 import { FakeClock } from "../../fixtures/fake_clock.ts";
 import { FakeTelegram } from "../../fixtures/fake_telegram.ts";
+import { channelsHost } from "../../fixtures/channels_host.ts";
 import { makeSandbox, waitUntil } from "../../helpers.ts";
 import { heartbeatHarness } from "../heartbeat/_harness.ts";
 
@@ -220,25 +220,6 @@ Deno.test("health: a channel section that changes shows in the next answer", asy
   assert.deepEqual(next.channelOrder, ["telegram"]);
   assert.deepEqual(next.channelLabels, { telegram: "Telegram" });
 });
-
-function channelsHost(stateDir: string, config: OpenClawConfig) {
-  const h = {
-    config,
-    stateDir,
-    secrets: emptySecretSnapshot(),
-    outbound: createOutbound({
-      stateDir,
-      mainKey: () => undefined,
-      now: () => Date.now(),
-      broadcast: () => {},
-    }),
-    agent: () => Promise.reject(new Error("no agent in this test")),
-    broadcast: () => {},
-    systemEvents: new SystemEventQueue(),
-    activeTurns: new ActiveTurns(),
-  };
-  return h as unknown as ChannelsHost & { config: OpenClawConfig };
-}
 
 Deno.test("health: the channels section is reused while unchanged, fresh after a message or a disable", async () => {
   await using sb = await makeSandbox({ createStateDir: true });
