@@ -263,6 +263,8 @@ chromiumTest(
       JSON.stringify(blocked.body),
       /Blocked hostname or private\/internal\/special-use IP address/,
     );
+    // A stopped gateway stops its browser (disposing would SIGKILL it and orphan Chromium).
+    assert.equal(await gw.stop("SIGTERM"), 0);
   },
 );
 
@@ -319,19 +321,30 @@ chromiumTest("gateway stop leaves no Chromium process behind", async () => {
 
 chromiumTest("a Chromium orphaned by a killed gateway is reaped by the next one", async () => {
   await using sb = await makeSandbox();
-  const first = await startGateway(sb, config());
-  assert.equal((await runCli(sb, ["browser", "start"])).code, 0);
+  await using first = await startGateway(sb, config());
+  const started = await runCli(sb, ["browser", "start"]);
+  assert.equal(started.code, 0, started.stderr);
   const { pid: orphan } = await status(sb);
-  await first.stop("SIGKILL");
-  assert.ok(alive(orphan), "Chromium outlives a gateway killed with SIGKILL");
+  try {
+    await first.stop("SIGKILL");
+    assert.ok(alive(orphan), "Chromium outlives a gateway killed with SIGKILL");
 
-  await using second = await startGateway(sb, null);
-  assert.equal((await runCli(sb, ["browser", "start"])).code, 0);
-  const { pid } = await status(sb);
-  assert.notEqual(pid, orphan);
-  assert.equal(alive(orphan), false);
-  assert.equal(await second.stop("SIGTERM"), 0);
-  assert.equal(alive(pid), false);
+    await using second = await startGateway(sb, null);
+    const again = await runCli(sb, ["browser", "start"]);
+    assert.equal(again.code, 0, again.stderr);
+    const { pid } = await status(sb);
+    assert.notEqual(pid, orphan);
+    assert.equal(alive(orphan), false);
+    assert.equal(await second.stop("SIGTERM"), 0);
+    assert.equal(alive(pid), false);
+  } finally {
+    // A failure above must not leave the orphan (and its helpers) running past the test.
+    if (alive(orphan)) {
+      try {
+        Deno.kill(-orphan, "SIGKILL");
+      } catch { /* gone meanwhile */ }
+    }
+  }
 });
 
 Deno.test("tool policy gates the browser tool (group:ui) before any browser starts", async () => {
