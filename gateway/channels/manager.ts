@@ -24,7 +24,7 @@ import { GroupHistory } from "../../lib/channels/group_history.ts";
 import { InboundJournal, inboundJournalPath } from "../../lib/channels/inbound_store.ts";
 import { formatForAccount } from "../../lib/channels/outbound_format.ts";
 import { ChannelPairing } from "../../lib/channels/pairing.ts";
-import type { ChannelAccountConfig, ChannelAccountSnapshot } from "../../lib/channels/types.ts";
+import type { ChannelAccountSnapshot } from "../../lib/channels/types.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { errorMessage } from "../../lib/errors.ts";
@@ -38,7 +38,12 @@ import { loadPlatform } from "./registry.ts";
 import { ReplySender } from "./reply.ts";
 import { createChannelSink } from "./sink.ts";
 import { type HealthChannels, HealthSectionMemo } from "./health_section.ts";
-import { buildChannelsStatus, type ChannelStatusSource, journalCounts } from "./status.ts";
+import {
+  buildChannelsStatus,
+  type ChannelStatusSource,
+  idleSnapshot,
+  journalCounts,
+} from "./status.ts";
 import type { ChannelPlatform, ChannelsControl, ChannelsStatusOptions } from "./types.ts";
 import { WebLogins } from "./web_login.ts";
 
@@ -65,23 +70,6 @@ interface ChannelEntry {
   /** Accounts without a runner (disabled, or the adapter could not be built), by id. */
   idle: Map<string, ChannelAccountSnapshot>;
   unregister?: () => void;
-}
-
-function idleSnapshot(
-  account: ChannelAccountConfig,
-  lastError?: string,
-  configured = false,
-): ChannelAccountSnapshot {
-  return {
-    accountId: account.accountId,
-    enabled: account.enabled,
-    configured,
-    running: false,
-    connected: false,
-    dmPolicy: account.dmPolicy,
-    healthState: account.enabled ? "stopped" : "disabled",
-    ...(lastError ? { lastError } : {}),
-  };
 }
 
 /** The channel layer (see the module doc). */

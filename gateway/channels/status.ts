@@ -7,7 +7,7 @@
  * @module
  */
 import type { InboundJournal } from "../../lib/channels/inbound_store.ts";
-import type { ChannelAccountSnapshot } from "../../lib/channels/types.ts";
+import type { ChannelAccountConfig, ChannelAccountSnapshot } from "../../lib/channels/types.ts";
 import { channelLabel } from "./registry.ts";
 import type {
   ChannelPlatform,
@@ -193,4 +193,22 @@ export function healthChannels(
     out[id] = { ...status.channels[id], accounts };
   }
   return out;
+}
+
+/** The snapshot of an account without a runner (disabled, not built, or no transport). */
+export function idleSnapshot(
+  account: ChannelAccountConfig,
+  lastError?: string,
+  configured = false,
+): ChannelAccountSnapshot {
+  return {
+    accountId: account.accountId,
+    enabled: account.enabled,
+    configured,
+    running: false,
+    connected: false,
+    dmPolicy: account.dmPolicy,
+    healthState: account.enabled ? "stopped" : "disabled",
+    ...(lastError ? { lastError } : {}),
+  };
 }
