@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { getLogger } from "../lib/log/mod.ts";
 import { CONTROL_PLANE_WRITE_LIMIT } from "../lib/protocol/scopes.ts";
 import { createWindowLimiter } from "./rate_limit.ts";
 import { type GatewayStartOptions, type RunningGateway, startGateway } from "./server.ts";
@@ -22,6 +23,7 @@ export async function runGateway(
     windowMs: CONTROL_PLANE_WRITE_LIMIT.windowMs,
   });
   let current: RunningGateway | undefined;
+  let starting = false;
   let stopRequested: string | undefined;
 
   // A signal that arrives while a start is still running has no gateway to stop yet: it is
@@ -29,7 +31,9 @@ export async function runGateway(
   // kept running after a SIGTERM sent during its start).
   const onStop = (signal: string) => () => {
     stopRequested = `received ${signal}`;
-    void current?.stop(stopRequested);
+    // Said at once, so whoever sent it knows it was heard while the start still runs.
+    if (starting) getLogger("gateway").info(`${stopRequested} during start: stopping when it ends`);
+    else void current?.stop(stopRequested);
   };
   // Refusing a restart into a config that cannot start is requestRestart's job (preflight).
   const onRestart = () => current?.state.requestRestart("SIGHUP", 0);
@@ -42,11 +46,16 @@ export async function runGateway(
   try {
     let first = true;
     while (true) {
-      current = await startGateway({
-        ...options,
-        controlPlaneLimiter,
-        announce: first ? options.announce : undefined,
-      });
+      starting = true;
+      try {
+        current = await startGateway({
+          ...options,
+          controlPlaneLimiter,
+          announce: first ? options.announce : undefined,
+        });
+      } finally {
+        starting = false;
+      }
       if (stopRequested !== undefined) {
         await current.stop(`${stopRequested} during start`);
         return 0;

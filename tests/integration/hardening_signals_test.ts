@@ -266,6 +266,12 @@ printf '{"protocolVersion":1,"values":{"gateway/token":"slow-vault-token-0123456
     }
   }, { timeoutMs: 30_000, message: () => `the resolver to start:\n${gw.output()}` });
   gw.child.kill("SIGTERM");
+  // The start goes on only once the gateway has said it heard the signal: a loaded machine may
+  // otherwise finish the start before the signal reaches the gateway's listener.
+  await waitUntil(() => /received SIGTERM during start: stopping when it ends/.test(gw.output()), {
+    timeoutMs: 30_000,
+    message: () => `the gateway to hear SIGTERM during its start:\n${gw.output()}`,
+  });
   await Deno.writeTextFile(`${sb.home}/signalled`, "");
   let timer: ReturnType<typeof setTimeout> | undefined;
   const code = await Promise.race([
