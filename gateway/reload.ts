@@ -32,6 +32,8 @@ export type DirWatcher = AsyncIterable<{ paths: string[] }> & { close(): void };
 /** What the reloader changes in the running gateway. */
 export interface ReloadTarget {
   readonly configPath: string;
+  /** Where the validation cache lives: a config a `config.*` write just checked is not re-run. */
+  readonly stateDir?: string;
   current(): { config: OpenClawConfig; hash: string | null };
   /** Swap in a config whose changes can be applied live. */
   applyHot(config: OpenClawConfig, hash: string | null, plan: ReloadPlan): Promise<void>;
@@ -98,7 +100,10 @@ export function startConfigReloader(target: ReloadTarget): ConfigReloader {
       decided("noop", "file unchanged", reason);
       return "noop";
     }
-    const check = await checkConfigTextCached(file.text, target.configPath, { applyEnv: false });
+    const check = await checkConfigTextCached(file.text, target.configPath, {
+      applyEnv: false,
+      stateDir: target.stateDir,
+    });
     if (!check.valid || !check.config) {
       target.log.warn(
         `config reload skipped (invalid config): ${target.configPath}: ${

@@ -134,6 +134,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   });
   const reloader = reloaderSubsystem({
     configPath,
+    stateDir: state.stateDir,
     current: () => ({ config: state.config, hash: state.configHash }),
     applyHot: (next, nextHash, plan) => state.applyConfig(next, nextHash, plan.changed),
     restart: (reason, nextHash) => {

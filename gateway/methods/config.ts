@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import type { ConfigEdit } from "../../lib/config/edit.ts";
-import { checkConfigText, formatIssueLines } from "../../lib/config/load.ts";
+import { formatIssueLines } from "../../lib/config/check.ts";
+import { checkConfigTextCached } from "../../lib/config/check_cached.ts";
 import { formatConfigPath, getAtPath, type PathSegment, setAtPath } from "../../lib/config/path.ts";
 import { parseConfigText, readConfigFile } from "../../lib/config/read.ts";
 import {
@@ -21,7 +22,7 @@ import {
   sentinelRestorations,
 } from "../../lib/config/redact.ts";
 import { diffConfigPaths } from "../../lib/config/reload_rules.ts";
-import { configJsonSchema, configUiHints } from "../../lib/config/schema.ts";
+import { configSchemaIsolated } from "../../lib/config/schema_isolated.ts";
 import { updateConfigText } from "../../lib/config/store.ts";
 import { OpenClawError } from "../../lib/errors.ts";
 import { invalidRequest, ProtocolError } from "../../lib/protocol/error_map.ts";
@@ -101,7 +102,7 @@ async function writeConfig(
   let changedPaths: string[] = [];
   let validated: unknown;
   let resolved: unknown;
-  const update = await updateConfigText(state.configPath, (current) => {
+  const update = await updateConfigText(state.configPath, async (current) => {
     if (current.exists) {
       if (!baseHash) {
         throw invalidRequest("config base hash required; re-run config.get and retry");
@@ -112,7 +113,10 @@ async function writeConfig(
     }
     const currentParsed = current.exists ? parseConfigText(current.text, state.configPath) : {};
     const next = compute(current.text, currentParsed);
-    const check = checkConfigText(next, state.configPath, { applyEnv: false });
+    const check = await checkConfigTextCached(next, state.configPath, {
+      applyEnv: false,
+      stateDir: state.stateDir,
+    });
     if (!check.valid) {
       throw invalidRequest(
         `invalid config: ${formatIssueLines(check.issues).replaceAll("\n", "; ")}`,
@@ -260,7 +264,10 @@ export const configMethods: MethodDefinition[] = [
       }
       const check = readError
         ? undefined
-        : checkConfigText(file.text, state.configPath, { applyEnv: false });
+        : await checkConfigTextCached(file.text, state.configPath, {
+          applyEnv: false,
+          stateDir: state.stateDir,
+        });
       const secrets = responseSecrets(state, parsed, check?.resolved);
       // `path` and the hashes describe the file, not its content; everything else is scrubbed.
       const content = scrubSecretStrings({
@@ -367,13 +374,12 @@ export const configMethods: MethodDefinition[] = [
     params: z.looseObject({}),
     // The schema is static: it holds no config value. `uiHints` marks the secret-bearing paths
     // (the ones `config.get` redacts) so editors can render them as password fields.
-    handler: () => {
+    handler: async () => {
       // Stock's `generatedAt`: when the schema was built. It is static, so the first call fixes
       // it (wall time: metadata, not a schedule, so not the injectable clock).
       schemaGeneratedAt ??= new Date().toISOString();
       return {
-        schema: configJsonSchema(),
-        uiHints: configUiHints(),
+        ...await configSchemaIsolated(),
         version: VERSION,
         generatedAt: schemaGeneratedAt,
       };

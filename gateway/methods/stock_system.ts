@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { configJsonSchema } from "../../lib/config/schema.ts";
+import { configSchemaIsolated } from "../../lib/config/schema_isolated.ts";
 import { invalidRequest } from "../../lib/protocol/error_map.ts";
 import { VERSION } from "../../lib/version.ts";
 import type { GatewayState } from "../state.ts";
@@ -83,8 +83,8 @@ export const stockSystemMethods: MethodDefinition[] = [
     name: "config.schema.lookup",
     scope: "operator.read",
     params: z.looseObject({ path: z.string().max(512) }),
-    handler: ({ params }) => {
-      const found = lookupConfigSchema(configJsonSchema(), params.path);
+    handler: async ({ params }) => {
+      const found = lookupConfigSchema((await configSchemaIsolated()).schema, params.path);
       if (!found.ok) throw invalidRequest("config schema path not found");
       return found.result;
     },

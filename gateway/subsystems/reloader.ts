@@ -13,6 +13,8 @@ import type { GatewaySubsystem } from "./lifecycle.ts";
 /** What the reloader changes in the running gateway. */
 export interface ReloaderHost {
   readonly configPath: string;
+  /** Where the validation cache lives (lib/config/check_cached.ts). */
+  readonly stateDir?: string;
   current(): { config: OpenClawConfig; hash: string | null };
   applyHot(config: OpenClawConfig, hash: string | null, plan: ReloadPlan): Promise<void>;
   restart(reason: string, hash: string | null): void;

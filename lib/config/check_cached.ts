@@ -2,13 +2,15 @@
  * Checking a config the way the gateway does at start and on reload: the schema-free steps
  * (lib/config/check.ts), then the strict schema -- unless the validation cache
  * (lib/config/validated_cache.ts) holds this very config, validated by this very schema. The
- * schema module is imported only on a miss, so a start with an unchanged config never builds it.
+ * schema runs only on a miss, and then in a short-lived child process
+ * (lib/config/schema_isolated.ts), so the gateway never keeps its object graph.
  *
  * @module
  */
 import { resolveConfigPath } from "../paths.ts";
 import { type ConfigCheck, type LoadOptions, resolveConfigText } from "./check.ts";
 import { readConfigFile } from "./read.ts";
+import { validateConfigIsolated } from "./schema_isolated.ts";
 import { readValidatedCache, validatedCacheKey, writeValidatedCache } from "./validated_cache.ts";
 
 /** Options of {@linkcode checkConfigCached}. */
@@ -59,8 +61,7 @@ export async function checkConfigTextCached(
     const cached = await readValidatedCache(stateDir, key);
     if (cached) return { valid: true, issues: [], legacy, resolved, config: cached, cache: "hit" };
   }
-  const { validateConfigObject } = await import("./load.ts");
-  const result = validateConfigObject(resolved);
+  const result = await validateConfigIsolated(resolved);
   const cache: CacheOutcome = key === undefined ? "off" : "miss";
   if (!result.ok) return { valid: false, issues: result.issues, legacy, resolved, cache };
   if (stateDir !== undefined && key !== undefined) {

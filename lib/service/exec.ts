@@ -36,6 +36,8 @@ export interface RunCommandOptions {
    * blocked on a full pipe) and the result says `truncated`. @default 1048576
    */
   maxOutputBytes?: number;
+  /** Written to the child's stdin, which is then closed; without it stdin is `/dev/null`. */
+  stdin?: Uint8Array;
 }
 
 function isExecutableFile(path: string): boolean {
@@ -75,7 +77,7 @@ export async function runCommand(
     child = new Deno.Command(resolved, {
       args: [...args],
       env: options.env,
-      stdin: "null",
+      stdin: options.stdin === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -110,6 +112,8 @@ export async function runCommand(
     return text + dec.decode();
   };
   const output = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  // A child that exits without reading its input must not fail the run: the write is let go.
+  if (options.stdin !== undefined) void writeAndClose(child.stdin, options.stdin);
   let timedOut = false;
   // The deadline kills the child and stops reading: a grandchild that inherited the pipes must
   // not keep us waiting past it.
@@ -130,6 +134,14 @@ export async function runCommand(
   } finally {
     clearTimer(timer);
   }
+}
+
+async function writeAndClose(stream: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {
+  const writer = stream.getWriter();
+  try {
+    await writer.write(bytes);
+    await writer.close();
+  } catch { /* the child closed its stdin or was killed */ }
 }
 
 /** Returns the most useful one-line detail of a failed command: stderr, else stdout, else code. */

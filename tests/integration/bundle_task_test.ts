@@ -97,6 +97,40 @@ Deno.test("deno task bundle", async (t) => {
     }
   });
 
+  await t.step(
+    "serves the gateway's config schema child with no permission but reading itself",
+    async () => {
+      // What lib/config/schema_isolated.ts runs from the bundle (the gateway never builds it).
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--quiet",
+          "--no-prompt",
+          `--allow-read=${sb.home}/bin/`,
+          entry,
+          "__config-schema-child",
+        ],
+        env: sb.env,
+        clearEnv: true,
+        cwd,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(
+        new TextEncoder().encode('{"op":"validate","config":{"gateway":{"port":"x"}}}'),
+      );
+      await writer.close();
+      const out = await child.output();
+      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), {
+        ok: false,
+        issues: [{ path: "gateway.port", message: "Expected number, received string" }],
+      });
+    },
+  );
+
   await t.step("exits 78 on an invalid config", async () => {
     await writeFile(sb.configPath, `{ gateway: { port: "x" } }`);
     assert.equal((await cli(["config", "validate"])).code, 78);

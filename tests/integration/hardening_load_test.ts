@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { makeSandbox, startGateway, waitUntil } from "../helpers.ts";
+import { sessionsDir } from "../../lib/agent/sessions/store.ts";
 import { type AnyFrame, cliConnectParams, RawClient } from "../fixtures/ws_client.ts";
 
 const TOKEN = "hardening-load-token-0123";
@@ -121,6 +122,22 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     await using sb = await makeSandbox();
+    // The heavy call: `usage.cost` parses every transcript of the agent, here one of 4,000
+    // messages, and answers in a few hundred bytes.
+    const dir = sessionsDir(sb.stateDir, "main");
+    await Deno.mkdir(dir, { recursive: true });
+    const line = (i: number) =>
+      JSON.stringify({
+        type: "message",
+        id: i.toString(16).padStart(8, "0"),
+        parentId: null,
+        timestamp: new Date().toISOString(),
+        message: { role: "user", content: `message ${i} `.repeat(8) },
+      });
+    await Deno.writeTextFile(
+      `${dir}/heavy.jsonl`,
+      Array.from({ length: 4_000 }, (_, i) => line(i)).join("\n") + "\n",
+    );
     await using gw = await startGateway(sb, CONFIG);
     const a = await operator(gw.url);
     const b = await operator(gw.url);
@@ -130,7 +147,7 @@ Deno.test({
       let oneCallMs = Infinity;
       for (let i = 0; i < 3; i++) {
         const t0 = performance.now();
-        assert.equal((await b.request("config.schema", {}, 30_000)).ok, true);
+        assert.equal((await b.request("usage.cost", {}, 30_000)).ok, true);
         oneCallMs = Math.min(oneCallMs, performance.now() - t0);
       }
       // One arrival counter over both sockets, so "before" means before on the wire.
@@ -151,7 +168,7 @@ Deno.test({
       });
       const N = 500;
       for (let i = 1; i <= N; i++) {
-        a.send({ type: "req", id: `a${i}`, method: "config.schema", params: {} });
+        a.send({ type: "req", id: `a${i}`, method: "usage.cost", params: {} });
       }
       const sentAt = performance.now();
       b.send({ type: "req", id: "b-health", method: "health", params: {} });
@@ -163,7 +180,7 @@ Deno.test({
       const bWaitMs = bHealthAt - sentAt;
       const aOk = () => a.frames.filter((f) => f.type === "res" && f.ok).length;
       console.log(
-        `one config.schema ${oneCallMs.toFixed(0)} ms; B's health took ${bWaitMs.toFixed(0)} ms ` +
+        `one usage.cost ${oneCallMs.toFixed(0)} ms; B's health took ${bWaitMs.toFixed(0)} ms ` +
           `(response #${bHealth}, after ${aResponses.length} of A's, ${aOk()} of them answers)`,
       );
       // B's answer comes before A's 500th...
@@ -213,10 +230,11 @@ Deno.test({
     const b = await operator(gw.url);
     const pid = gw.child.pid;
     try {
-      // Warm up: heavy calls grow the V8 heap by ~100 MB whoever reads the answers, then it
-      // levels off. The baseline includes that, so what is measured is what A's backlog keeps.
+      // Warm up: the first calls load their code and grow the V8 heap whoever reads the answers,
+      // then it levels off. The baseline includes that, so what is measured is what A's backlog
+      // keeps.
       for (let i = 1; i <= 64; i++) {
-        b.send({ type: "req", id: `warm${i}`, method: "config.schema", params: {} });
+        b.send({ type: "req", id: `warm${i}`, method: "usage.cost", params: {} });
       }
       await b.next((f) => f.type === "res" && f.id === "warm64", 60_000);
       b.frames.length = 0;
@@ -226,7 +244,7 @@ Deno.test({
       a.ws.pause();
       const N = 2_500;
       for (let i = 1; i <= N; i++) {
-        a.send({ type: "req", id: `a${i}`, method: "config.schema", params: {} });
+        a.send({ type: "req", id: `a${i}`, method: "usage.cost", params: {} });
       }
       // Sample while the gateway works through what it accepted, until its CPU time stops
       // growing (idle again); B stays answered meanwhile.

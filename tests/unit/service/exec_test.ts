@@ -15,3 +15,14 @@ Deno.test("runCommand returns a short output whole and does not mark it truncate
   const r = await runCommand("sh", ["-c", "printf 'hello'"]);
   assert.deepEqual(r, { code: 0, stdout: "hello", stderr: "" });
 });
+
+Deno.test("runCommand writes stdin to the child and closes it; a child that never reads it still runs", async () => {
+  const input = new TextEncoder().encode("line one\nline two\n");
+  const cat = await runCommand("cat", [], { stdin: input });
+  assert.equal(cat.code, 0);
+  assert.equal(cat.stdout, "line one\nline two\n");
+  const big = new Uint8Array(4 * 1024 * 1024).fill(0x61);
+  const deaf = await runCommand("sh", ["-c", "echo done"], { stdin: big });
+  assert.equal(deaf.code, 0);
+  assert.equal(deaf.stdout, "done\n");
+});
