@@ -137,29 +137,105 @@ export function openSocket(url: string): Promise<{ ws: WebSocket; next: () => Pr
   });
 }
 
-/** Sequential round trips per second of `frame` (each waits for its answer). */
-async function roundTrips(
+/** One side of a round-trip comparison: sends request `i`, then waits for its answer. */
+interface RoundTripper {
+  once(i: number): Promise<void>;
+}
+
+function roundTripper(
   send: (i: number) => void,
   next: () => Promise<string>,
   isAnswer: (text: string, i: number) => boolean,
-  durationMs: number,
-): Promise<number> {
-  // Warm up both sides (the same for the echo and the gateway) until V8 has optimised the code
-  // on the path: the gateway's CPU per round trip kept falling for ~20,000 round trips (a
-  // 200-round-trip warm-up measured mostly unoptimised code), then measure for a fixed time.
-  const warm = performance.now();
-  for (let i = 0; i < 20_000 && performance.now() - warm < 2_000; i++) {
-    send(i);
-    while (!isAnswer(await next(), i));
-  }
+): RoundTripper {
+  return {
+    async once(i) {
+      send(i);
+      while (!isAnswer(await next(), i));
+    },
+  };
+}
+
+/** Sequential round trips for `ms`; returns how many completed and the time they took. */
+async function timedWindow(side: RoundTripper, ms: number, from: number) {
   const t0 = performance.now();
   let n = 0;
-  while (performance.now() - t0 < durationMs) {
-    send(n);
-    while (!isAnswer(await next(), n));
-    n++;
+  while (performance.now() - t0 < ms) await side.once(from + n++);
+  return { n, ms: performance.now() - t0 };
+}
+
+/** Result of {@linkcode healthVsEcho}: round trips per second of each, and their ratio. */
+export interface RoundTripComparison {
+  gateway: number;
+  echo: number;
+  /** p50 of the per-round ratios gateway / echo. */
+  ratio: number;
+}
+
+/**
+ * `health` round trips on one authenticated gateway socket against the same frame echoed by the
+ * floor server, measured in alternating windows (gateway, echo, echo, gateway, ...) so a machine
+ * whose speed drifts during the run (shared cores) skews both alike.
+ */
+export async function healthVsEcho(
+  port: number,
+  token: string,
+  options: { rounds?: number; windowMs?: number } = {},
+): Promise<RoundTripComparison> {
+  const rounds = options.rounds ?? 10;
+  const windowMs = options.windowMs ?? 300;
+  const echo = await startEchoServer();
+  const sockets: WebSocket[] = [];
+  try {
+    const g = await openSocket(`ws://127.0.0.1:${port}`);
+    sockets.push(g.ws);
+    await g.next(); // connect.challenge
+    g.ws.send(connectFrame(token));
+    while (!(await g.next()).includes('"hello-ok"'));
+    const e = await openSocket(`ws://127.0.0.1:${echo.port}`);
+    sockets.push(e.ws);
+    const frame = (i: number) => `{"type":"req","id":"${i}","method":"health","params":{}}`;
+    const gateway = roundTripper(
+      (i) => g.ws.send(frame(i)),
+      g.next,
+      (text, i) => text.startsWith(`{"type":"res","id":"${i}"`),
+    );
+    const echoSide = roundTripper(
+      (i) => e.ws.send(frame(i)),
+      e.next,
+      (text, i) => text.includes(`"id":"${i}"`),
+    );
+    // Warm up both sides until V8 has optimised the code on the path: the gateway's CPU per
+    // round trip kept falling for ~20,000 round trips (a 200-round-trip warm-up measured mostly
+    // unoptimised code).
+    let id = 0;
+    for (const side of [gateway, echoSide]) {
+      const warm = performance.now();
+      for (let i = 0; i < 20_000 && performance.now() - warm < 2_000; i++) await side.once(id++);
+    }
+    const totals = { gateway: { n: 0, ms: 0 }, echo: { n: 0, ms: 0 } };
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? ["gateway", "echo"] as const : ["echo", "gateway"] as const;
+      const rate: Record<string, number> = {};
+      for (const which of order) {
+        const w = await timedWindow(which === "gateway" ? gateway : echoSide, windowMs, id);
+        id += w.n;
+        totals[which].n += w.n;
+        totals[which].ms += w.ms;
+        rate[which] = w.n / w.ms;
+      }
+      ratios.push(rate.gateway / rate.echo);
+    }
+    ratios.sort((a, b) => a - b);
+    return {
+      gateway: totals.gateway.n / (totals.gateway.ms / 1000),
+      echo: totals.echo.n / (totals.echo.ms / 1000),
+      ratio: ratios[Math.floor(ratios.length / 2)],
+    };
+  } finally {
+    for (const ws of sockets) ws.close();
+    await echo.stop();
   }
-  return n / ((performance.now() - t0) / 1000);
 }
 
 /** The bench client's `connect` request: an operator backend with `operator.read`, token auth. */
@@ -179,26 +255,6 @@ export function connectFrame(token: string): string {
   });
 }
 
-/** `health` round trips per second over one authenticated gateway socket. */
-export async function gatewayHealthRps(
-  port: number,
-  token: string,
-  durationMs = 3000,
-): Promise<number> {
-  const { ws, next } = await openSocket(`ws://127.0.0.1:${port}`);
-  await next(); // connect.challenge
-  ws.send(connectFrame(token));
-  while (!(await next()).includes('"hello-ok"'));
-  const rps = await roundTrips(
-    (i) => ws.send(`{"type":"req","id":"${i}","method":"health","params":{}}`),
-    next,
-    (text, i) => text.startsWith(`{"type":"res","id":"${i}"`),
-    durationMs,
-  );
-  ws.close();
-  return rps;
-}
-
 /** A bare Deno WebSocket echo server in its own process (the floor any gateway can reach). */
 export interface EchoServer {
   port: number;
@@ -210,27 +266,6 @@ export interface EchoServer {
 export async function startEchoServer(env?: Record<string, string>): Promise<EchoServer> {
   const s = await startFloorServer(env);
   return { port: s.port, pid: s.child.pid, stop: s.stop };
-}
-
-/**
- * Round trips per second against a bare Deno WebSocket echo server, run as its own process like
- * the gateway so both get the same machine.
- */
-export async function echoRps(durationMs = 3000): Promise<number> {
-  const echo = await startEchoServer();
-  try {
-    const { ws, next } = await openSocket(`ws://127.0.0.1:${echo.port}`);
-    const rps = await roundTrips(
-      (i) => ws.send(`{"type":"req","id":"${i}","method":"health","params":{}}`),
-      next,
-      (text, i) => text.includes(`"id":"${i}"`),
-      durationMs,
-    );
-    ws.close();
-    return rps;
-  } finally {
-    await echo.stop();
-  }
 }
 
 /**

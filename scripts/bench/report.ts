@@ -34,6 +34,8 @@ export interface Ratio {
   unit: Unit;
   /** `max`: ours/floor must stay at or below; `min`: at or above (shown in %). */
   goal?: { max?: number; min?: number };
+  /** The ratio when it is not ours/floor (e.g. the p50 of paired measurements). */
+  ratio?: number;
 }
 
 function withUnit(n: number, unit: Unit): string {
@@ -95,7 +97,7 @@ export class Report {
 }
 
 function ratioRow(r: Ratio): string {
-  const ratio = r.ours / r.floor;
+  const ratio = r.ratio ?? r.ours / r.floor;
   const percent = r.goal?.min !== undefined;
   const shown = !Number.isFinite(ratio)
     ? "—"

@@ -8,8 +8,7 @@ import { type CliCase, HELLO, timeCommands } from "./cli.ts";
 import {
   type BenchGateway,
   cpuMs,
-  echoRps,
-  gatewayHealthRps,
+  healthVsEcho,
   rssMb,
   startBenchGateway,
   startFloorServer,
@@ -120,8 +119,6 @@ export async function benchStart(ctx: BenchContext): Promise<void> {
 export async function benchIdle(ctx: BenchContext): Promise<void> {
   await ctx.writeBenchConfig();
   const source = ctx.targets[0];
-  let echoOnce: Promise<number> | undefined;
-  const echo = () => echoOnce ??= echoRps(); // the floor's, measured once
   const gw = await startBenchGateway(source.entry, ctx.env);
   try {
     const gwEnv = { ...ctx.env, OPENCLAW_GATEWAY_PORT: String(gw.port) };
@@ -162,7 +159,7 @@ export async function benchIdle(ctx: BenchContext): Promise<void> {
         });
       }
     }
-    await idleRows(ctx, source.label, gw, echo);
+    await idleRows(ctx, source.label, gw);
   } finally {
     await gw.stop();
   }
@@ -170,20 +167,18 @@ export async function benchIdle(ctx: BenchContext): Promise<void> {
   for (const t of ctx.targets.slice(1)) {
     const g = await startBenchGateway(t.entry, ctx.env);
     try {
-      await idleRows(ctx, t.label, g, echo);
+      await idleRows(ctx, t.label, g);
     } finally {
       await g.stop();
     }
   }
 }
 
-/** One gateway's idle RSS and CPU, then its `health` round trips vs the floor's echo. */
-async function idleRows(
-  ctx: BenchContext,
-  from: string,
-  gw: BenchGateway,
-  floorEcho: () => Promise<number>,
-): Promise<void> {
+/**
+ * One gateway's idle RSS and CPU, then its `health` round trips vs the floor's echo, in
+ * alternating windows.
+ */
+async function idleRows(ctx: BenchContext, from: string, gw: BenchGateway): Promise<void> {
   await new Promise((r) => setTimeout(r, 2000));
   const rss = rssMb(gw.child.pid);
   const cpu0 = cpuMs(gw.child.pid);
@@ -211,9 +206,7 @@ async function idleRows(
     unit: "MB",
     goal: { max: 1.25 },
   });
-  const gwRps = await gatewayHealthRps(gw.port, ctx.token);
-  const echo = await floorEcho();
-  const ratio = gwRps / echo;
+  const { gateway: gwRps, echo, ratio } = await healthVsEcho(gw.port, ctx.token);
   ctx.report.text(
     "`health` round trips/s on one socket",
     from,
@@ -227,7 +220,8 @@ async function idleRows(
     from,
     ours: gwRps,
     floor: echo,
-    floorWhat: `${SERVER_FLOOR}, echo`,
+    ratio,
+    floorWhat: `${SERVER_FLOOR}, echo; p50 of 10 paired windows`,
     unit: "/s",
     goal: { min: 0.9 },
   });
