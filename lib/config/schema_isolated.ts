@@ -95,15 +95,18 @@ async function askChild<T>(
   accept: (answer: unknown) => answer is T,
   options: IsolatedOptions,
 ): Promise<T | undefined> {
-  const [program, ...args] = options.command ?? childCommand() ?? [];
-  if (program === undefined) return undefined;
-  const run = await runCommand(program, args, {
-    stdin: new TextEncoder().encode(JSON.stringify(request)),
-    timeoutMs: options.timeoutMs ?? CHILD_TIMEOUT_MS,
-    maxOutputBytes: MAX_ANSWER_BYTES,
-  });
-  if (run.code !== 0 || run.truncated) return undefined;
+  // A gateway run without --allow-run (or read, or env) cannot have a child: the work is done
+  // in-process then, as for any other failure of the child.
   try {
+    const [program, ...args] = options.command ?? childCommand() ?? [];
+    if (program === undefined) return undefined;
+    const run = await runCommand(program, args, {
+      stdin: new TextEncoder().encode(JSON.stringify(request)),
+      timeoutMs: options.timeoutMs ?? CHILD_TIMEOUT_MS,
+      maxOutputBytes: MAX_ANSWER_BYTES,
+      lookupEnv: {},
+    });
+    if (run.code !== 0 || run.truncated) return undefined;
     const answer: unknown = JSON.parse(run.stdout);
     return accept(answer) ? answer : undefined;
   } catch {

@@ -124,3 +124,38 @@ Deno.test("a config JSON cannot carry exactly (a JSON5 Infinity) is checked in t
   assert.deepEqual(got, validateConfigObject(config));
   assert.equal(got.ok, false);
 });
+
+Deno.test("a gateway without permission to run a child validates in its own process", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "oc-noperm-" });
+  try {
+    const script = `${dir}/check.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import { validateConfigIsolated } from "${
+        new URL("../../../lib/config/schema_isolated.ts", import.meta.url).href
+      }";
+console.log(JSON.stringify(await validateConfigIsolated({ gateway: { port: "x" } })));
+`,
+    );
+    // Reading (which any gateway needs), but neither --allow-run nor --allow-env.
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--no-prompt",
+        "--allow-read",
+        "--config",
+        new URL("../../../deno.json", import.meta.url).pathname,
+        script,
+      ],
+      stderr: "inherit",
+    }).output();
+    assert.equal(out.code, 0);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), {
+      ok: false,
+      issues: [{ path: "gateway.port", message: "Expected number, received string" }],
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
