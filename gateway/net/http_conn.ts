@@ -18,7 +18,8 @@ import { ClientGone, ServerRequest } from "./client_gone.ts";
 import { Deadline } from "./deadline.ts";
 import { closeQuietly, encodeLatin1, type NetConn, writeThenClose } from "./io.ts";
 import type { HttpLimits } from "./limits.ts";
-import { acceptKey, allowUpgrade, type UpgradeSlot, upgradeSlotOf } from "./ws_upgrade.ts";
+import { acceptKey } from "../../lib/net/ws_accept.ts";
+import { allowUpgrade, type UpgradeSlot, upgradeSlotOf } from "./ws_upgrade.ts";
 import { abortSocket, type ServerWebSocket } from "./ws_socket.ts";
 
 /** Information passed to the handler with each request. */
@@ -360,7 +361,7 @@ export class HttpConnection {
   async #upgrade(slot: UpgradeSlot): Promise<boolean> {
     const socket = slot.socket!;
     let text = `HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n` +
-      `sec-websocket-accept: ${await acceptKey(slot.key!)}\r\n`;
+      `sec-websocket-accept: ${acceptKey(slot.key!)}\r\n`;
     if (slot.protocol) text += `sec-websocket-protocol: ${slot.protocol}\r\n`;
     for (const [name, value] of slot.response!.headers) {
       if (name === "upgrade" || name === "connection" || name.startsWith("sec-websocket-")) {

@@ -21,7 +21,6 @@ export interface UpgradeSlot {
 }
 
 const slots = new WeakMap<Request, UpgradeSlot>();
-const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 const KEY = /^[A-Za-z0-9+/]{22}==$/;
 
 /** Registers a request that may be upgraded (called by the server for upgrade-looking requests). */
@@ -79,14 +78,6 @@ export function upgradeWebSocket(
   slot.key = key;
   slot.protocol = protocol;
   return { socket, response };
-}
-
-/** `Sec-WebSocket-Accept` for a client key (RFC 6455 §4.2.2). */
-export async function acceptKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(key + WS_GUID));
-  let bin = "";
-  for (const b of new Uint8Array(digest)) bin += String.fromCharCode(b);
-  return btoa(bin);
 }
 
 /** The upgrade slot of a request, if it had one and `upgradeWebSocket` was called on it. */

@@ -4,20 +4,11 @@
  *
  * @module
  */
+import { encodeBase64 } from "../base64.ts";
 
 /** Encodes bytes as base64url without padding. */
 export function encodeBase64Url(bytes: Uint8Array): string {
   return encodeBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/** Encodes bytes as standard padded base64. */
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  // Chunked so a large buffer never hits the argument-count limit of fromCharCode.
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
 
 const BASE64_BODY = /^[A-Za-z0-9+/]*$/;

@@ -6,6 +6,7 @@
  * @module
  */
 import { OpenClawError } from "../errors.ts";
+import { openWebSocket, type WebSocketLike, WsState } from "../net/ws_client.ts";
 import { CloseCode, PROTOCOL_VERSION } from "../protocol/constants.ts";
 import type { DeviceAuthFields } from "../protocol/device_keys.ts";
 import { ErrorCode } from "../protocol/error_shape.ts";
@@ -171,9 +172,9 @@ interface Pending {
 export async function connectGateway(options: ConnectOptions): Promise<GatewayClient> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const url = options.url;
-  let ws: WebSocket;
+  let ws: WebSocketLike;
   try {
-    ws = new WebSocket(url);
+    ws = openWebSocket(url);
   } catch (err) {
     throw unreachable(url, `invalid URL (${err instanceof Error ? err.message : err})`, err);
   }
@@ -196,7 +197,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
   const opened = new Promise<void>((resolve, reject) => {
     ws.onopen = () => resolve();
     ws.onerror = (e) => {
-      const msg = (e as ErrorEvent).message ?? "connection failed";
+      const msg = e.message ?? "connection failed";
       reject(
         unreachable(
           url,
@@ -274,7 +275,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
   ) => {
     const id = `${nextId++}:${crypto.randomUUID()}`;
     return new Promise<unknown>((resolve, reject) => {
-      if (ws.readyState !== WebSocket.OPEN) {
+      if (ws.readyState !== WsState.OPEN) {
         reject(
           closedInfo
             ? new OpenClawError(
@@ -302,7 +303,7 @@ export async function connectGateway(options: ConnectOptions): Promise<GatewayCl
   };
 
   const shutdown = async () => {
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+    if (ws.readyState === WsState.OPEN || ws.readyState === WsState.CONNECTING) {
       try {
         ws.close(CloseCode.normal);
       } catch { /* already closing */ }

@@ -1,0 +1,23 @@
+/**
+ * The WebSocket handshake's `Sec-WebSocket-Accept` value, shared by the gateway's server
+ * (gateway/net) and the CLI's client (lib/net/ws_client.ts).
+ *
+ * @module
+ */
+import { encodeBase64 } from "../base64.ts";
+import { sha1 } from "../crypto/sha1.ts";
+
+const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/**
+ * `Sec-WebSocket-Accept` for a client's `Sec-WebSocket-Key` (RFC 6455 §4.2.2): base64 of the
+ * SHA-1 of the key and the protocol's GUID.
+ *
+ * @example
+ * ```ts
+ * acceptKey("dGhlIHNhbXBsZSBub25jZQ=="); // "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" (the RFC's example)
+ * ```
+ */
+export function acceptKey(key: string): string {
+  return encodeBase64(sha1(key + WS_GUID));
+}
