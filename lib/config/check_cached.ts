@@ -56,7 +56,7 @@ export async function checkConfigTextCached(
   if (!pre.ok) return { valid: false, issues: pre.issues, legacy: [], cache: "off" };
   const { resolved, legacy } = pre;
   const stateDir = options.stateDir;
-  const key = stateDir === undefined ? undefined : await validatedCacheKey(resolved);
+  const key = stateDir === undefined ? undefined : validatedCacheKey(resolved);
   if (stateDir !== undefined && key !== undefined) {
     const cached = await readValidatedCache(stateDir, key);
     if (cached) return { valid: true, issues: [], legacy, resolved, config: cached, cache: "hit" };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../crypto/sha256.ts";
 import { parseJson5Value } from "../json5/parse.ts";
 import { ExitCode, OpenClawError } from "../errors.ts";
 import { dirname, type Env, joinPath, openclawCommand, processEnv } from "../paths.ts";
@@ -21,9 +22,10 @@ export interface ConfigFile {
 }
 
 /** Returns the SHA-256 hex digest of `text` (the `baseHash` of config RPCs). */
-export async function hashConfigText(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function hashConfigText(text: string): Promise<string> {
+  // lib/crypto's SHA-256, not WebCrypto: the first `crypto.subtle` call of a process costs
+  // 1-3 ms, and every command that reads the config hashes it.
+  return Promise.resolve(sha256Hex(text));
 }
 
 /**

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../crypto/sha256.ts";
 import { joinPath } from "../paths.ts";
 import { VERSION } from "../version.ts";
 import { CONFIG_SCHEMA_ID } from "./schema_id.generated.ts";
@@ -61,14 +62,11 @@ function exactJson(value: unknown): string | undefined {
  * @param resolved The config after `$include`, `env` and `${VAR}`.
  * @returns A hex SHA-256, or undefined.
  */
-export async function validatedCacheKey(resolved: unknown): Promise<string | undefined> {
+export function validatedCacheKey(resolved: unknown): string | undefined {
   const json = exactJson(resolved);
   if (json === undefined) return undefined;
-  const input = new TextEncoder().encode(`${CONFIG_SCHEMA_ID}\n${VERSION}\n${json}`);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
-  let hex = "";
-  for (const b of digest) hex += b.toString(16).padStart(2, "0");
-  return hex;
+  // lib/crypto's SHA-256, not WebCrypto: the first `crypto.subtle` call costs 1-3 ms on a start.
+  return sha256Hex(`${CONFIG_SCHEMA_ID}\n${VERSION}\n${json}`);
 }
 
 /**

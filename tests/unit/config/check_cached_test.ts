@@ -77,7 +77,7 @@ Deno.test("an edit or a changed ${VAR} runs the schema again; an invalid config 
 Deno.test("a foreign, torn or oversized cache file is a miss", async () => {
   await using st = await tempState();
   const resolved = { gateway: { mode: "local" } };
-  const key = (await validatedCacheKey(resolved))!;
+  const key = validatedCacheKey(resolved)!;
   const path = validatedCachePath(st.dir);
   assert.equal(await readValidatedCache(st.dir, key), undefined, "no file");
   await writeValidatedCache(st.dir, key, { gateway: { mode: "local" } } as never);
@@ -91,10 +91,10 @@ Deno.test("a foreign, torn or oversized cache file is a miss", async () => {
 
 Deno.test("only exact JSON is keyed or stored", async () => {
   await using st = await tempState();
-  assert.equal(await validatedCacheKey({ a: Infinity }), undefined);
-  assert.equal(await validatedCacheKey({ a: undefined }), undefined);
-  assert.equal(await validatedCacheKey({ a: new Date(0) }), undefined);
-  assert.notEqual(await validatedCacheKey({ a: 1 }), await validatedCacheKey({ a: 2 }));
+  assert.equal(validatedCacheKey({ a: Infinity }), undefined);
+  assert.equal(validatedCacheKey({ a: undefined }), undefined);
+  assert.equal(validatedCacheKey({ a: new Date(0) }), undefined);
+  assert.notEqual(validatedCacheKey({ a: 1 }), validatedCacheKey({ a: 2 }));
   assert.equal(await writeValidatedCache(st.dir, "k", { a: new Map() } as never), false);
   assert.equal(await writeValidatedCache(st.dir, "k", { a: 1 } as never), true);
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { OpenClawError } from "../../../lib/errors.ts";
-import { parseConfigText, resolveIncludes, substituteEnvVars } from "../../../lib/config/read.ts";
+import {
+  hashConfigText,
+  parseConfigText,
+  resolveIncludes,
+  substituteEnvVars,
+} from "../../../lib/config/read.ts";
 
 Deno.test("parseConfigText() reads JSON5 and names line and column on errors", () => {
   assert.deepEqual(parseConfigText("{a: 1, // c\n}", "/c.json"), { a: 1 });
@@ -61,5 +66,19 @@ Deno.test("resolveIncludes() refuses cycles, missing files and escapes", async (
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a config's hash (the baseHash of config RPCs) is the SHA-256 hex of its UTF-8 text", async () => {
+  for (
+    const text of [
+      "",
+      "{ gateway: { port: 18789 } }\n",
+      '{ name: "caf\u00e9 \u{1f600}" }\n'.repeat(500),
+    ]
+  ) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    assert.equal(await hashConfigText(text), hex);
   }
 });
