@@ -6,35 +6,22 @@
  *
  * @module
  */
+import { readBoundedText } from "../net/bounded_body.ts";
 import { validateConfigObject } from "./load.ts";
 import { configJsonSchema, configUiHints } from "./schema.ts";
 
 /** Refuses input larger than any config the parent would send. */
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-/** Reads stdin to its end; undefined when it exceeds `max` bytes. */
-async function readStdin(max: number): Promise<Uint8Array | undefined> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of Deno.stdin.readable) {
-    size += chunk.byteLength;
-    if (size > max) return undefined;
-    parts.push(chunk);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.byteLength;
-  }
-  return all;
-}
-
 /** Answers the request on stdin; returns the exit code (0 when an answer was written). */
 export async function serveSchemaChild(): Promise<number> {
-  const input = await readStdin(MAX_INPUT_BYTES);
-  if (input === undefined) return 2;
-  const request = JSON.parse(new TextDecoder().decode(input)) as { op?: unknown; config?: unknown };
+  let request: { op?: unknown; config?: unknown };
+  try {
+    request = JSON.parse(await readBoundedText({ body: Deno.stdin.readable }, MAX_INPUT_BYTES));
+  } catch {
+    return 2;
+  }
+  if (typeof request !== "object" || request === null) return 2;
   let answer: unknown;
   if (request.op === "validate") answer = validateConfigObject(request.config);
   else if (request.op === "json-schema") {

@@ -16,6 +16,7 @@
  */
 
 import { encodeBase64 } from "../base64.ts";
+import { concatBytes } from "../bytes.ts";
 import { acceptKey } from "./ws_accept.ts";
 import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
 
@@ -317,7 +318,7 @@ class WsClient implements WebSocketLike {
     this.#fragmentBytes += payload.length;
     if (!fin) return;
     const parts = this.#fragments;
-    const whole = parts.length === 1 ? parts[0] : concat(parts, this.#fragmentBytes);
+    const whole = parts.length === 1 ? parts[0] : concatBytes(...parts);
     const kind = this.#fragmentOp;
     this.#fragments = [];
     this.#fragmentBytes = 0;
@@ -401,14 +402,4 @@ function indexOfHeadEnd(bytes: Uint8Array): number {
     }
   }
   return -1;
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
