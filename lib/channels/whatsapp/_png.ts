@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../bytes.ts";
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -76,17 +77,10 @@ export async function encodeMatrixPng(
   hv.setUint32(0, width);
   hv.setUint32(4, height);
   header.set([1, 0, 0, 0, 0], 8); // bit depth 1, grayscale, deflate, adaptive filter, no interlace
-  const parts = [
+  return concatBytes(
     new Uint8Array(SIGNATURE),
     chunk("IHDR", header),
     chunk("IDAT", await deflate(raw)),
     chunk("IEND", new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  );
 }
