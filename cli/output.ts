@@ -5,7 +5,7 @@
  * @module
  */
 import { ExitCode, type ExitCodeValue, OpenClawError } from "../lib/errors.ts";
-import { GatewayRpcError } from "../lib/rpc/client.ts";
+import { GatewayRpcError } from "../lib/rpc/errors.ts";
 
 const encoder = new TextEncoder();
 

@@ -18,7 +18,6 @@ import { ClientGone, ServerRequest } from "./client_gone.ts";
 import { Deadline } from "./deadline.ts";
 import { closeQuietly, encodeLatin1, type NetConn, writeThenClose } from "./io.ts";
 import type { HttpLimits } from "./limits.ts";
-import { acceptKey } from "../../lib/net/ws_accept.ts";
 import { allowUpgrade, type UpgradeSlot, upgradeSlotOf } from "./ws_upgrade.ts";
 import { abortSocket, type ServerWebSocket } from "./ws_socket.ts";
 
@@ -360,6 +359,8 @@ export class HttpConnection {
   /** Writes the 101 and hands the connection to the socket. */
   async #upgrade(slot: UpgradeSlot): Promise<boolean> {
     const socket = slot.socket!;
+    // Loaded at the first upgrade: a gateway start needs none of the handshake's hashing.
+    const { acceptKey } = await import("../../lib/net/ws_accept.ts");
     let text = `HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n` +
       `sec-websocket-accept: ${acceptKey(slot.key!)}\r\n`;
     if (slot.protocol) text += `sec-websocket-protocol: ${slot.protocol}\r\n`;

@@ -93,3 +93,13 @@ Deno.test("a connection's common path (handshake, request frames, health, status
     assert.deepEqual(mods.filter((m) => m.startsWith("npm:zod")), [], entry);
   }
 });
+
+Deno.test("the CLI's entry and the gateway's start load no RPC client, WebSocket client or handshake hashing", async () => {
+  for (const entry of ["cli/program.ts", "gateway/run.ts"]) {
+    const mods = await staticClosure(entry);
+    for (const lazy of ["lib/rpc/client.ts", "lib/net/ws_client.ts", "lib/net/ws_accept.ts"]) {
+      assert.equal(mods.has(lazy), false, `${lazy} is on the start path of ${entry}`);
+    }
+    assert.ok(mods.has("cli/output.ts") || entry === "gateway/run.ts", "the closure was read");
+  }
+});
