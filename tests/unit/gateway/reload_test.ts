@@ -92,9 +92,15 @@ async function fixture(initial: string) {
 }
 
 /** Lets the reload's file read and apply finish after the debounce fired. */
+/**
+ * Waits for `reloads` reloads to finish. A changed config is validated in a child process
+ * (lib/config/schema_isolated.ts), which takes a few hundred ms on a loaded machine: the wait is
+ * bounded generously, never asserted on.
+ */
 async function settle(f: { reloader: { stats(): { reloads: number } } }, reloads: number) {
-  for (let i = 0; i < 200 && f.reloader.stats().reloads < reloads; i++) {
-    await new Promise((r) => setTimeout(r, 1));
+  const deadline = Date.now() + 30_000;
+  while (f.reloader.stats().reloads < reloads && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 
