@@ -131,23 +131,55 @@ function isSchemaDocs(v: unknown): v is ConfigSchemaDocs {
 }
 
 /**
+ * Verdicts of recent validations, by the resolved config's JSON: the schema's answer depends on
+ * nothing else, so the same config -- valid or not -- never costs a second child. Without it a
+ * client calling `config.get` in a loop while the file on disk is invalid (invalid configs are
+ * never in the validation cache) would spawn a process per call. Concurrent asks share one child.
+ */
+const verdicts = new Map<string, Promise<ValidateResult>>();
+/** Verdicts kept (each a few KB: the config with defaults, or its issues). */
+const MAX_VERDICTS = 8;
+
+/**
  * Validates an already-resolved config object, as lib/config/load.ts's `validateConfigObject`,
  * with the schema built in a child process that is gone when this resolves.
  *
  * @param resolved The config after `$include`, `env` and `${VAR}`.
  * @param options The child's argv and deadline.
- * @returns The validated config with defaults, or every problem by path.
+ * @returns The validated config with defaults, or every problem by path (a copy of its own).
  */
 export async function validateConfigIsolated(
   resolved: unknown,
   options: IsolatedOptions = {},
 ): Promise<ValidateResult> {
-  if (isExactJson(resolved)) {
-    const answer = await askChild({ op: "validate", config: resolved }, isValidateResult, options);
-    if (answer !== undefined) return answer;
+  if (!isExactJson(resolved)) return await inProcess(resolved);
+  const key = `${options.command?.join("\0") ?? ""}\n${JSON.stringify(resolved)}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = validateInChild(resolved, options);
+    verdicts.set(key, verdict);
+    if (verdicts.size > MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
   }
+  // Each caller owns its copy: the gateway adopts the config, config.get redacts it.
+  return structuredClone(await verdict);
+}
+
+async function validateInChild(
+  resolved: unknown,
+  options: IsolatedOptions,
+): Promise<ValidateResult> {
+  const answer = await askChild({ op: "validate", config: resolved }, isValidateResult, options);
+  return answer ?? await inProcess(resolved);
+}
+
+async function inProcess(resolved: unknown): Promise<ValidateResult> {
   const { validateConfigObject } = await import("./load.ts");
   return validateConfigObject(resolved);
+}
+
+/** Forgets the kept verdicts (tests). */
+export function forgetConfigVerdicts(): void {
+  verdicts.clear();
 }
 
 let docs: Promise<ConfigSchemaDocs> | undefined;

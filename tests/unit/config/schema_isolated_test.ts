@@ -10,6 +10,7 @@ import { validateConfigObject } from "../../../lib/config/load.ts";
 import {
   configSchemaIsolated,
   forgetConfigSchemaDocs,
+  forgetConfigVerdicts,
   validateConfigIsolated,
 } from "../../../lib/config/schema_isolated.ts";
 import { configJsonSchema, configUiHints } from "../../../lib/config/schema.ts";
@@ -157,5 +158,31 @@ console.log(JSON.stringify(await validateConfigIsolated({ gateway: { port: "x" }
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the same config, valid or not, costs one child however often and concurrently it is asked", async () => {
+  await using child = await fakeChild(
+    `echo run >> "$(dirname "$0")/runs"\nprintf '{"ok":false,"issues":[{"path":"x","message":"no"}]}'`,
+  );
+  const runs = `${child.command[0].slice(0, child.command[0].lastIndexOf("/"))}/runs`;
+  forgetConfigVerdicts();
+  try {
+    const config = { gateway: { mode: "local", port: "x" } };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => validateConfigIsolated(config, { command: child.command })),
+    );
+    answers.push(await validateConfigIsolated(config, { command: child.command }));
+    for (const a of answers) {
+      assert.deepEqual(a, { ok: false, issues: [{ path: "x", message: "no" }] });
+    }
+    assert.notEqual(answers[0], answers[1], "each caller gets its own copy");
+    assert.equal((await Deno.readTextFile(runs)).trim().split("\n").length, 1);
+    await validateConfigIsolated({ gateway: { mode: "local", port: 1 } }, {
+      command: child.command,
+    });
+    assert.equal((await Deno.readTextFile(runs)).trim().split("\n").length, 2);
+  } finally {
+    forgetConfigVerdicts();
   }
 });
