@@ -9,7 +9,8 @@
  * more resident memory behind than the schema itself, measured.)
  *
  * The child is this program (main.ts answers {@linkcode SCHEMA_CHILD_ARG} before anything else)
- * and may only read its own files: it reads one request as JSON on stdin and writes the answer as
+ * and may only read its own files: it reads one request on stdin (`{"op":"validate","config":...}`
+ * or `{"op":"json-schema"}`) and writes the answer as
  * JSON on stdout (lib/config/schema_child.ts). Whatever goes wrong with it -- no child can be
  * spawned, it times out, its answer is not one -- the answer is computed here instead: slower to
  * free, never a lost or different check. So is a config JSON cannot carry exactly (a non-finite
@@ -20,6 +21,7 @@
 import type { ConfigIssue } from "./check.ts";
 import type { ConfigUiHint, OpenClawConfig } from "./schema.ts";
 import { runCommand } from "../service/exec.ts";
+import { exactJson } from "./validated_cache.ts";
 
 /** The argument that makes main.ts serve one request of the schema child and exit. */
 export const SCHEMA_CHILD_ARG = "__config-schema-child";
@@ -27,11 +29,6 @@ export const SCHEMA_CHILD_ARG = "__config-schema-child";
 const CHILD_TIMEOUT_MS = 30_000;
 /** Bounds the child's answer (a validated config is a few KB, the JSON schema ~90 KB). */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-/** Deeper configs are validated in-process rather than walked here. */
-const MAX_DEPTH = 64;
-
-/** What the child is asked. */
-export type SchemaChildRequest = { op: "validate"; config: unknown } | { op: "json-schema" };
 
 /** The schema's verdict, as lib/config/load.ts's `validateConfigObject` gives it. */
 export type ValidateResult = { ok: true; config: OpenClawConfig } | {
@@ -51,16 +48,6 @@ export interface IsolatedOptions {
   command?: readonly string[];
   /** @default 30000 */
   timeoutMs?: number;
-}
-
-/** True when `value` survives a JSON round trip unchanged (what JSON5 and `${VAR}` can make). */
-function isExactJson(value: unknown, depth = 0): boolean {
-  if (depth > MAX_DEPTH) return false;
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((v) => isExactJson(v, depth + 1));
-  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value).every((v) => isExactJson(v, depth + 1));
 }
 
 /** The argv that runs this program as the schema child, or undefined when there is none. */
@@ -91,7 +78,7 @@ function childCommand(): string[] | undefined {
 
 /** The child's answer, when it gave one `accept` takes. */
 async function askChild<T>(
-  request: SchemaChildRequest,
+  request: string,
   accept: (answer: unknown) => answer is T,
   options: IsolatedOptions,
 ): Promise<T | undefined> {
@@ -101,7 +88,7 @@ async function askChild<T>(
     const [program, ...args] = options.command ?? childCommand() ?? [];
     if (program === undefined) return undefined;
     const run = await runCommand(program, args, {
-      stdin: new TextEncoder().encode(JSON.stringify(request)),
+      stdin: new TextEncoder().encode(request),
       timeoutMs: options.timeoutMs ?? CHILD_TIMEOUT_MS,
       maxOutputBytes: MAX_ANSWER_BYTES,
       lookupEnv: {},
@@ -152,11 +139,12 @@ export async function validateConfigIsolated(
   resolved: unknown,
   options: IsolatedOptions = {},
 ): Promise<ValidateResult> {
-  if (!isExactJson(resolved)) return await inProcess(resolved);
-  const key = `${options.command?.join("\0") ?? ""}\n${JSON.stringify(resolved)}`;
+  const json = exactJson(resolved);
+  if (json === undefined) return await inProcess(resolved);
+  const key = `${options.command?.join("\0") ?? ""}\n${json}`;
   let verdict = verdicts.get(key);
   if (verdict === undefined) {
-    verdict = validateInChild(resolved, options);
+    verdict = validateInChild(resolved, json, options);
     verdicts.set(key, verdict);
     if (verdicts.size > MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
   }
@@ -166,9 +154,11 @@ export async function validateConfigIsolated(
 
 async function validateInChild(
   resolved: unknown,
+  json: string,
   options: IsolatedOptions,
 ): Promise<ValidateResult> {
-  const answer = await askChild({ op: "validate", config: resolved }, isValidateResult, options);
+  const request = `{"op":"validate","config":${json}}`;
+  const answer = await askChild(request, isValidateResult, options);
   return answer ?? await inProcess(resolved);
 }
 
@@ -193,7 +183,7 @@ let docs: Promise<ConfigSchemaDocs> | undefined;
  */
 export function configSchemaIsolated(options: IsolatedOptions = {}): Promise<ConfigSchemaDocs> {
   docs ??= (async () => {
-    const answer = await askChild({ op: "json-schema" }, isSchemaDocs, options);
+    const answer = await askChild('{"op":"json-schema"}', isSchemaDocs, options);
     if (answer !== undefined) return answer;
     const { configJsonSchema, configUiHints } = await import("./schema.ts");
     return { schema: configJsonSchema(), uiHints: configUiHints() };

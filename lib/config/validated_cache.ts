@@ -35,8 +35,11 @@ export function validatedCachePath(stateDir: string): string {
   return joinPath(stateDir, "cache", VALIDATED_CONFIG_FILE);
 }
 
-/** JSON text of `value`, or undefined when a JSON round trip would change it. */
-function exactJson(value: unknown): string | undefined {
+/**
+ * JSON text of `value`, or undefined when a JSON round trip would change it (a non-finite number,
+ * `undefined`, a Date or other class instance).
+ */
+export function exactJson(value: unknown): string | undefined {
   let exact = true;
   // The holder's own value, not the replacer's argument: `toJSON` (a Date's) has already run
   // on that one, and a Date would come back from the cache as a string.
