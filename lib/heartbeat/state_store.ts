@@ -9,6 +9,7 @@
  */
 import { ensureDir, writeFileAtomic } from "../fs/atomic.ts";
 import { dirname, joinPath } from "../paths.ts";
+import { isUtcZone } from "../timezone.ts";
 import type { HeartbeatDayStats, HeartbeatEvent } from "./types.ts";
 
 /** One agent's persisted heartbeat facts. */
@@ -42,6 +43,8 @@ export function dayKey(ms: number, tz: string): string {
   const second = Math.floor(ms / 1000);
   const last = lastDays.get(tz);
   if (last?.second === second) return last.day;
+  // UTC's day is the ISO date: no Intl, whose first use loads ICU's data (lib/timezone.ts).
+  if (isUtcZone(tz)) return new Date(second * 1000).toISOString().slice(0, 10);
   let f = dayFormatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-CA", {

@@ -268,28 +268,49 @@ export async function startEchoServer(env?: Record<string, string>): Promise<Ech
   return { port: s.port, pid: s.child.pid, stop: s.stop };
 }
 
+/** Connections the floor and each gateway serve before their idle RSS is read. */
+export const WARM_UP_CONNECTIONS = 30;
+
 /**
- * The floor's idle RSS (MB): the floor server after `connections` WebSocket connections with one
- * echo each (as the gateway serves CLI calls before its idle RSS is read), then `settleMs` idle.
+ * Fresh servers whose idle RSS is read for one row, which reports their median: one read of the
+ * same build moved by up to 8 MB between starts.
+ */
+export const RSS_SAMPLES = 3;
+
+/** Median of a few numbers. */
+export function median(samples: number[]): number {
+  const s = samples.slice().sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * The floor's idle RSS (MB), the median of {@linkcode RSS_SAMPLES} fresh floor servers, each read
+ * after `connections` WebSocket connections with one echo each (each gateway serves as many,
+ * scripts/bench/rpc.ts `warmUp`) and `settleMs` idle.
  */
 export async function floorIdleRss(
   env?: Record<string, string>,
-  connections = 30,
+  connections = WARM_UP_CONNECTIONS,
   settleMs = 2000,
 ): Promise<number> {
-  const floor = await startFloorServer(env);
-  try {
-    for (let i = 0; i < connections; i++) {
-      const { ws, next } = await openSocket(`ws://127.0.0.1:${floor.port}`);
-      ws.send("ping");
-      await next();
-      const closed = new Promise((r) => ws.onclose = r);
-      ws.close();
-      await closed;
+  const samples: number[] = [];
+  for (let s = 0; s < RSS_SAMPLES; s++) {
+    const floor = await startFloorServer(env);
+    try {
+      for (let i = 0; i < connections; i++) {
+        const { ws, next } = await openSocket(`ws://127.0.0.1:${floor.port}`);
+        ws.send("ping");
+        await next();
+        const closed = new Promise((r) => ws.onclose = r);
+        ws.close();
+        await closed;
+      }
+      await new Promise((r) => setTimeout(r, settleMs));
+      samples.push(rssMb(floor.child.pid));
+    } finally {
+      await floor.stop();
     }
-    await new Promise((r) => setTimeout(r, settleMs));
-    return rssMb(floor.child.pid);
-  } finally {
-    await floor.stop();
   }
+  return median(samples);
 }

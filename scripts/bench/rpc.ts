@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { connectFrame, openSocket } from "./gateway.ts";
+import { connectFrame, openSocket, WARM_UP_CONNECTIONS } from "./gateway.ts";
 
 /** Resolves with `p`, or rejects after `ms` (the timer is cleared either way). */
 export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -63,4 +63,21 @@ export async function closeOperator(op: Operator): Promise<void> {
   const closed = new Promise<void>((r) => op.ws.addEventListener("close", () => r()));
   op.ws.close();
   await within(closed, 5_000, "close").catch(() => {});
+}
+
+/**
+ * The gateway's side of the floor's warm-up (scripts/bench/gateway.ts `floorIdleRss`:
+ * {@linkcode WARM_UP_CONNECTIONS} WebSocket connections, one echo each): as many operator connections, each a `connect` handshake and
+ * one `health` call, closed. Idle RSS compares two servers that have served the same clients;
+ * one that never served anyone would not have loaded its request path.
+ */
+export async function warmUp(port: number, token: string): Promise<void> {
+  for (let i = 0; i < WARM_UP_CONNECTIONS; i++) {
+    const op = await operator(port, token);
+    try {
+      await op.call("health");
+    } finally {
+      await closeOperator(op);
+    }
+  }
 }

@@ -9,11 +9,14 @@ import {
   type BenchGateway,
   cpuMs,
   healthVsEcho,
+  median,
+  RSS_SAMPLES,
   rssMb,
   startBenchGateway,
   startFloorServer,
 } from "./gateway.ts";
 import { fmt, int, pct, type Report } from "./report.ts";
+import { warmUp } from "./rpc.ts";
 
 /** What every bench group gets. */
 export interface BenchContext {
@@ -113,8 +116,9 @@ export async function benchStart(ctx: BenchContext): Promise<void> {
 
 /**
  * A running gateway: `gateway status --json` and `health --json` against it (interleaved with
- * hello), then, for the source's and the bundle's gateway each, its idle RSS and CPU and `health`
- * round trips on one socket vs the floor's echo.
+ * hello); then, for the source's and the bundle's gateway each, freshly started and treated as
+ * the floor is (see {@linkcode warmUp}), its idle RSS and CPU and `health` round trips on one
+ * socket vs the floor's echo.
  */
 export async function benchIdle(ctx: BenchContext): Promise<void> {
   await ctx.writeBenchConfig();
@@ -159,28 +163,37 @@ export async function benchIdle(ctx: BenchContext): Promise<void> {
         });
       }
     }
-    await idleRows(ctx, source.label, gw);
   } finally {
     await gw.stop();
   }
-  // One gateway at a time: they share the bench's state dir.
-  for (const t of ctx.targets.slice(1)) {
-    const g = await startBenchGateway(t.entry, ctx.env);
-    try {
-      await idleRows(ctx, t.label, g);
-    } finally {
-      await g.stop();
+  // One gateway at a time (they share the bench's state dir), each fresh: the one above has
+  // served the CLI's calls, which the floor never sees.
+  for (const t of ctx.targets) {
+    const rss: number[] = [];
+    for (let i = 0; i < RSS_SAMPLES; i++) {
+      const g = await startBenchGateway(t.entry, ctx.env);
+      try {
+        await warmUp(g.port, ctx.token);
+        await new Promise((r) => setTimeout(r, 2000));
+        rss.push(rssMb(g.child.pid));
+        if (i === RSS_SAMPLES - 1) await idleRows(ctx, t.label, g, median(rss));
+      } finally {
+        await g.stop();
+      }
     }
   }
 }
 
 /**
- * One gateway's idle RSS and CPU, then its `health` round trips vs the floor's echo, in
- * alternating windows.
+ * One target's idle RSS (the median of its fresh gateways) and the last gateway's idle CPU, then
+ * its `health` round trips vs the floor's echo, in alternating windows.
  */
-async function idleRows(ctx: BenchContext, from: string, gw: BenchGateway): Promise<void> {
-  await new Promise((r) => setTimeout(r, 2000));
-  const rss = rssMb(gw.child.pid);
+async function idleRows(
+  ctx: BenchContext,
+  from: string,
+  gw: BenchGateway,
+  rss: number,
+): Promise<void> {
   const cpu0 = cpuMs(gw.child.pid);
   await new Promise((r) => setTimeout(r, 5000));
   const idleCpu = cpuMs(gw.child.pid) - cpu0;

@@ -15,6 +15,7 @@ import {
 import { backgroundLoad, dashboardRuns, findChromium } from "./dashboard.ts";
 import { idleTcpFlood, ownFdLimit, thousandSockets } from "./load.ts";
 import { fmt, int } from "./report.ts";
+import { warmUp } from "./rpc.ts";
 import type { BenchContext } from "./sections_core.ts";
 import { soak } from "./soak.ts";
 
@@ -87,12 +88,14 @@ export async function benchChannels(
     // and source map, so the two differ most in memory.
     for (const t of ctx.targets.slice(1)) {
       await using cg: ChannelGateway = await startChannelGateway(t.entry, ctx.env, ctx.token);
+      await warmUp(cg.gw.port, ctx.token);
       await sleep(2000);
       connectedRssRow(ctx, t.label, cg.rss(), floorRss);
     }
   }
   {
     await using cg: ChannelGateway = await startChannelGateway(entry, ctx.env, ctx.token);
+    await warmUp(cg.gw.port, ctx.token);
     await sleep(2000);
     const connectedRss = cg.rss();
     if (which.channels) {
