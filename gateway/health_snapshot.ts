@@ -81,6 +81,27 @@ export function buildChannelHealth(
   return frozen;
 }
 
+/**
+ * What `health` says of each subsystem: its state, whether the gateway needs it, why it is not
+ * running, and the server's auth-failure counters (issue 10 counts them in `health`). The rest of
+ * each subsystem's detail (paths, URLs, counters) is in `status`, which needs `operator.read`:
+ * `health` answers every authenticated connection, paired node devices included, and goes to all
+ * of them as an event, so it stays a summary -- which also keeps the answer small (the full
+ * detail was 1.5 KB of a 2.3 KB answer, and the answer's size shows in `health` round trips).
+ */
+export function healthSubsystems(
+  all: Record<string, SubsystemHealth>,
+): Record<string, SubsystemHealth> {
+  const out: Record<string, SubsystemHealth> = {};
+  for (const [id, s] of Object.entries(all)) {
+    const entry: SubsystemHealth = { status: s.status, required: s.required };
+    if (s.error !== undefined) entry.error = s.error;
+    if (id === "server" && s.authFailures !== undefined) entry.authFailures = s.authFailures;
+    out[id] = entry;
+  }
+  return out;
+}
+
 /** Builds the HealthSummary of protocol.md §8.2. */
 export function buildHealthSummary(state: GatewayState): Record<string, unknown> {
   const t0 = performance.now();
@@ -100,7 +121,7 @@ export function buildHealthSummary(state: GatewayState): Record<string, unknown>
     ts: now,
     durationMs: Math.round(performance.now() - t0),
     channels,
-    subsystems,
+    subsystems: healthSubsystems(subsystems),
     channelOrder,
     channelLabels,
     heartbeatSeconds: def?.heartbeat.enabled && def.heartbeat.everyMs

@@ -124,10 +124,12 @@ async function statusCommand(flags: StatusFlags): Promise<number | void> {
     ["Gateway service", serviceRow(service)],
     ["Config", configRow(target)],
   ];
+  // Each subsystem's detail is in `status`; `health` carries only their states.
+  const detail = subsystemDetail(status, health);
   if (health) {
-    rows.push(...healthRows(health, status), ...heartbeatRows(health), ...cronRows(health));
+    rows.push(...healthRows(health, status), ...heartbeatRows(health), ...cronRows(detail));
   }
-  if (health) rows.push(...remoteAccessRows(health));
+  if (health) rows.push(...remoteAccessRows(detail));
   printLine(style.bold("OpenClaw status"));
   printLine("");
   printLine(formatTable(rows));
@@ -309,9 +311,18 @@ function heartbeatRows(health: Record<string, unknown>): string[][] {
   return [["Heartbeats today", today], ["Last heartbeat", last]];
 }
 
+type SubsystemDetail = Record<string, Record<string, unknown>> | undefined;
+
+/** The subsystems' detail: from `status`, else whatever `health` carries. */
+function subsystemDetail(
+  status: Record<string, unknown> | undefined,
+  health: Record<string, unknown> | undefined,
+): SubsystemDetail {
+  return (status?.subsystems ?? health?.subsystems) as SubsystemDetail;
+}
+
 /** The `Cron` row from the cron subsystem's entry: jobs and next wake, or why nothing runs. */
-function cronRows(health: Record<string, unknown>): string[][] {
-  const subsystems = health.subsystems as Record<string, Record<string, unknown>> | undefined;
+function cronRows(subsystems: SubsystemDetail): string[][] {
   const cron = subsystems && Object.hasOwn(subsystems, "cron") ? subsystems.cron : undefined;
   if (!cron || cron.status !== "running") return [];
   const jobs = typeof cron.jobs === "number" ? cron.jobs : 0;
@@ -330,8 +341,7 @@ function cronRows(health: Record<string, unknown>): string[][] {
 // --- Remote access rows (issue 16): the Tailscale route and the Bonjour beacon, from the
 // `tailscale` and `discovery` subsystems' entries.
 /** `Tailscale` (mode, serve URL or why it is down) and `Bonjour` rows. */
-function remoteAccessRows(health: Record<string, unknown>): string[][] {
-  const subsystems = health.subsystems as Record<string, Record<string, unknown>> | undefined;
+function remoteAccessRows(subsystems: SubsystemDetail): string[][] {
   const entry = (id: string) =>
     subsystems && Object.hasOwn(subsystems, id) ? subsystems[id] : undefined;
   const rows: string[][] = [];

@@ -77,7 +77,8 @@ Deno.test("without channels, the channel methods answer as a channel layer with 
   );
   const health = await ok("health", {});
   assert.deepEqual(health.channels, {});
-  assert.deepEqual(health.subsystems.channels, {
+  assert.deepEqual(health.subsystems.channels, { status: "running", required: false });
+  assert.deepEqual((await ok("status", {})).subsystems.channels, {
     channels: 0,
     accounts: 0,
     connected: 0,

@@ -23,11 +23,11 @@ Deno.test({
     });
     await using _gw = await startGateway(sb, agentConfig(fake));
 
-    const before = await cliJson<{ subsystems: { cron: Record<string, unknown> } }>(sb, [
-      "health",
-      "--json",
-    ]);
-    const { status, enabled, jobs, running, nextWakeAtMs } = before.subsystems.cron;
+    const before = await cliJson<{ status: { subsystems: { cron: Record<string, unknown> } } }>(
+      sb,
+      ["status", "--json"],
+    );
+    const { status, enabled, jobs, running, nextWakeAtMs } = before.status.subsystems.cron;
     assert.deepEqual({ status, enabled, jobs, running, nextWakeAtMs }, {
       status: "running",
       enabled: true,

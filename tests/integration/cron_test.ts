@@ -130,12 +130,11 @@ Deno.test({
     const list = await cli(sb, ["cron", "list"]);
     assert.match(list.stdout, /Scheduler disabled \(OPENCLAW_SKIP_CRON=1\)/);
 
-    const health = await cliJson<{ subsystems: { cron: Record<string, unknown> } }>(sb, [
-      "health",
-      "--json",
-    ]);
-    assert.equal(health.subsystems.cron.enabled, false);
-    assert.equal(health.subsystems.cron.disabledReason, "OPENCLAW_SKIP_CRON=1");
+    const overallJson = await cliJson<
+      { status: { subsystems: { cron: Record<string, unknown> } } }
+    >(sb, ["status", "--json"]);
+    assert.equal(overallJson.status.subsystems.cron.enabled, false);
+    assert.equal(overallJson.status.subsystems.cron.disabledReason, "OPENCLAW_SKIP_CRON=1");
     const overall = await cli(sb, ["status"]);
     assert.match(
       overall.stdout,

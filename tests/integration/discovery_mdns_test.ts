@@ -271,8 +271,8 @@ Deno.test(needsNetns(
     );
     await gw.waitFor(/bonjour: advertising ".+ \(2\)"/);
     assert.equal(await probe.fetchStatus(`http://127.0.0.1:${port}/health`), 200);
-    const health = await cliIn(ns, sb, ["health", "--json"]);
-    const mdns = JSON.parse(health.stdout).subsystems.discovery.mdns;
+    const status = await cliIn(ns, sb, ["status", "--json"]);
+    const mdns = JSON.parse(status.stdout).status.subsystems.discovery.mdns;
     assert.equal(mdns.state, "announced");
     assert.match(mdns.instance, / \(2\)$/);
     assert.equal(mdns.requestedInstance, taken.slice(0, -SERVICE.length - 1));

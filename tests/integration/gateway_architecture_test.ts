@@ -48,15 +48,18 @@ Deno.test("health and status report every subsystem's state from the subsystem",
   await using gw = await startGateway(sb, CONFIG);
   const { c } = await connect(gw.url);
   const health = await c.request("health", { probe: true });
-  const subsystems = health.payload.subsystems as Record<string, Record<string, unknown>>;
+  const states = health.payload.subsystems as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(states), BUILT_IN);
+  for (const id of BUILT_IN) assert.equal(states[id].status, "running", id);
+  // `health` (any role, and an event to every client) carries states; `status` the detail.
+  assert.deepEqual(states.reloader, { status: "running", required: false });
+  const status = await c.request("status", {});
+  const subsystems = status.payload.subsystems as Record<string, Record<string, unknown>>;
   assert.deepEqual(Object.keys(subsystems), BUILT_IN);
-  for (const id of BUILT_IN) assert.equal(subsystems[id].status, "running", id);
   assert.equal(subsystems.server.connections, 1);
   assert.equal(subsystems.server.url, gw.url);
   assert.equal(subsystems.reloader.watching, true);
   assert.equal(subsystems.agent.loaded, false, "the agent runtime loads on first use");
-  const status = await c.request("status", {});
-  assert.deepEqual(Object.keys(status.payload.subsystems), BUILT_IN);
   const cli = await runCli(sb, ["health"]);
   assert.match(cli.stdout, /^Subsystems: all 13 running$/m);
   c.close();

@@ -108,11 +108,11 @@ async function operator(url: string): Promise<RawClient> {
   return c;
 }
 
-/** `health` over a fresh WebSocket client (then closed). */
-async function healthOverWs(url: string): Promise<AnyFrame> {
+/** `status` over a fresh WebSocket client (then closed). */
+async function statusOverWs(url: string): Promise<AnyFrame> {
   const c = await operator(url);
   try {
-    const res = await c.request("health", {});
+    const res = await c.request("status", {});
     assert.equal(res.ok, true, JSON.stringify(res));
     return res.payload;
   } finally {
@@ -121,9 +121,9 @@ async function healthOverWs(url: string): Promise<AnyFrame> {
   }
 }
 
-/** The server's counters from `health.subsystems.server.http`. */
+/** The server's counters from `status.subsystems.server.http`. */
 async function serverStats(url: string): Promise<Record<string, number>> {
-  const payload = await healthOverWs(url);
+  const payload = await statusOverWs(url);
   return payload.subsystems.server.http;
 }
 
@@ -325,8 +325,8 @@ Deno.test({
   async fn() {
     await using sb = await makeSandbox();
     await using gw = await startGateway(sb, config());
-    // Warm up (first health call loads lazily imported code), then take the baseline.
-    await healthOverWs(gw.url);
+    // Warm up (the first call loads lazily imported code), then take the baseline.
+    await statusOverWs(gw.url);
     await sleep(300);
     const rssBefore = await rssBytes(gw.child.pid);
     const DECLARED = 20 * 1024 * 1024;
@@ -380,7 +380,7 @@ Deno.test({
       for (const c of conns) closeQuietly(c);
     }
     // The gateway still serves.
-    await healthOverWs(gw.url);
+    await statusOverWs(gw.url);
   },
 });
 

@@ -91,8 +91,8 @@ Deno.test("serve without a running tailscaled: the gateway serves on loopback, w
   const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
   await ready.body?.cancel();
   assert.equal(ready.status, 200);
-  const health = await runCli({ ...sb, env: { ...sb.env, ...ts.env } }, ["health", "--json"]);
-  const entry = JSON.parse(health.stdout).subsystems.tailscale;
+  const status = await runCli({ ...sb, env: { ...sb.env, ...ts.env } }, ["status", "--json"]);
+  const entry = JSON.parse(status.stdout).status.subsystems.tailscale;
   assert.equal(entry.status, "degraded");
   assert.equal(entry.state, "waiting");
   assert.match(entry.error, /tailscaled is not running/);
@@ -182,8 +182,8 @@ Deno.test("tailscale mode off never runs tailscale", async () => {
     String(port),
   ], { port });
   await gw.waitFor(/Gateway listening on/, 30_000);
-  const health = await runCli({ ...sb, env: { ...sb.env, ...ts.env } }, ["health", "--json"]);
-  assert.equal(JSON.parse(health.stdout).subsystems.tailscale.state, "off");
+  const status = await runCli({ ...sb, env: { ...sb.env, ...ts.env } }, ["status", "--json"]);
+  assert.equal(JSON.parse(status.stdout).status.subsystems.tailscale.state, "off");
   assert.equal(await gw.stop(), 0);
   assert.equal(ts.calls(), "");
 });

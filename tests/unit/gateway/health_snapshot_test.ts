@@ -14,7 +14,14 @@ function fakeState(stateDir: string) {
     config: { agents: { list: [{ id: "main", default: true }] } },
     subsystems: () => {
       live.subsystemsAsked++;
-      return { server: { status: "running", required: true, connections: live.beats } };
+      return {
+        server: {
+          status: "running",
+          required: true,
+          connections: 9,
+          authFailures: { total: live.beats },
+        },
+      };
     },
     heartbeat: { summary: () => ({ enabled: true, last: null, beats: live.beats }) },
     channels: {
@@ -38,7 +45,11 @@ Deno.test("HealthSnapshot.json() is the JSON text of get(), key order included",
   assert.deepEqual(answer.heartbeat, { enabled: true, last: null, beats: 3 });
   assert.equal(answer.channels.telegram.connected, true);
   assert.deepEqual(answer.channelOrder, ["telegram"]);
-  assert.equal(answer.subsystems.server.connections, 0, "the cached part stays until a refresh");
+  assert.deepEqual(
+    answer.subsystems.server,
+    { status: "running", required: true, authFailures: { total: 0 } },
+    "the cached part stays until a refresh; the server's detail is for status",
+  );
 });
 
 Deno.test("HealthSnapshot serves the cached build for 60 s; fresh and invalidate() rebuild it", async () => {
@@ -52,15 +63,17 @@ Deno.test("HealthSnapshot serves the cached build for 60 s; fresh and invalidate
   snapshot.json();
   snapshot.get();
   assert.equal(live.subsystemsAsked, asked, "live channels need no subsystem health per call");
-  assert.equal(JSON.parse(snapshot.json().text).subsystems.server.connections, 0);
-  assert.equal(JSON.parse(snapshot.json(true).text).subsystems.server.connections, 1);
+  const failures = (text: string) => JSON.parse(text).subsystems.server.authFailures.total;
+  assert.equal(failures(snapshot.json().text), 0);
+  assert.equal(failures(snapshot.json(true).text), 1);
   live.beats = 2;
   snapshot.invalidate();
-  assert.equal(JSON.parse(snapshot.json().text).subsystems.server.connections, 2);
+  assert.equal(failures(snapshot.json().text), 2);
   live.beats = 4;
   clock.advance(HEALTH_CACHE_MS);
   assert.equal(
-    (snapshot.get().subsystems as { server: { connections: number } }).server.connections,
+    (snapshot.get().subsystems as { server: { authFailures: { total: number } } }).server
+      .authFailures.total,
     4,
   );
 });
