@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { startFakeProvider } from "../fixtures/fake_providers/mod.ts";
 import {
+  freePort,
   makeSandbox,
   runCli,
   type Sandbox,
@@ -294,7 +295,21 @@ chromiumTest(
       timeoutMs: 15_000,
       message: "the hot reload of browser.executablePath",
     });
-    const dead = await runCli(sb, ["browser", "start"]);
+    let dead = await runCli(sb, ["browser", "start"]);
+    // The profile's CDP port is the gateway's + 11, which a test running beside this one may hold
+    // (then the start says so, correctly): not what this test is about, so move to a free port.
+    for (let i = 0; i < 3 && /is already in use by another process/.test(dead.stderr); i++) {
+      const free = freePort();
+      await writeFile(
+        sb.configPath,
+        config(`executablePath: "${fake}", profiles: { openclaw: { cdpPort: ${free} } },`),
+      );
+      await waitUntil(async () => (await status(sb)).cdpPort === free, {
+        timeoutMs: 15_000,
+        message: "the hot reload of the profile's cdpPort",
+      });
+      dead = await runCli(sb, ["browser", "start"]);
+    }
     assert.equal(dead.code, 1);
     const port = (await status(sb)).cdpPort;
     assert.match(
