@@ -9,7 +9,7 @@ import { type Env, processEnv, resolveProfile } from "../paths.ts";
 import { commandDetail, findOnPath } from "./exec.ts";
 import { resolveServiceIdentity, resolveServicePlatform } from "./identity.ts";
 import { createLaunchdManager } from "./launchd.ts";
-import { createSystemdManager, systemctl } from "./systemd.ts";
+import { createSystemdManager, systemctl, userBusMissing } from "./systemd.ts";
 import type { ServiceManager } from "./types.ts";
 
 /** A service manager was found. */
@@ -71,6 +71,17 @@ function missing(reason: string, env: Env, extra: string[] = []): ManagerMissing
   };
 }
 
+/** Why systemd user services cannot be used here, or undefined when `systemctl --user` answers. */
+async function systemdUnavailable(env: Env): Promise<string | undefined> {
+  const notAvailable = "systemctl not available; systemd user services are required on Linux.";
+  if (!findOnPath("systemctl", env)) return notAvailable;
+  const noBus = userBusMissing(env);
+  if (noBus) return `systemctl --user unavailable: ${noBus}`;
+  const probe = await systemctl(["status"], { env, timeoutMs: 5_000 });
+  if (probe.code === 0) return undefined;
+  return probe.notFound ? notAvailable : `systemctl --user unavailable: ${commandDetail(probe)}`;
+}
+
 /** Finds the service manager for the active profile. */
 export async function detectServiceManager(
   options: { env?: Env } = {},
@@ -90,11 +101,10 @@ export async function detectServiceManager(
   if (platform !== "linux") {
     return missing(`No supported service manager on ${Deno.build.os}.`, env);
   }
-  const probe = await systemctl(["status"], { env, timeoutMs: 5_000 });
-  if (probe.code === 0) return { kind: "systemd", manager: createSystemdManager(identity, env) };
-  const reason = probe.notFound
-    ? "systemctl not available; systemd user services are required on Linux."
-    : `systemctl --user unavailable: ${commandDetail(probe)}`;
+  const reason = await systemdUnavailable(env);
+  if (reason === undefined) {
+    return { kind: "systemd", manager: createSystemdManager(identity, env) };
+  }
   const where = detectLinuxEnvironment(env);
   const extra = where === "wsl"
     ? [

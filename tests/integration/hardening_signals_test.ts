@@ -75,7 +75,12 @@ Deno.test({
   fn: async () => {
     await using sb = await makeSandbox();
     await using fake = await makeFakeServiceTools();
-    const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+    const env = {
+      PATH: `${fake.dir}:${PATH}`,
+      USER: "tester",
+      OPENCLAW_SERVICE_PLATFORM: "linux",
+      ...fake.env,
+    };
     await using gw = await startGateway(sb, CONFIG);
     const pid = gw.child.pid;
     assert.equal(await statusPid(gw.url), pid);

@@ -40,6 +40,7 @@ Deno.test("gateway install/status/stop/start/restart/uninstall drive systemctl -
     USER: "tester",
     OPENCLAW_SERVICE_PLATFORM: "linux",
     OPENCLAW_GATEWAY_TOKEN: "tok-from-env-do-not-write",
+    ...fake.env,
   };
   await writeFile(sb.configPath, `{ gateway: { mode: "local", auth: { token: "cfg-secret-1" } } }`);
 
@@ -198,7 +199,12 @@ Deno.test("gateway install/status/stop/start/restart/uninstall drive systemctl -
 Deno.test("gateway install refuses a different installed unit without --force", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools({ linger: "yes" });
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   const first = await runCli(sb, ["gateway", "install"], { env });
   assert.equal(first.code, 0, first.stderr);
   assert.doesNotMatch(first.stderr, /Linger/);
@@ -238,7 +244,12 @@ Deno.test("gateway install refuses a different installed unit without --force", 
 Deno.test("gateway restart with an invalid config aborts with exit 78 before touching the service", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   await writeFile(sb.configPath, `{ gateway: { mode: "local", bogusKey: 1 } }`);
   for (const action of ["restart", "start", "install"]) {
     const r = await runCli(sb, ["gateway", action], { env });
@@ -264,7 +275,12 @@ Deno.test("gateway restart with an invalid config aborts with exit 78 before tou
 Deno.test("gateway start/stop/restart without an installed service or a running gateway", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   const start = await runCli(sb, ["gateway", "start"], { env });
   assert.equal(start.code, 0, start.stderr);
   assert.equal(
@@ -299,7 +315,12 @@ Deno.test("gateway start/stop/restart without an installed service or a running 
 Deno.test("gateway stop without a service stops a foreground gateway gracefully", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   await using gw = await startGateway(
     sb,
     `{ gateway: { mode: "local", auth: { mode: "token", token: "svc-test-token-0123" } } }`,
@@ -317,7 +338,12 @@ Deno.test("gateway stop without a service stops a foreground gateway gracefully"
 Deno.test("gateway restart without a service restarts a foreground gateway with SIGHUP", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   await using gw = await startGateway(
     sb,
     `{ gateway: { mode: "local", auth: { mode: "token", token: "svc-test-token-0123" } } }`,
@@ -336,7 +362,12 @@ Deno.test("gateway restart without a service restarts a foreground gateway with 
 Deno.test("gateway status shows the root cause when CLI and service use different configs; token drift", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools({ linger: "yes" });
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   assert.equal((await runCli(sb, ["gateway", "install"], { env })).code, 0);
   const other = `${sb.home}/elsewhere/openclaw.json`;
   const r = await runCli(sb, ["gateway", "status", "--no-probe"], {
@@ -403,7 +434,7 @@ Deno.test("without a service manager: install fails with the reason and the fore
   // systemctl exists but has no user manager (containers, WSL without systemd).
   await using down = await makeFakeServiceTools({ systemdDown: true });
   const r = await runCli(sb, ["gateway", "install"], {
-    env: { ...env, PATH: `${down.dir}:${PATH}` },
+    env: { ...env, PATH: `${down.dir}:${PATH}`, ...down.env },
   });
   assert.equal(r.code, 1);
   assert.match(
@@ -416,7 +447,12 @@ Deno.test("without a service manager: install fails with the reason and the fore
 Deno.test("doctor reports service drift and linger off for an installed systemd service", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = { PATH: `${fake.dir}:${PATH}`, USER: "tester", OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
   await writeFile(
     sb.configPath,
     `{ gateway: { mode: "local", port: 18811, auth: { token: "cfg-secret-1" } } }`,

@@ -59,7 +59,7 @@ Deno.test("inspectService() finds an installed unit and its drift; redacts secre
   await using fake = await makeFakeServiceTools();
   await using sb = await makeSandbox();
   const home = sb.home;
-  const env = { HOME: home, PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux" };
+  const env = { HOME: home, PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux", ...fake.env };
   const none = await inspectService({ env });
   assert.equal(none.manager, "systemd");
   assert.equal(none.installed, false);

@@ -2,16 +2,46 @@ import assert from "node:assert/strict";
 import { findOnPath, runCommand } from "../../../lib/service/exec.ts";
 import { lingerStatus } from "../../../lib/service/linger.ts";
 import { cliCommand, detectServiceManager } from "../../../lib/service/manager.ts";
-import { parseSystemctlShow } from "../../../lib/service/systemd.ts";
+import { parseSystemctlShow, userBusMissing } from "../../../lib/service/systemd.ts";
 import { makeFakeServiceTools } from "../../fixtures/fake_service_tools.ts";
 
 Deno.test("detectServiceManager() picks systemd when `systemctl --user status` works", async () => {
   await using fake = await makeFakeServiceTools();
   const d = await detectServiceManager({
-    env: { HOME: "/h", PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux" },
+    env: { HOME: "/h", PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux", ...fake.env },
   });
   assert.equal(d.kind, "systemd");
   assert.deepEqual(await fake.calls(), ["systemctl --user status"]);
+});
+
+/** Whether this machine has `/run/user/<uid>` (which `systemctl --user` would be pointed at). */
+function hasRunUserDir(): boolean {
+  try {
+    return Deno.statSync(`/run/user/${Deno.uid()}`).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("without a user bus, systemctl --user is not run: the reason says why", async () => {
+  assert.equal(userBusMissing({ XDG_RUNTIME_DIR: "/run/user/1000" }), undefined);
+  assert.equal(userBusMissing({ DBUS_SESSION_BUS_ADDRESS: "unix:path=/tmp/bus" }), undefined);
+  const expected = hasRunUserDir()
+    ? undefined
+    : "no user bus to connect to (XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS are not set, " +
+      "and there is no /run/user/<uid>)";
+  assert.equal(userBusMissing({}), expected);
+  if (expected === undefined) return; // this machine has a user runtime dir: systemctl decides
+
+  await using fake = await makeFakeServiceTools();
+  const d = await detectServiceManager({
+    env: { HOME: "/h", PATH: fake.dir, OPENCLAW_SERVICE_PLATFORM: "linux" },
+  });
+  assert.equal(d.kind, "none");
+  if (d.kind !== "none") return;
+  assert.equal(d.reason, `systemctl --user unavailable: ${expected}`);
+  assert.deepEqual(await fake.calls(), [], "systemctl is never run");
+  assert.equal(d.hints.at(-1), "Run the gateway in the foreground: openclaw gateway");
 });
 
 Deno.test("detectServiceManager() explains a missing or broken systemd", async () => {
@@ -32,6 +62,7 @@ Deno.test("detectServiceManager() explains a missing or broken systemd", async (
       HOME: "/h",
       PATH: down.dir,
       OPENCLAW_SERVICE_PLATFORM: "linux",
+      ...down.env,
       OPENCLAW_PROFILE: "dev",
     },
   });
