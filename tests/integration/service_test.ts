@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseSystemdUnit } from "../../lib/service/systemd_unit.ts";
-import { makeFakeServiceTools } from "../fixtures/fake_service_tools.ts";
+import { type FakeServiceTools, makeFakeServiceTools } from "../fixtures/fake_service_tools.ts";
 import {
   CLI_ENTRY,
   makeSandbox,
@@ -30,6 +30,16 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A Linux login with a systemd user session whose tools are `fake`'s. */
+function linuxEnv(fake: FakeServiceTools): Record<string, string> {
+  return {
+    PATH: `${fake.dir}:${PATH}`,
+    USER: "tester",
+    OPENCLAW_SERVICE_PLATFORM: "linux",
+    ...fake.env,
+  };
 }
 
 Deno.test("gateway install/status/stop/start/restart/uninstall drive systemctl --user", async () => {
@@ -199,12 +209,7 @@ Deno.test("gateway install/status/stop/start/restart/uninstall drive systemctl -
 Deno.test("gateway install refuses a different installed unit without --force", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools({ linger: "yes" });
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   const first = await runCli(sb, ["gateway", "install"], { env });
   assert.equal(first.code, 0, first.stderr);
   assert.doesNotMatch(first.stderr, /Linger/);
@@ -244,12 +249,7 @@ Deno.test("gateway install refuses a different installed unit without --force", 
 Deno.test("gateway restart with an invalid config aborts with exit 78 before touching the service", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   await writeFile(sb.configPath, `{ gateway: { mode: "local", bogusKey: 1 } }`);
   for (const action of ["restart", "start", "install"]) {
     const r = await runCli(sb, ["gateway", action], { env });
@@ -275,12 +275,7 @@ Deno.test("gateway restart with an invalid config aborts with exit 78 before tou
 Deno.test("gateway start/stop/restart without an installed service or a running gateway", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   const start = await runCli(sb, ["gateway", "start"], { env });
   assert.equal(start.code, 0, start.stderr);
   assert.equal(
@@ -315,12 +310,7 @@ Deno.test("gateway start/stop/restart without an installed service or a running 
 Deno.test("gateway stop without a service stops a foreground gateway gracefully", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   await using gw = await startGateway(
     sb,
     `{ gateway: { mode: "local", auth: { mode: "token", token: "svc-test-token-0123" } } }`,
@@ -338,12 +328,7 @@ Deno.test("gateway stop without a service stops a foreground gateway gracefully"
 Deno.test("gateway restart without a service restarts a foreground gateway with SIGHUP", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   await using gw = await startGateway(
     sb,
     `{ gateway: { mode: "local", auth: { mode: "token", token: "svc-test-token-0123" } } }`,
@@ -362,12 +347,7 @@ Deno.test("gateway restart without a service restarts a foreground gateway with 
 Deno.test("gateway status shows the root cause when CLI and service use different configs; token drift", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools({ linger: "yes" });
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   assert.equal((await runCli(sb, ["gateway", "install"], { env })).code, 0);
   const other = `${sb.home}/elsewhere/openclaw.json`;
   const r = await runCli(sb, ["gateway", "status", "--no-probe"], {
@@ -447,12 +427,7 @@ Deno.test("without a service manager: install fails with the reason and the fore
 Deno.test("doctor reports service drift and linger off for an installed systemd service", async () => {
   await using sb = await makeSandbox();
   await using fake = await makeFakeServiceTools();
-  const env = {
-    PATH: `${fake.dir}:${PATH}`,
-    USER: "tester",
-    OPENCLAW_SERVICE_PLATFORM: "linux",
-    ...fake.env,
-  };
+  const env = linuxEnv(fake);
   await writeFile(
     sb.configPath,
     `{ gateway: { mode: "local", port: 18811, auth: { token: "cfg-secret-1" } } }`,
