@@ -282,9 +282,9 @@ Deno.test({
             mb(after)
           }`,
       );
-      // Either refused as busy past 256 pending (a few more are accepted as earlier ones
-      // finish), or closed as a slow consumer.
-      assert.ok(busy >= N - 300 || outcome.startsWith("closed 1008"), outcome);
+      // Either refused as busy past 256 pending (more are accepted as earlier ones finish: 314
+      // on a fast run), or closed as a slow consumer. Without the cap none would be refused.
+      assert.ok(busy >= N / 2 || outcome.startsWith("closed 1008"), `${outcome}; ${busy} busy`);
       assert.ok(peak - before < 150 * 2 ** 20, `RSS grew ${mb(peak - before)}`);
     } finally {
       a.close();

@@ -140,8 +140,11 @@ Deno.test("health: a scheduled heartbeat moves nextDueAt; midnight starts a new 
   await using gw = await heartbeatGateway({ every: "45m" });
   assert.equal(gw.heartbeat().agents[0].today.day, "2026-01-01");
   gw.clock.advance(45 * MIN);
-  await waitUntil(() => gw.heartbeat().agents[0].today.runs === 1, { message: "first beat" });
-  assert.equal(gw.heartbeat().agents[0].nextDueAt, gw.clock.now() + 45 * MIN);
+  // The run is counted as it ends and the next one planned right after: wait for both.
+  await waitUntil(() => {
+    const agent = gw.heartbeat().agents[0];
+    return agent.today.runs === 1 && agent.nextDueAt === gw.clock.now() + 45 * MIN;
+  }, { message: "first beat counted and the next one planned 45 min on" });
   // 00:00:00 UTC: the day key and the counters change with nothing else happening.
   gw.clock.advance(14 * MIN + 59_999);
   assert.equal(gw.heartbeat().agents[0].today.day, "2026-01-01");
