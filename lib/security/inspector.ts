@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { isPidAlive, readGatewayRuntime } from "../instance/runtime_file.ts";
 import type { SecurityFinding } from "./types.ts";
 import { clearTimer, setTimer, type TimerHandle } from "../timers.ts";
@@ -220,11 +221,11 @@ export async function fetchJsonVersion(
       if (n === null) break;
       chunks.push(buf.slice(0, n));
       total += n;
-      const text = new TextDecoder().decode(concat(chunks));
+      const text = new TextDecoder().decode(concatBytes(...chunks));
       const parsed = parseHttpJson(text);
       if (parsed) return parsed;
     }
-    const parsed = parseHttpJson(new TextDecoder().decode(concat(chunks)));
+    const parsed = parseHttpJson(new TextDecoder().decode(concatBytes(...chunks)));
     if (!parsed) throw new Error("not a JSON answer");
     return parsed;
   })();
@@ -237,16 +238,6 @@ export async function fetchJsonVersion(
     } catch { /* already closed */ }
     work.catch(() => {}); // the loser of the race may still reject
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** The JSON object of a complete `200` answer, or undefined (incomplete, not 200, not JSON). */
