@@ -50,7 +50,7 @@ function osZoneSource(): HostZoneSource {
   try {
     tz = Deno.env.get("TZ");
   } catch {
-    tz = "";
+    tz = ""; // no env permission: whatever TZ says is unknown, so Intl (not the shortcut) decides
   }
   return {
     tz,

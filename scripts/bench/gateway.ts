@@ -4,6 +4,7 @@
  * server.ts: bare Hono + `Deno.upgradeWebSocket`, echoing) measured in the same run — the
  * ceiling any gateway on this runtime can reach.
  */
+import { pct } from "./report.ts";
 
 /** Returns a port that was free a moment ago. */
 export function freePort(): number {
@@ -277,13 +278,6 @@ export const WARM_UP_CONNECTIONS = 30;
  */
 export const RSS_SAMPLES = 3;
 
-/** Median of a few numbers. */
-export function median(samples: number[]): number {
-  const s = samples.slice().sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /**
  * The floor's idle RSS (MB), the median of {@linkcode RSS_SAMPLES} fresh floor servers, each read
  * after `connections` WebSocket connections with one echo each (each gateway serves as many,
@@ -312,5 +306,5 @@ export async function floorIdleRss(
       await floor.stop();
     }
   }
-  return median(samples);
+  return pct(samples, 0.5);
 }

@@ -9,7 +9,6 @@ import {
   type BenchGateway,
   cpuMs,
   healthVsEcho,
-  median,
   RSS_SAMPLES,
   rssMb,
   startBenchGateway,
@@ -176,7 +175,7 @@ export async function benchIdle(ctx: BenchContext): Promise<void> {
         await warmUp(g.port, ctx.token);
         await new Promise((r) => setTimeout(r, 2000));
         rss.push(rssMb(g.child.pid));
-        if (i === RSS_SAMPLES - 1) await idleRows(ctx, t.label, g, median(rss));
+        if (i === RSS_SAMPLES - 1) await idleRows(ctx, t.label, g, pct(rss, 0.5));
       } finally {
         await g.stop();
       }
