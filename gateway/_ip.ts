@@ -126,7 +126,8 @@ export type HeaderSource = Headers | Readonly<Record<string, string | string[] |
 
 /** Returns one header value (first of repeated ones for records), case-insensitively. */
 export function getHeader(headers: HeaderSource, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  // Any Headers-shaped value (the server's read-only view of a handshake is not a `Headers`).
+  if (typeof headers.get === "function") return (headers as Headers).get(name) ?? undefined;
   const key = name.toLowerCase();
   for (const [k, v] of Object.entries(headers)) {
     if (k.toLowerCase() === key) return Array.isArray(v) ? v.join(", ") : v;

@@ -13,7 +13,10 @@
  *
  * @module
  */
-import { Hono } from "hono";
+// hono/tiny: Hono with its PatternRouter alone. The default (RegExpRouter behind a SmartRouter,
+// TrieRouter as the fallback) compiles every route into one matcher on the first request, which
+// costs more code and start-time JavaScript than matching a few dozen routes one by one saves.
+import { Hono } from "hono/tiny";
 import type { Context, MiddlewareHandler } from "hono";
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { elapsedMs, getLogger, LevelGate } from "../../lib/log/mod.ts";

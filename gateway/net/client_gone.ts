@@ -59,10 +59,14 @@ export class ClientGone {
 export class ServerRequest extends Request {
   #gone: ClientGone;
 
-  /** Creates the request. */
-  constructor(url: string, init: RequestInit, gone: ClientGone) {
+  /**
+   * Creates the request. `headers`, when given, stands in for the request's own (which `init`
+   * then leaves empty): the server passes a read-only view of a WebSocket handshake's fields.
+   */
+  constructor(url: string, init: RequestInit, gone: ClientGone, headers?: Headers) {
     super(url, init);
     this.#gone = gone;
+    if (headers) Object.defineProperty(this, "headers", { value: headers, enumerable: true });
   }
 
   static {

@@ -15,6 +15,7 @@ import { type ResponseSink, sinkWrite, writeResponse } from "./http_response.ts"
 import { closingResponse } from "./http_status.ts";
 import { ConnReader } from "./conn_reader.ts";
 import { ClientGone, ServerRequest } from "./client_gone.ts";
+import { HeadHeaders } from "./head_headers.ts";
 import { Deadline } from "./deadline.ts";
 import { closeQuietly, encodeLatin1, type NetConn, writeThenClose } from "./io.ts";
 import type { HttpLimits } from "./limits.ts";
@@ -257,15 +258,22 @@ export class HttpConnection {
     }
     const upper = method.toUpperCase();
     const exposeBody = decoder !== undefined && upper !== "GET" && upper !== "HEAD";
+    // A WebSocket handshake gets a read-only view of the parsed fields (head_headers.ts says why).
+    const wsHandshake = head.websocket && upper === "GET";
     let req: Request;
     try {
-      req = new ServerRequest(url, {
-        method,
-        headers: head.headers,
-        body: exposeBody ? decoder!.stream() : null,
-        // @ts-ignore: `duplex` is required by the fetch spec for stream bodies, absent from lib.dom
-        duplex: "half",
-      }, ac);
+      req = new ServerRequest(
+        url,
+        {
+          method,
+          headers: wsHandshake ? undefined : head.headers,
+          body: exposeBody ? decoder!.stream() : null,
+          // @ts-ignore: `duplex` is required by the fetch spec for stream bodies, absent from lib.dom
+          duplex: "half",
+        },
+        ac,
+        wsHandshake ? new HeadHeaders(head.headers) : undefined,
+      );
     } catch {
       this.#reject(new HttpError(400, "invalid request"));
       return false;
@@ -360,9 +368,9 @@ export class HttpConnection {
   async #upgrade(slot: UpgradeSlot): Promise<boolean> {
     const socket = slot.socket!;
     // Loaded at the first upgrade: a gateway start needs none of the handshake's hashing.
-    const { acceptKey } = await import("../../lib/net/ws_accept.ts");
+    const { acceptKeyNative } = await import("../../lib/net/ws_accept.ts");
     let text = `HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n` +
-      `sec-websocket-accept: ${acceptKey(slot.key!)}\r\n`;
+      `sec-websocket-accept: ${await acceptKeyNative(slot.key!)}\r\n`;
     if (slot.protocol) text += `sec-websocket-protocol: ${slot.protocol}\r\n`;
     for (const [name, value] of slot.response!.headers) {
       if (name === "upgrade" || name === "connection" || name.startsWith("sec-websocket-")) {

@@ -42,6 +42,8 @@ export interface RequestHead {
   expectContinue: boolean;
   /** True when an `Upgrade` header is present (a possible WebSocket handshake). */
   upgrade: boolean;
+  /** True when the one `Upgrade` header names exactly `websocket` (any case). */
+  websocket: boolean;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -97,6 +99,8 @@ export function parseRequestHead(bytes: Uint8Array): RequestHead {
   let connection = "";
   let expectContinue = false;
   let upgrade = false;
+  let upgrades = 0;
+  let websocket = false;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     const c0 = line.charCodeAt(0);
@@ -122,7 +126,11 @@ export function parseRequestHead(bytes: Uint8Array): RequestHead {
         }
         break;
       case 7:
-        if (name.toLowerCase() === "upgrade") upgrade = true;
+        if (name.toLowerCase() === "upgrade") {
+          upgrade = true;
+          upgrades++;
+          websocket = value.toLowerCase() === "websocket";
+        }
         break;
       case 10:
         if (name.toLowerCase() === "connection") {
@@ -171,5 +179,6 @@ export function parseRequestHead(bytes: Uint8Array): RequestHead {
     close,
     expectContinue,
     upgrade,
+    websocket: websocket && upgrades === 1,
   };
 }

@@ -72,5 +72,6 @@ export type { ConnCounters, ServeHandler, ServeHandlerInfo } from "./http_conn.t
 export { DEFAULT_HTTP_LIMITS, DEFAULT_WS_LIMITS } from "./limits.ts";
 export type { HttpLimits, WsLimits } from "./limits.ts";
 export { upgradeWebSocket } from "./ws_upgrade.ts";
+export { HeadHeaders } from "./head_headers.ts";
 export { ServerWebSocket } from "./ws_socket.ts";
 export type { ServerWebSocketOptions, WsCloseEvent, WsEvent, WsMessageEvent } from "./ws_socket.ts";

@@ -59,6 +59,8 @@ export interface WsMessageEvent {
   readonly target: ServerWebSocket;
   /** A string for text messages, an `ArrayBuffer` for binary ones. */
   readonly data: string | ArrayBuffer;
+  /** The message's size on the wire (UTF-8 bytes for text): what limits are counted in. */
+  readonly byteLength: number;
 }
 
 /** The end of the connection. */
@@ -739,7 +741,7 @@ export class ServerWebSocket {
     } else {
       data = owned && bytes.byteOffset === 0 ? bytes.buffer as ArrayBuffer : bytes.slice().buffer;
     }
-    this.#emit(this.onmessage, { type: "message", target: this, data });
+    this.#emit(this.onmessage, { type: "message", target: this, data, byteLength: bytes.length });
   }
 
   #onCloseFrame(payload: Uint8Array): void {

@@ -131,7 +131,7 @@ export class GatewayConnection {
     let resolveClosed!: () => void;
     this.#closed = new Promise((r) => resolveClosed = r);
     socket.onopen = () => this.#onOpen();
-    socket.onmessage = (e) => this.#onMessage(e.data);
+    socket.onmessage = (e) => this.#onMessage(e.data, e.byteLength);
     socket.onclose = (ev) => {
       if (this.#log.debug) this.#logClosed(ev);
       const wasOpen = this.#phase === "open";
@@ -185,10 +185,11 @@ export class GatewayConnection {
     }, this.#deps.limits.handshakeTimeoutMs);
   }
 
-  #onMessage(data: string | ArrayBuffer | Blob): void {
+  /** `bytes` is the message's size as the socket read it (counted here when it is not known). */
+  #onMessage(data: string | ArrayBuffer | Blob, bytes?: number): void {
     if (this.#phase === "closed") return;
     this.#log.frame(this.connId, "in", data);
-    const size = byteLength(data);
+    const size = bytes ?? byteLength(data);
     if (this.#phase !== "open" && size > this.#deps.limits.maxPreauthPayloadBytes) {
       this.closeWith(CLOSE.preauthPayloadTooLarge);
       return;

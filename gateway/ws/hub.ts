@@ -28,7 +28,7 @@ import {
   TICK_INTERVAL_MS,
 } from "../../lib/protocol/constants.ts";
 import { type Clock, systemClock, type TimerHandle } from "../../lib/clock.ts";
-import { type ServerWebSocket, upgradeWebSocket } from "../net/mod.ts";
+import { HeadHeaders, type ServerWebSocket, upgradeWebSocket } from "../net/mod.ts";
 import type { ShutdownEvent, StateVersion, TickEvent } from "../../lib/protocol/frames.ts";
 import type { PresenceEntry } from "../state.ts";
 import type { ConnectionDeps, GatewayConnection, PeerInfo } from "./connection.ts";
@@ -153,8 +153,9 @@ export class ConnectionHub {
         headers: { Connection: "close" },
       });
     }
-    // The request is consumed by the upgrade; keep a copy of its headers for the handshake.
-    const headers = new Headers(req.headers);
+    // The request is consumed by the upgrade; keep its headers for the handshake (a copy, unless
+    // they are the server's read-only view of the handshake's fields).
+    const headers = req.headers instanceof HeadHeaders ? req.headers : new Headers(req.headers);
     let upgraded: { socket: ServerWebSocket; response: Response };
     try {
       // Frames above the pre-auth limit are refused from their header, before any payload is

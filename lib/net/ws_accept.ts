@@ -21,3 +21,21 @@ const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 export function acceptKey(key: string): string {
   return encodeBase64(sha1(key + WS_GUID));
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * {@linkcode acceptKey} hashed by the runtime (WebCrypto), for the gateway's server. A process
+ * that answers many handshakes would otherwise run the TypeScript SHA-1 often enough for V8 to
+ * compile it with its optimising tier, early in the gateway's life; the CLI, which hashes one
+ * key, keeps the synchronous one (WebCrypto's first call costs it milliseconds).
+ *
+ * @example
+ * ```ts
+ * await acceptKeyNative("dGhlIHNhbXBsZSBub25jZQ=="); // "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+ * ```
+ */
+export async function acceptKeyNative(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", encoder.encode(key + WS_GUID));
+  return encodeBase64(new Uint8Array(digest));
+}

@@ -35,6 +35,8 @@ const SENSITIVE_PARTS = [
   "cookie",
   "credential",
 ];
+// The parts as one native match: a config walk asks this of every key.
+const SENSITIVE_PART = new RegExp(SENSITIVE_PARTS.join("|"));
 
 // Keys that name where a secret lives or how it is used, not the secret itself
 // (`tokenFile`, `passEnv`, `secretsDir`, `apiKeyEnv`, `secretPolicy`, ...).
@@ -45,7 +47,7 @@ export function isSensitiveKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (!k || NOT_A_VALUE.test(k)) return false;
   // "token" must end the key: `maxTokens` and `contextTokens` are counts.
-  return k.endsWith("token") || SENSITIVE_PARTS.some((part) => k.includes(part));
+  return k.endsWith("token") || SENSITIVE_PART.test(k);
 }
 
 const CHANNEL_CREDENTIALS = [
@@ -91,7 +93,19 @@ export const ENV_MAP_PATHS: readonly string[] = [
   "secrets.providers.*.env",
 ];
 
-const PATTERNS = SECRET_INPUT_PATHS.map((p) => p.split("."));
+/** Patterns grouped by their length: only a pattern as long as the path can match it. */
+function byLength(patterns: readonly (readonly string[])[]): Map<number, (readonly string[])[]> {
+  const out = new Map<number, (readonly string[])[]>();
+  for (const p of patterns) {
+    const same = out.get(p.length);
+    if (same) same.push(p);
+    else out.set(p.length, [p]);
+  }
+  return out;
+}
+
+const PATTERNS = byLength(SECRET_INPUT_PATHS.map((p) => p.split(".")));
+const NONE: readonly (readonly string[])[] = [];
 
 function matches(pattern: readonly string[], path: readonly PathSegment[]): boolean {
   return pattern.length === path.length &&
@@ -111,7 +125,7 @@ function isEnvVariable(path: readonly PathSegment[]): boolean {
  * a secret, by the rules in this module's description.
  */
 export function isSecretPath(path: readonly PathSegment[]): boolean {
-  if (PATTERNS.some((p) => matches(p, path))) return true;
+  if ((PATTERNS.get(path.length) ?? NONE).some((p) => matches(p, path))) return true;
   if (isEnvVariable(path)) return true;
   // A credential-named key anywhere below the section (the section name itself never counts:
   // `secrets` holds provider settings, not values). Names the user picks for map entries (a
@@ -123,7 +137,7 @@ export function isSecretPath(path: readonly PathSegment[]): boolean {
 }
 
 // Maps whose keys the user names; `*` is any key. The entry's own name sits at the last `*`.
-const USER_NAMED_MAPS: readonly (readonly string[])[] = [
+const USER_NAMED_MAPS = byLength([
   ["secrets", "providers", "*"],
   ["models", "providers", "*"],
   ["talk", "providers", "*"],
@@ -131,10 +145,11 @@ const USER_NAMED_MAPS: readonly (readonly string[])[] = [
   ["channels", "*"],
   ["channels", "*", "accounts", "*"],
   ["channels", "*", "groups", "*"],
-];
+]);
 
 function isUserNamedEntry(path: readonly PathSegment[], i: number): boolean {
-  return USER_NAMED_MAPS.some((m) => m.length === i + 1 && matches(m, path.slice(0, i + 1)));
+  const maps = USER_NAMED_MAPS.get(i + 1);
+  return maps !== undefined && maps.some((m) => matches(m, path.slice(0, i + 1)));
 }
 
 /**
