@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { timingSafeEqualString } from "../lib/crypto/constant_time.ts";
+import { timingSafeEqualString, timingSafeEqualStringNative } from "../lib/crypto/constant_time.ts";
 import { OpenClawError } from "../lib/errors.ts";
 import type { ResolvedGatewayAuth } from "../lib/auth/resolve.ts";
 import type { AuthReason } from "../lib/protocol/auth_errors.ts";
@@ -90,6 +90,28 @@ export interface ProvidedSecrets {
   password?: string;
 }
 
+/** What a shared-secret check compares, or its answer when nothing needs comparing. */
+type SharedCheck =
+  | { done: SharedAuthResult }
+  | { kind: "token" | "password"; expected: string; candidates: string[] };
+
+function sharedCheck(auth: ResolvedGatewayAuth, provided: ProvidedSecrets): SharedCheck {
+  if (auth.mode === "none") return { done: { ok: true, method: "none" } };
+  if (auth.mode !== "token" && auth.mode !== "password") {
+    return { done: { ok: false, authReason: "unauthorized" } };
+  }
+  const kind = auth.mode;
+  const expected = kind === "token" ? auth.token : auth.password;
+  if (!expected) return { done: { ok: false, authReason: `${kind}_missing_config` } };
+  const candidates = [provided.token, provided.password].filter((c): c is string => !!c);
+  if (candidates.length === 0) return { done: { ok: false, authReason: `${kind}_missing` } };
+  return { kind, expected, candidates };
+}
+
+function sharedResult(kind: "token" | "password", match: boolean): SharedAuthResult {
+  return match ? { ok: true, method: kind } : { ok: false, authReason: `${kind}_mismatch` };
+}
+
 /**
  * Checks a client's shared secret (§4.4): the mode picks the secret, not the field, so in token
  * mode the token may arrive in `auth.token` or `auth.password` (and vice versa).
@@ -97,20 +119,30 @@ export interface ProvidedSecrets {
 export function authorizeShared(
   params: { auth: ResolvedGatewayAuth; provided: ProvidedSecrets },
 ): SharedAuthResult {
-  const { auth, provided } = params;
-  if (auth.mode === "none") return { ok: true, method: "none" };
-  if (auth.mode !== "token" && auth.mode !== "password") {
-    return { ok: false, authReason: "unauthorized" };
-  }
-  const kind = auth.mode;
-  const expected = kind === "token" ? auth.token : auth.password;
-  if (!expected) return { ok: false, authReason: `${kind}_missing_config` };
-  const candidates = [provided.token, provided.password].filter((c): c is string => !!c);
-  if (candidates.length === 0) return { ok: false, authReason: `${kind}_missing` };
+  const check = sharedCheck(params.auth, params.provided);
+  if ("done" in check) return check.done;
   // Compare every candidate (no short-circuit) so timing does not reveal which field matched.
   let match = false;
-  for (const c of candidates) match = timingSafeEqualString(c, expected) || match;
-  return match ? { ok: true, method: kind } : { ok: false, authReason: `${kind}_mismatch` };
+  for (const c of check.candidates) match = timingSafeEqualString(c, check.expected) || match;
+  return sharedResult(check.kind, match);
+}
+
+/**
+ * {@linkcode authorizeShared} with the secrets hashed by the runtime (WebCrypto) rather than the
+ * TypeScript SHA-256: for the WebSocket handshake, which every client runs, so the gateway does not
+ * spend its early life running a hash loop hot enough for V8 to optimise (see lib/net/ws_accept.ts
+ * `acceptKeyNative`). Same answers, same constant-time comparison.
+ */
+export async function authorizeSharedNative(
+  params: { auth: ResolvedGatewayAuth; provided: ProvidedSecrets },
+): Promise<SharedAuthResult> {
+  const check = sharedCheck(params.auth, params.provided);
+  if ("done" in check) return check.done;
+  let match = false;
+  for (const c of check.candidates) {
+    match = (await timingSafeEqualStringNative(c, check.expected)) || match;
+  }
+  return sharedResult(check.kind, match);
 }
 
 /** The result of {@linkcode authorizeTrustedProxyConnect}. */

@@ -7,6 +7,9 @@
  * @module
  */
 
+/** The abort reason: an AbortError made once, not one (with its stack trace) per request. */
+const CLIENT_GONE = new DOMException("the client went away", "AbortError");
+
 /** One request's "client gone" state. */
 export class ClientGone {
   #ac: AbortController | undefined;
@@ -22,7 +25,7 @@ export class ClientGone {
   get signal(): AbortSignal {
     if (!this.#ac) {
       this.#ac = new AbortController();
-      if (this.#gone) this.#ac.abort();
+      if (this.#gone) this.#ac.abort(CLIENT_GONE);
     }
     return this.#ac.signal;
   }
@@ -44,7 +47,7 @@ export class ClientGone {
   abort(): void {
     if (this.#gone) return;
     this.#gone = true;
-    this.#ac?.abort();
+    this.#ac?.abort(CLIENT_GONE);
     const cb = this.#onAbort;
     this.#onAbort = undefined;
     cb?.();

@@ -32,8 +32,10 @@ export class HeadHeaders implements Headers {
   #map(): Map<string, string> {
     if (this.#byName) return this.#byName;
     const map = new Map<string, string>();
-    for (const [name, value] of this.#fields) {
-      const key = name.toLowerCase();
+    const fields = this.#fields;
+    for (let i = 0; i < fields.length; i++) {
+      const key = fields[i][0].toLowerCase();
+      const value = fields[i][1];
       const seen = map.get(key);
       map.set(key, seen === undefined ? value : `${seen}, ${value}`);
     }

@@ -228,8 +228,13 @@ export class HttpConnection {
     const ctx = this.#ctx;
     const L = ctx.limits;
     const method = head.method;
+    const upper = method.toUpperCase();
+    // A WebSocket handshake gets a read-only view of the parsed fields (head_headers.ts says why),
+    // and names the resource it asks for as a ws: URL (RFC 6455 §3), which Deno parses in Rust
+    // where an http: one goes through a character-by-character check in JavaScript first.
+    const wsHandshake = head.websocket && upper === "GET";
     const url = head.target.charCodeAt(0) === 47 /* / */
-      ? `http://${head.host ?? "localhost"}${head.target}`
+      ? `${wsHandshake ? "ws" : "http"}://${head.host ?? "localhost"}${head.target}`
       : head.target;
     const ac = new ClientGone();
     const hasBody = head.chunked || head.contentLength > 0;
@@ -256,10 +261,7 @@ export class HttpConnection {
         () => this.#watch(ac, head),
       );
     }
-    const upper = method.toUpperCase();
     const exposeBody = decoder !== undefined && upper !== "GET" && upper !== "HEAD";
-    // A WebSocket handshake gets a read-only view of the parsed fields (head_headers.ts says why).
-    const wsHandshake = head.websocket && upper === "GET";
     let req: Request;
     try {
       req = new ServerRequest(

@@ -153,7 +153,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
  * XORs `buf[off .. off+len)` in place with the 4-byte mask at `mask[maskAt .. maskAt+4)`,
  * starting at mask index `phase` (non-zero when a payload is unmasked in pieces). Returns the
- * phase after the range. Long ranges go a 32-bit word at a time.
+ * phase after the range. From 16 bytes on (a small request frame) the range goes a 32-bit word
+ * at a time: a quarter of the iterations for the price of one typed-array view.
  */
 export function unmask(
   buf: Uint8Array,
@@ -164,7 +165,7 @@ export function unmask(
   phase = 0,
 ): number {
   let i = 0;
-  if (len >= 64 && LITTLE_ENDIAN) {
+  if (len >= 16 && LITTLE_ENDIAN) {
     // Bytes up to a 4-byte boundary of the underlying buffer, then whole words.
     const abs = buf.byteOffset + off;
     const lead = (4 - (abs & 3)) & 3;

@@ -82,6 +82,12 @@ export interface PeerInfo {
 
 type Phase = "challenge" | "connecting" | "open" | "closed";
 
+/**
+ * The reason a closed connection's running methods are aborted with: one shared AbortError, as
+ * `abort()` would make, but made once (a fresh DOMException captures a stack trace per close).
+ */
+const CONNECTION_CLOSED = new DOMException("the client's connection closed", "AbortError");
+
 function byteLength(data: string | ArrayBuffer | Blob): number {
   if (typeof data === "string") return utf8Length(data);
   if (data instanceof ArrayBuffer) return data.byteLength;
@@ -139,7 +145,7 @@ export class GatewayConnection {
       this.#phase = "closed";
       this.#clock.clearTimeout(this.#handshakeTimer);
       this.#requests.close();
-      this.#abort.abort();
+      this.#abort.abort(CONNECTION_CLOSED);
       this.#deps.hub.connectionClosed(this, wasOpen);
       resolveClosed();
     };

@@ -50,7 +50,7 @@ import { isOperatorScope } from "../../lib/protocol/scopes.ts";
 import { verifyDeviceProof } from "../../lib/protocol/device.ts";
 import { VERSION } from "../../lib/version.ts";
 import {
-  authorizeShared,
+  authorizeSharedNative,
   authorizeTailscaleConnect,
   authorizeTrustedProxyConnect,
   type AuthRateLimiter,
@@ -179,7 +179,7 @@ async function authenticate(input: HandshakeInput, params: ConnectParams): Promi
       failure: fail(authFailureError(r.reason, { ...ctx, authProvided, ...message })),
     };
   }
-  const shared = authorizeShared({ auth, provided });
+  const shared = await authorizeSharedNative({ auth, provided });
   if (shared.ok) {
     authLimiter.recordSuccess(key, subject);
     return { ok: true, method: shared.method, viaDeviceToken: false };

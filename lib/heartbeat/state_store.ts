@@ -44,7 +44,11 @@ export function dayKey(ms: number, tz: string): string {
   const last = lastDays.get(tz);
   if (last?.second === second) return last.day;
   // UTC's day is the ISO date: no Intl, whose first use loads ICU's data (lib/timezone.ts).
-  if (isUtcZone(tz)) return new Date(second * 1000).toISOString().slice(0, 10);
+  if (isUtcZone(tz)) {
+    const day = new Date(second * 1000).toISOString().slice(0, 10);
+    lastDays.set(tz, { second, day });
+    return day;
+  }
   let f = dayFormatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-CA", {

@@ -23,6 +23,8 @@ export function acceptKey(key: string): string {
 }
 
 const encoder = new TextEncoder();
+/** `crypto.subtle`, read on first use (each read of the getter is a WebIDL brand check). */
+let subtle: SubtleCrypto | undefined;
 
 /**
  * {@linkcode acceptKey} hashed by the runtime (WebCrypto), for the gateway's server. A process
@@ -36,6 +38,6 @@ const encoder = new TextEncoder();
  * ```
  */
 export async function acceptKeyNative(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-1", encoder.encode(key + WS_GUID));
+  const digest = await (subtle ??= crypto.subtle).digest("SHA-1", encoder.encode(key + WS_GUID));
   return encodeBase64(new Uint8Array(digest));
 }

@@ -71,12 +71,17 @@ export function required(check: FastCheck): FastField {
 
 function fastObject(shape: Record<string, FastField>, loose: boolean): FastCheck {
   const fields = new Map(Object.entries(shape));
+  // Walked by index: iterating the Map would allocate an entry pair per field on every request.
+  const keys = [...fields.keys()];
+  const checks = [...fields.values()];
   return (v) => {
     if (!isPlainRecord(v) || Object.hasOwn(v, "__proto__")) return UNSURE;
     if (!loose) { for (const key in v) if (!fields.has(key)) return UNSURE; }
     // zod's output: the shape's keys in shape order, then (loose) the other keys in input order.
     const out: Record<string, unknown> = {};
-    for (const [key, field] of fields) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const field = checks[i];
       if (!Object.hasOwn(v, key)) {
         if (!field.optional) return UNSURE;
         continue;

@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import { createHash, timingSafeEqual } from "node:crypto";
 import fc from "fast-check";
-import { timingSafeEqualBytes, timingSafeEqualString } from "../../../lib/crypto/constant_time.ts";
+import {
+  timingSafeEqualBytes,
+  timingSafeEqualString,
+  timingSafeEqualStringNative,
+} from "../../../lib/crypto/constant_time.ts";
 
 const RUNS = Number(Deno.env.get("OPENCLAW_FUZZ_RUNS") ?? 200);
 const SEED = Number(Deno.env.get("OPENCLAW_FUZZ_SEED") ?? 20251202);
@@ -74,4 +78,24 @@ Deno.test("timingSafeEqualBytes() answers like Buffer equality", () => {
     }),
     params,
   );
+});
+
+Deno.test("timingSafeEqualStringNative() (WebCrypto) answers as the TypeScript hash does", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.string({ unit: "binary", maxLength: 64 }),
+      fc.string({ maxLength: 64 }),
+      async (a, b) => {
+        assert.equal(await timingSafeEqualStringNative(a, b), timingSafeEqualString(a, b));
+        assert.equal(await timingSafeEqualStringNative(a, a), true);
+      },
+    ),
+    params,
+  );
+  // The server's secret is hashed once while it stays the same; a new one is hashed afresh.
+  assert.equal(await timingSafeEqualStringNative("tok-1", "tok-1"), true);
+  assert.equal(await timingSafeEqualStringNative("tok-1", "tok-2"), false);
+  assert.equal(await timingSafeEqualStringNative("tok-2", "tok-2"), true);
+  assert.equal(await timingSafeEqualStringNative("", ""), true);
+  assert.equal(await timingSafeEqualStringNative("x", ""), false);
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   authorizeHttpRequest,
   authorizeShared,
+  authorizeSharedNative,
   authorizeTrustedProxy,
   checkBindAllowed,
   createAuthRateLimiter,
@@ -61,6 +62,28 @@ Deno.test("authorizeShared() reports every authReason", () => {
   ];
   for (const [a, provided, reason] of cases) {
     assert.deepEqual(authorizeShared({ auth: a, provided }), { ok: false, authReason: reason });
+  }
+});
+
+Deno.test("authorizeSharedNative() (the handshake's, hashed by WebCrypto) answers the same", async () => {
+  const cases: [ResolvedGatewayAuth, { token?: string; password?: string }][] = [
+    [TOKEN, { token: "s3cret-token" }],
+    [TOKEN, { password: "s3cret-token" }],
+    [TOKEN, { token: "nope", password: "s3cret-token" }],
+    [TOKEN, {}],
+    [TOKEN, { token: "nope" }],
+    [PASSWORD, { token: "hunter2" }],
+    [PASSWORD, { password: "nope" }],
+    [auth({ mode: "token" }), { token: "x" }],
+    [auth({ mode: "none" }), {}],
+    [auth({ mode: "trusted-proxy" }), { token: "x" }],
+  ];
+  for (const [a, provided] of cases) {
+    assert.deepEqual(
+      await authorizeSharedNative({ auth: a, provided }),
+      authorizeShared({ auth: a, provided }),
+      JSON.stringify(provided),
+    );
   }
 });
 

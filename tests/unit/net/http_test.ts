@@ -261,8 +261,12 @@ Deno.test("net/http: Expect: 100-continue is answered when the body is read", as
 Deno.test("net/http: the request signal aborts when the client disconnects mid-response", async () => {
   let aborted = false;
   let cancelled = false;
+  let reason: unknown;
   const { server, port } = start((req) => {
-    req.signal.addEventListener("abort", () => aborted = true);
+    req.signal.addEventListener("abort", () => {
+      aborted = true;
+      reason = req.signal.reason;
+    });
     return new Response(
       new ReadableStream({
         start(c) {
@@ -280,6 +284,9 @@ Deno.test("net/http: the request signal aborts when the client disconnects mid-r
     await raw.readUntil("first\r\n");
     raw.close();
     await until(() => aborted && cancelled, 2_000, "abort and cancel");
+    // An AbortError, as `abort()` gives, saying why.
+    assert(reason instanceof DOMException && reason.name === "AbortError", String(reason));
+    assertMatch(reason.message, /client went away/);
     await until(() => server.stats().open === 0, 2_000, "connection released");
   } finally {
     raw.close();

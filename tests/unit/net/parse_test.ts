@@ -57,7 +57,7 @@ Deno.test("net/parse: parseRequestHead extracts framing and connection semantics
 
 Deno.test("net/parse: word-wise unmask equals the byte loop at every alignment", () => {
   const mask = new Uint8Array([0x12, 0x34, 0x56, 0x78]);
-  for (const len of [0, 1, 3, 63, 64, 65, 100, 1027]) {
+  for (const len of [0, 1, 3, 15, 16, 17, 63, 64, 65, 100, 1027]) {
     for (let off = 0; off < 4; off++) {
       for (let phase = 0; phase < 4; phase++) {
         const buf = new Uint8Array(len + off + 8).map((_, i) => (i * 31) & 0xff);
