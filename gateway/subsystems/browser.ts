@@ -13,6 +13,7 @@
  */
 import type { OpenClawConfig } from "../../lib/config/schema.ts";
 import { registerBrowserService } from "../../lib/browser/host.ts";
+import { closeSandboxBrowsers } from "../../lib/browser/sandbox_pools.ts";
 import type { BrowserService } from "../../lib/browser/service.ts";
 import type { GatewayState } from "../state.ts";
 import type { GatewaySubsystem, SubsystemContext } from "./lifecycle.ts";
@@ -59,7 +60,6 @@ export function browserSubsystem(host: BrowserHost): GatewaySubsystem {
       const s = await creating?.catch(() => undefined);
       await s?.closeAll();
       // Sandboxed sessions' browsers (containers) stay; their CDP relays close with the gateway.
-      const { closeSandboxBrowsers } = await import("../../lib/browser/sandbox_pool.ts");
       await closeSandboxBrowsers(host.stateDir);
     },
     health: () => service?.health() ?? { enabled: config.browser?.enabled ?? true, loaded: false },

@@ -21,8 +21,12 @@ import { planSandboxBrowser } from "../sandbox/browser_plan.ts";
 import type { DockerOptions } from "../sandbox/docker_cli.ts";
 import { containerConfigHash, inspectContainer } from "../sandbox/ensure.ts";
 import { SANDBOX_PROFILE, SandboxBrowserSession } from "./sandbox_session.ts";
+import { sandboxPools } from "./sandbox_pools.ts";
 import type { BrowserLog } from "./service.ts";
 import { unrefTimer } from "../timers.ts";
+
+// Shutdown closes pools through the small registry; the name stays importable from here.
+export { closeSandboxBrowsers } from "./sandbox_pools.ts";
 
 /** Sessions kept per gateway. */
 export const MAX_SANDBOX_SESSIONS = 32;
@@ -277,8 +281,6 @@ export class SandboxBrowserPool {
   }
 }
 
-const pools = new Map<string, SandboxBrowserPool>();
-
 /**
  * The sandbox browser pool of the gateway using `stateDir` (created on first use).
  *
@@ -290,18 +292,10 @@ export function sandboxBrowserPool(
   stateDir: string,
   options: Omit<SandboxBrowserPoolOptions, "stateDir"> = {},
 ): SandboxBrowserPool {
-  let pool = pools.get(stateDir);
+  let pool = sandboxPools.get(stateDir) as SandboxBrowserPool | undefined;
   if (!pool) {
     pool = new SandboxBrowserPool({ ...options, stateDir });
-    pools.set(stateDir, pool);
+    sandboxPools.set(stateDir, pool);
   }
   return pool;
-}
-
-/** Closes the sandbox browser sessions of `stateDir` (the gateway is stopping). */
-export async function closeSandboxBrowsers(stateDir: string): Promise<void> {
-  const pool = pools.get(stateDir);
-  if (!pool) return;
-  pools.delete(stateDir);
-  await pool.closeAll();
 }

@@ -4,7 +4,9 @@
  * Both sides are hashed with SHA-256 first (the same idea as Hono's `timingSafeEqual`): the
  * comparison then always runs over 32 bytes, so a caller holding the expected secret does not
  * leak its length through an early length check or a loop bound. The hash is this module's own
- * sync SHA-256, so no `node:` module is loaded on the paths that check secrets.
+ * sync SHA-256, so no `node:` module is loaded on the paths that check secrets; the WebSocket
+ * handshake, which every client runs, uses the WebCrypto variant
+ * ({@linkcode timingSafeEqualStringNative}).
  *
  * @module
  */

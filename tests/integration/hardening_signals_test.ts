@@ -137,14 +137,23 @@ Deno.test("no source under cli/, lib/ or gateway/ sends (or listens for) SIGUSR1
 /** Spawns `openclaw gateway` under `deno run --inspect=127.0.0.1:0` (a test-only spawn). */
 async function spawnInspectedGateway(sb: Sandbox): Promise<GatewayProcess> {
   await writeFile(sb.configPath, CONFIG);
-  const port = freePort();
-  // Not --quiet: Deno then prints where the inspector listens ("Debugger listening on …").
-  const gw = spawnGateway(sb, ["--port", `${port}`], {
-    port,
-    denoArgs: ["--inspect=127.0.0.1:0"],
-  });
-  await gw.waitFor(/Gateway listening on/, 20_000);
-  return gw;
+  // A free port can be taken by a test running beside this one before the gateway binds it:
+  // then the gateway refuses to start ("already listening") and another port is tried.
+  for (let attempt = 1;; attempt++) {
+    const port = freePort();
+    // Not --quiet: Deno then prints where the inspector listens ("Debugger listening on …").
+    const gw = spawnGateway(sb, ["--port", `${port}`], {
+      port,
+      denoArgs: ["--inspect=127.0.0.1:0"],
+    });
+    try {
+      await gw.waitFor(/Gateway listening on/, 20_000);
+      return gw;
+    } catch (err) {
+      await gw[Symbol.asyncDispose]();
+      if (attempt >= 3 || !/already listening/.test(gw.output())) throw err;
+    }
+  }
 }
 
 interface Finding {
