@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { nativeDigest } from "./native_digest.ts";
 import { sha256 } from "./sha256.ts";
 
 /** Compares two 32-byte digests with no early exit (as eight words, without a loop). */
@@ -54,15 +55,6 @@ export function timingSafeEqualString(a: string, b: string): boolean {
   return sameDigest(sha256(a), sha256(b));
 }
 
-const encoder = new TextEncoder();
-/** `crypto.subtle`, read on first use (each read of the getter is a WebIDL brand check). */
-let subtle: SubtleCrypto | undefined;
-
-/** SHA-256 by the runtime (WebCrypto). */
-async function nativeSha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await (subtle ??= crypto.subtle).digest("SHA-256", encoder.encode(text)));
-}
-
 /**
  * The digest of the last `expected` secret: the server compares every client against the same
  * configured secret, so it is hashed once while it stays the same. Keyed by the server's own
@@ -71,7 +63,9 @@ async function nativeSha256(text: string): Promise<Uint8Array> {
 let expectedDigest: { text: string; digest: Promise<Uint8Array> } | undefined;
 
 function digestOfExpected(text: string): Promise<Uint8Array> {
-  if (expectedDigest?.text !== text) expectedDigest = { text, digest: nativeSha256(text) };
+  if (expectedDigest?.text !== text) {
+    expectedDigest = { text, digest: nativeDigest("SHA-256", text) };
+  }
   return expectedDigest.digest;
 }
 
@@ -92,6 +86,9 @@ export async function timingSafeEqualStringNative(
   presented: string,
   expected: string,
 ): Promise<boolean> {
-  const [x, y] = await Promise.all([nativeSha256(presented), digestOfExpected(expected)]);
+  const [x, y] = await Promise.all([
+    nativeDigest("SHA-256", presented),
+    digestOfExpected(expected),
+  ]);
   return sameDigest(x, y);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { encodeBase64 } from "../base64.ts";
+import { nativeDigest } from "../crypto/native_digest.ts";
 import { sha1 } from "../crypto/sha1.ts";
 
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -22,10 +23,6 @@ export function acceptKey(key: string): string {
   return encodeBase64(sha1(key + WS_GUID));
 }
 
-const encoder = new TextEncoder();
-/** `crypto.subtle`, read on first use (each read of the getter is a WebIDL brand check). */
-let subtle: SubtleCrypto | undefined;
-
 /**
  * {@linkcode acceptKey} hashed by the runtime (WebCrypto), for the gateway's server. A process
  * that answers many handshakes would otherwise run the TypeScript SHA-1 often enough for V8 to
@@ -38,6 +35,5 @@ let subtle: SubtleCrypto | undefined;
  * ```
  */
 export async function acceptKeyNative(key: string): Promise<string> {
-  const digest = await (subtle ??= crypto.subtle).digest("SHA-1", encoder.encode(key + WS_GUID));
-  return encodeBase64(new Uint8Array(digest));
+  return encodeBase64(await nativeDigest("SHA-1", key + WS_GUID));
 }
